@@ -1,0 +1,44 @@
+// Engine configuration: resource limits and the execution tier. Limits are
+// identical on every node that must agree, so they are part of a module's
+// compiled identity.
+#pragma once
+
+#include <cstdint>
+
+namespace detwasm {
+
+struct ResourceLimits {
+  uint64_t max_module_size = 64u << 20;         // bytes
+  uint32_t max_types = 100'000;
+  uint32_t max_functions = 1'000'000;            // imported + defined
+  uint32_t max_imports = 100'000;
+  uint32_t max_exports = 100'000;
+  uint32_t max_globals = 1'000'000;
+  uint32_t max_tables = 100'000;
+  uint32_t max_table_elements = 10'000'000;      // per table, at any time
+  uint32_t max_memory_pages = 65536;             // per memory, at any time
+  uint32_t max_data_segments = 100'000;
+  uint32_t max_elem_segments = 100'000;
+  uint32_t max_function_params = 1000;
+  uint32_t max_function_results = 1000;
+  uint32_t max_locals_per_function = 50'000;     // params + declared locals
+  uint32_t max_function_body_size = 7'654'321;   // bytes
+  uint32_t max_br_table_size = 65520;            // targets
+  uint32_t max_nesting_depth = 10'000;           // control frames in one body
+  uint32_t max_operand_stack = 100'000;          // values on one function's operand stack
+  // Deterministic stack budget in Wasm terms: each activation costs
+  // kFrameOverheadSlots + its locals + its maximum operand stack height.
+  uint64_t stack_budget_slots = 1u << 20;
+};
+
+// Fixed per-activation cost in stack slots, on top of locals and operands.
+constexpr uint32_t kFrameOverheadSlots = 4;
+
+enum class Tier : uint8_t { Interpreter, Jit };
+
+struct EngineConfig {
+  ResourceLimits limits;
+  Tier tier = Tier::Interpreter;
+};
+
+}  // namespace detwasm
