@@ -1,0 +1,57 @@
+#include "jit/code_memory.hpp"
+
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <cstring>
+#include <new>
+#include <utility>
+
+namespace detwasm::jit {
+
+namespace {
+size_t round_up_to_page(size_t n) {
+  size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  return (n + page - 1) / page * page;
+}
+}  // namespace
+
+CodeMemory::CodeMemory(std::span<const uint8_t> code, std::vector<uint32_t> func_offsets)
+    : size_(code.size()), func_offsets_(std::move(func_offsets)) {
+  mapped_ = round_up_to_page(code.empty() ? 1 : code.size());
+  void* p = mmap(nullptr, mapped_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  base_ = static_cast<uint8_t*>(p);
+  if (!code.empty()) std::memcpy(base_, code.data(), code.size());
+  if (mprotect(base_, mapped_, PROT_READ | PROT_EXEC) != 0) {
+    release();
+    throw std::bad_alloc();
+  }
+}
+
+CodeMemory::~CodeMemory() { release(); }
+
+CodeMemory::CodeMemory(CodeMemory&& other) noexcept
+    : base_(std::exchange(other.base_, nullptr)),
+      size_(std::exchange(other.size_, 0)),
+      mapped_(std::exchange(other.mapped_, 0)),
+      func_offsets_(std::move(other.func_offsets_)) {}
+
+CodeMemory& CodeMemory::operator=(CodeMemory&& other) noexcept {
+  if (this != &other) {
+    release();
+    base_ = std::exchange(other.base_, nullptr);
+    size_ = std::exchange(other.size_, 0);
+    mapped_ = std::exchange(other.mapped_, 0);
+    func_offsets_ = std::move(other.func_offsets_);
+  }
+  return *this;
+}
+
+void CodeMemory::release() {
+  if (base_) munmap(base_, mapped_);
+  base_ = nullptr;
+  size_ = mapped_ = 0;
+}
+
+}  // namespace detwasm::jit

@@ -1,0 +1,443 @@
+// x86-64 MacroAssembler: labels, control, frames, calls, moves and memory.
+// Arithmetic is in masm_x64_arith.cpp.
+#include "jit/x64/masm_x64.hpp"
+
+#include <cstring>
+#include <stdexcept>
+#include <string>
+
+#include "jit/x64/regs_x64.hpp"
+
+namespace detwasm::jit::x64 {
+
+using namespace asmjit;
+using namespace asmjit::x86;
+
+Features Features::host() {
+  const CpuInfo& cpu = CpuInfo::host();
+  Features f;
+  f.lzcnt = cpu.hasFeature(CpuFeatures::X86::kLZCNT);
+  f.bmi1 = cpu.hasFeature(CpuFeatures::X86::kBMI);
+  return f;
+}
+
+void X64MacroAssembler::ErrorThrower::handleError(Error err, const char* message, BaseEmitter*) {
+  throw std::runtime_error(std::string("x86-64 assembler: ") + message);
+}
+
+bool X64MacroAssembler::int_imm_fits(IntBinOp op, Width w, uint64_t value) {
+  if (w == Width::W32) return true;
+  switch (op) {
+    case IntBinOp::Shl:
+    case IntBinOp::ShrS:
+    case IntBinOp::ShrU:
+    case IntBinOp::Rotl:
+    case IntBinOp::Rotr:
+      return true;  // the count is taken modulo 64
+    default:
+      return static_cast<int64_t>(value) == static_cast<int32_t>(value);
+  }
+}
+
+X64MacroAssembler::X64MacroAssembler(CodeHolder& code, Features features) : a_(&code), features_(features) {
+  a_.setErrorHandler(&thrower_);
+  const CpuInfo& cpu = CpuInfo::host();
+  // The baseline this backend needs besides x86-64 itself.
+  if (!cpu.hasFeature(CpuFeatures::X86::kSSE4_1) || !cpu.hasFeature(CpuFeatures::X86::kPOPCNT))
+    throw std::runtime_error("the x86-64 JIT needs SSE4.1 and POPCNT");
+  for (auto& l : trap_stubs_) l = a_.newLabel();
+  trap_raise_ = a_.newLabel();
+  builtin_trap_ = a_.newLabel();
+}
+
+// ---- Labels and control ------------------------------------------------------
+
+Label X64MacroAssembler::new_label() { return Label{a_.newLabel().id()}; }
+
+void X64MacroAssembler::bind(Label l) { a_.bind(to_asm(l)); }
+
+uint32_t X64MacroAssembler::label_offset(Label l) const {
+  return static_cast<uint32_t>(a_.code()->labelOffset(l.id));
+}
+
+void X64MacroAssembler::jump(Label l) { a_.jmp(to_asm(l)); }
+
+void X64MacroAssembler::branch_int(IntCond c, Width w, Reg lhs, Reg rhs, Label l) {
+  a_.cmp(gp(w, lhs), gp(w, rhs));
+  a_.j(cond_code(c), to_asm(l));
+}
+
+void X64MacroAssembler::branch_int_imm(IntCond c, Width w, Reg lhs, int32_t imm, Label l) {
+  if (imm == 0 && (c == IntCond::Eq || c == IntCond::Ne)) a_.test(gp(w, lhs), gp(w, lhs));
+  else a_.cmp(gp(w, lhs), imm);
+  a_.j(cond_code(c), to_asm(l));
+}
+
+void X64MacroAssembler::branch_float(FloatCond c, ValType t, Reg lhs, Reg rhs, Label l) {
+  bool f64 = t == ValType::F64;
+  auto ucomi = [&](Reg x, Reg y) {
+    if (f64) a_.ucomisd(xmm(x.code), xmm(y.code));
+    else a_.ucomiss(xmm(x.code), xmm(y.code));
+  };
+  switch (c) {
+    case FloatCond::Eq: {
+      asmjit::Label skip = a_.newLabel();
+      ucomi(lhs, rhs);
+      a_.jp(skip);  // unordered: not equal
+      a_.je(to_asm(l));
+      a_.bind(skip);
+      break;
+    }
+    case FloatCond::Ne:
+      ucomi(lhs, rhs);
+      a_.jp(to_asm(l));
+      a_.jne(to_asm(l));
+      break;
+    // ucomis sets CF and ZF on unordered, so "above" forms are false for NaN.
+    case FloatCond::Gt: ucomi(lhs, rhs); a_.ja(to_asm(l)); break;
+    case FloatCond::Ge: ucomi(lhs, rhs); a_.jae(to_asm(l)); break;
+    case FloatCond::Lt: ucomi(rhs, lhs); a_.ja(to_asm(l)); break;
+    case FloatCond::Le: ucomi(rhs, lhs); a_.jae(to_asm(l)); break;
+  }
+}
+
+void X64MacroAssembler::jump_table(Reg index, std::span<const Label> targets, Label otherwise) {
+  JumpTable table{a_.newLabel(), {targets.begin(), targets.end()}};
+  a_.cmp(gp32(index), static_cast<uint32_t>(targets.size()));
+  a_.jae(to_asm(otherwise));
+  a_.lea(r11, ptr(table.at));
+  a_.movsxd(gp64(index), dword_ptr(r11, gp64(index), 2));
+  a_.add(r11, gp64(index));
+  a_.jmp(r11);
+  jump_tables_.push_back(std::move(table));
+}
+
+void X64MacroAssembler::load_i32_table(Reg dst, Reg index, std::span<const int32_t> values) {
+  IntTable table{a_.newLabel(), {values.begin(), values.end()}};
+  a_.lea(r11, ptr(table.at));
+  a_.mov(gp32(dst), dword_ptr(r11, gp64(index), 2));
+  int_tables_.push_back(std::move(table));
+}
+
+Label X64MacroAssembler::trap_label(TrapKind kind) { return Label{trap_stubs_[static_cast<size_t>(kind)].id()}; }
+
+void X64MacroAssembler::finish_module() {
+  // One stub per trap kind: the trap code in eax, then the shared exit that
+  // unwinds to the entry trampoline (abi.hpp: every context starts with the
+  // ExecState pointer, which holds the trampoline's exit).
+  for (size_t k = 0; k < std::size(trap_stubs_); ++k) {
+    a_.bind(trap_stubs_[k]);
+    a_.mov(eax, encode_trap(static_cast<TrapKind>(k)));
+    a_.jmp(trap_raise_);
+  }
+  a_.bind(builtin_trap_);  // eax already holds the trap code
+  a_.bind(trap_raise_);
+  a_.mov(rcx, qword_ptr(kContextReg, off::kCtxExec));
+  a_.mov(rsp, qword_ptr(rcx, off::kExecExitSp));
+  a_.jmp(qword_ptr(rcx, off::kExecExitPc));
+
+  for (const JumpTable& t : jump_tables_) {
+    a_.align(AlignMode::kData, 4);
+    a_.bind(t.at);
+    for (Label target : t.targets) a_.embedLabelDelta(to_asm(target), t.at, 4);
+  }
+  for (const IntTable& t : int_tables_) {
+    a_.align(AlignMode::kData, 4);
+    a_.bind(t.at);
+    a_.embed(t.values.data(), t.values.size() * sizeof(int32_t));
+  }
+  a_.align(AlignMode::kData, 16);
+  for (const auto& [value, label] : constants_) {
+    a_.bind(label);
+    a_.embedUInt64(value.first);
+    a_.embedUInt64(value.second);
+  }
+}
+
+// ---- Frames and calls --------------------------------------------------------
+
+FramePatch X64MacroAssembler::enter_function(uint32_t num_declared_locals, Label stack_exhausted) {
+  FramePatch patch;
+  a_.push(rbp);
+  a_.mov(rbp, rsp);
+  a_.push(kContextReg);  // fp - 8
+  a_.push(kBudgetReg);   // fp - 16: the budget to restore on return
+  // Charge this activation's stack cost; a borrow means the budget is spent.
+  a_.long_().sub(kBudgetReg, 0x7FFFFFFF);
+  patch.stack_cost_at = static_cast<uint32_t>(a_.offset() - 4);
+  a_.jb(to_asm(stack_exhausted));
+  a_.long_().sub(rsp, 0x7FFFFFFF);
+  patch.frame_bytes_at = static_cast<uint32_t>(a_.offset() - 4);
+
+  // Declared locals start at zero (abi.hpp: they are contiguous, descending).
+  if (num_declared_locals > 0 && num_declared_locals <= 8) {
+    a_.xor_(r11d, r11d);
+    for (uint32_t j = 0; j < num_declared_locals; ++j) a_.mov(qword_ptr(rbp, frame::declared_local(j)), r11);
+  } else if (num_declared_locals > 8) {
+    // No argument lives in a register at entry, so rdi, rcx and rax are free.
+    a_.lea(rdi, qword_ptr(rbp, frame::declared_local(num_declared_locals - 1)));
+    a_.mov(ecx, num_declared_locals);
+    a_.xor_(eax, eax);
+    a_.rep().stosq();
+  }
+  return patch;
+}
+
+void X64MacroAssembler::patch_frame(FramePatch patch, uint32_t frame_bytes_below_fp, uint64_t stack_cost) {
+  // The prologue pushed the fixed part already.
+  uint32_t rest = frame_bytes_below_fp - frame::kFixedBytesBelowFp;
+  if (stack_cost > 0x7FFFFFFF || rest > 0x7FFFFFFF) throw std::runtime_error("frame too large");
+  uint8_t* buf = a_.code()->textSection()->data();
+  uint32_t cost = static_cast<uint32_t>(stack_cost);
+  std::memcpy(buf + patch.stack_cost_at, &cost, 4);
+  std::memcpy(buf + patch.frame_bytes_at, &rest, 4);
+}
+
+void X64MacroAssembler::leave_function() {
+  a_.mov(kBudgetReg, qword_ptr(rbp, -16));
+  a_.leave();
+  a_.ret();
+}
+
+void X64MacroAssembler::call_direct(Label target, int32_t area_bottom) {
+  a_.lea(rsp, qword_ptr(rbp, area_bottom));
+  a_.call(to_asm(target));
+}
+
+void X64MacroAssembler::call_func_ref(Reg func_ref, int32_t area_bottom) {
+  // The callee finds its JitFuncRef in rax (the host adapter needs it).
+  if (func_ref.code != 0) a_.mov(rax, gp64(func_ref));
+  a_.lea(rsp, qword_ptr(rbp, area_bottom));
+  a_.mov(kContextReg, qword_ptr(rax, off::kFuncRefContext));
+  a_.call(qword_ptr(rax, off::kFuncRefCode));
+  reload_context();
+}
+
+void X64MacroAssembler::call_builtin(Builtin b, int32_t stack_bottom) {
+  a_.lea(rsp, qword_ptr(rbp, stack_bottom));
+  a_.and_(rsp, -16);
+  a_.mov(r11, qword_ptr(kContextReg, off::kCtxBuiltins));
+  a_.call(qword_ptr(r11, static_cast<int32_t>(b) * 8));
+}
+
+void X64MacroAssembler::trap_if_builtin_failed() {
+  a_.test(eax, eax);
+  a_.jnz(builtin_trap_);
+}
+
+// ---- Moves -------------------------------------------------------------------
+
+void X64MacroAssembler::move(ValType t, Reg dst, Reg src) {
+  if (dst == src) return;
+  if (dst.cls == RegClass::Fpr) a_.movaps(xmm(dst.code), xmm(src.code));
+  else if (t == ValType::I32) a_.mov(gp32(dst), gp32(src));
+  else a_.mov(gp64(dst), gp64(src));
+}
+
+void X64MacroAssembler::load_const(ValType t, Reg dst, uint64_t bits) {
+  if (dst.cls == RegClass::Fpr) {
+    if (bits == 0) {
+      a_.xorps(xmm(dst.code), xmm(dst.code));
+    } else if (t == ValType::F32) {
+      a_.mov(r11d, static_cast<uint32_t>(bits));
+      a_.movd(xmm(dst.code), r11d);
+    } else {
+      a_.mov(r11, bits);
+      a_.movq(xmm(dst.code), r11);
+    }
+    return;
+  }
+  // Flags are not preserved: never between a compare and its use.
+  if (t == ValType::I32) bits = static_cast<uint32_t>(bits);
+  if (bits == 0) a_.xor_(gp32(dst), gp32(dst));
+  else if (bits <= 0xFFFFFFFF) a_.mov(gp32(dst), static_cast<uint32_t>(bits));
+  else if (static_cast<int64_t>(bits) == static_cast<int32_t>(bits)) a_.mov(gp64(dst), static_cast<int32_t>(bits));
+  else a_.mov(gp64(dst), bits);
+}
+
+void X64MacroAssembler::load_slot(ValType t, Reg dst, int32_t fp_offset) {
+  load_value(t, dst, gpr(kFramePointerCode), fp_offset);
+}
+
+void X64MacroAssembler::store_slot(ValType t, int32_t fp_offset, Reg src) {
+  store_value(t, gpr(kFramePointerCode), fp_offset, src);
+}
+
+void X64MacroAssembler::store_slot_const(ValType t, int32_t fp_offset, uint64_t bits) {
+  if (t == ValType::I32 || t == ValType::F32) {
+    a_.mov(dword_ptr(rbp, fp_offset), static_cast<uint32_t>(bits));
+  } else if (static_cast<int64_t>(bits) == static_cast<int32_t>(bits)) {
+    a_.mov(qword_ptr(rbp, fp_offset), static_cast<int32_t>(bits));
+  } else {
+    a_.mov(r11, bits);
+    a_.mov(qword_ptr(rbp, fp_offset), r11);
+  }
+}
+
+void X64MacroAssembler::copy_slot(int32_t dst_fp_offset, int32_t src_fp_offset) {
+  if (dst_fp_offset == src_fp_offset) return;
+  a_.mov(r11, qword_ptr(rbp, src_fp_offset));
+  a_.mov(qword_ptr(rbp, dst_fp_offset), r11);
+}
+
+void X64MacroAssembler::load_context(Reg dst, int32_t offset) { a_.mov(gp64(dst), qword_ptr(kContextReg, offset)); }
+
+void X64MacroAssembler::load_ptr(Reg dst, Reg base, int32_t offset) {
+  a_.mov(gp64(dst), qword_ptr(gp64(base), offset));
+}
+
+void X64MacroAssembler::load_ptr_indexed(Reg dst, Reg base, Reg index) {
+  a_.mov(gp64(dst), qword_ptr(gp64(base), gp64(index), 3));
+}
+
+void X64MacroAssembler::load_value(ValType t, Reg dst, Reg base, int32_t offset) {
+  Gp b = gp64(base);
+  switch (t) {
+    case ValType::I32: a_.mov(gp32(dst), dword_ptr(b, offset)); break;
+    case ValType::F32: a_.movss(xmm(dst.code), dword_ptr(b, offset)); break;
+    case ValType::F64: a_.movsd(xmm(dst.code), qword_ptr(b, offset)); break;
+    case ValType::V128: throw std::runtime_error("v128 is not supported");
+    default: a_.mov(gp64(dst), qword_ptr(b, offset)); break;
+  }
+}
+
+void X64MacroAssembler::store_value(ValType t, Reg base, int32_t offset, Reg src) {
+  Gp b = gp64(base);
+  switch (t) {
+    case ValType::I32: a_.mov(dword_ptr(b, offset), gp32(src)); break;
+    case ValType::F32: a_.movss(dword_ptr(b, offset), xmm(src.code)); break;
+    case ValType::F64: a_.movsd(qword_ptr(b, offset), xmm(src.code)); break;
+    case ValType::V128: throw std::runtime_error("v128 is not supported");
+    default: a_.mov(qword_ptr(b, offset), gp64(src)); break;
+  }
+}
+
+void X64MacroAssembler::select(ValType t, Reg dst, Reg cond, Reg if_true, Reg if_false) {
+  a_.test(gp32(cond), gp32(cond));
+  if (dst.cls == RegClass::Gpr) {
+    Width w = t == ValType::I32 ? Width::W32 : Width::W64;
+    if (dst == if_true) {
+      a_.cmovz(gp(w, dst), gp(w, if_false));
+    } else if (dst == if_false) {
+      a_.cmovnz(gp(w, dst), gp(w, if_true));
+    } else {
+      a_.mov(gp(w, dst), gp(w, if_true));  // mov keeps the flags of the test
+      a_.cmovz(gp(w, dst), gp(w, if_false));
+    }
+    return;
+  }
+  asmjit::Label done = a_.newLabel();
+  if (dst == if_true) {
+    a_.jnz(done);
+    a_.movaps(xmm(dst.code), xmm(if_false.code));
+  } else if (dst == if_false) {
+    a_.jz(done);
+    a_.movaps(xmm(dst.code), xmm(if_true.code));
+  } else {
+    a_.movaps(xmm(dst.code), xmm(if_true.code));
+    a_.jnz(done);
+    a_.movaps(xmm(dst.code), xmm(if_false.code));
+  }
+  a_.bind(done);
+}
+
+// ---- Linear memory -------------------------------------------------------------
+
+Mem X64MacroAssembler::memory_operand(Reg index, uint64_t offset, uint32_t size) {
+  // The reservation covers index + offset < 2^33, so only the sum matters;
+  // an offset past disp32 goes through the scratch register.
+  if (!index.valid()) {
+    if (offset <= 0x7FFFFFFF) return ptr(kMemoryBaseReg, static_cast<int32_t>(offset), size);
+    a_.mov(r11, offset);
+    return ptr(kMemoryBaseReg, r11, 0, 0, size);
+  }
+  if (offset <= 0x7FFFFFFF) return ptr(kMemoryBaseReg, gp64(index), 0, static_cast<int32_t>(offset), size);
+  a_.mov(r11, offset);
+  a_.add(r11, gp64(index));
+  return ptr(kMemoryBaseReg, r11, 0, 0, size);
+}
+
+void X64MacroAssembler::emit_memory_load(MemAccess a, Reg dst, const Mem& m) {
+  trap_sites_.push_back({static_cast<uint32_t>(a_.offset()), TrapKind::MemoryOutOfBounds});
+  bool wide = a.type == ValType::I64;
+  switch (a.size_log2) {
+    case 0:
+      if (a.sign_extend) a_.movsx(wide ? gp64(dst) : gp32(dst), m);
+      else a_.movzx(gp32(dst), m);
+      break;
+    case 1:
+      if (a.sign_extend) a_.movsx(wide ? gp64(dst) : gp32(dst), m);
+      else a_.movzx(gp32(dst), m);
+      break;
+    case 2:
+      if (a.type == ValType::F32) a_.movss(xmm(dst.code), m);
+      else if (a.sign_extend && wide) a_.movsxd(gp64(dst), m);
+      else a_.mov(gp32(dst), m);
+      break;
+    default:
+      if (a.type == ValType::F64) a_.movsd(xmm(dst.code), m);
+      else a_.mov(gp64(dst), m);
+      break;
+  }
+}
+
+void X64MacroAssembler::emit_memory_store(MemAccess a, const Mem& m, Reg value) {
+  trap_sites_.push_back({static_cast<uint32_t>(a_.offset()), TrapKind::MemoryOutOfBounds});
+  switch (a.size_log2) {
+    case 0: a_.mov(m, gpb(value.code)); break;
+    case 1: a_.mov(m, gpw(value.code)); break;
+    case 2:
+      if (a.type == ValType::F32) a_.movss(m, xmm(value.code));
+      else a_.mov(m, gp32(value));
+      break;
+    default:
+      if (a.type == ValType::F64) a_.movsd(m, xmm(value.code));
+      else a_.mov(m, gp64(value));
+      break;
+  }
+}
+
+void X64MacroAssembler::load_memory(MemAccess a, Reg dst, Reg index, uint64_t offset) {
+  emit_memory_load(a, dst, memory_operand(index, offset, 1u << a.size_log2));
+}
+
+void X64MacroAssembler::load_memory_abs(MemAccess a, Reg dst, uint64_t address) {
+  emit_memory_load(a, dst, memory_operand(Reg{}, address, 1u << a.size_log2));
+}
+
+void X64MacroAssembler::store_memory(MemAccess a, Reg index, uint64_t offset, Reg value) {
+  emit_memory_store(a, memory_operand(index, offset, 1u << a.size_log2), value);
+}
+
+void X64MacroAssembler::store_memory_abs(MemAccess a, uint64_t address, Reg value) {
+  emit_memory_store(a, memory_operand(Reg{}, address, 1u << a.size_log2), value);
+}
+
+void X64MacroAssembler::reload_memory_base() {
+  a_.mov(kMemoryBaseReg, qword_ptr(kContextReg, off::kCtxMemory0));
+  a_.mov(kMemoryBaseReg, qword_ptr(kMemoryBaseReg, off::kMemoryBase));
+}
+
+void X64MacroAssembler::reload_context() { a_.mov(kContextReg, qword_ptr(rbp, frame::kContextOffset)); }
+
+// ---- Constants -------------------------------------------------------------------
+
+Mem X64MacroAssembler::const128(uint64_t lo, uint64_t hi) {
+  auto [it, inserted] = constants_.try_emplace({lo, hi});
+  if (inserted) it->second = a_.newLabel();
+  return ptr(it->second);
+}
+
+Mem X64MacroAssembler::const_f32(float v) {
+  uint32_t bits;
+  std::memcpy(&bits, &v, 4);
+  return const128(bits, 0);
+}
+
+Mem X64MacroAssembler::const_f64(double v) {
+  uint64_t bits;
+  std::memcpy(&bits, &v, 8);
+  return const128(bits, 0);
+}
+
+}  // namespace detwasm::jit::x64

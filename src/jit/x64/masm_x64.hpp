@@ -1,0 +1,158 @@
+// The x86-64 MacroAssembler (System V, Linux), on asmjit's Assembler.
+//
+// Register use: r15 context, r14 memory 0 base, r13 stack budget, r12 gas
+// (pinned, abi.hpp); r11 and xmm15 are this class's scratch registers;
+// rax rcx rdx rbx rsi rdi r8 r9 r10 and xmm0-xmm14 are the compiler's.
+#pragma once
+
+#include <asmjit/x86.h>
+
+#include <cstdint>
+#include <map>
+#include <span>
+#include <utility>
+#include <vector>
+
+#include "jit/masm.hpp"
+
+namespace detwasm::jit::x64 {
+
+// CPU features the generated code may use. They change the code, so they
+// belong to an artifact's cache key.
+struct Features {
+  bool lzcnt = false;
+  bool bmi1 = false;  // tzcnt
+  static Features host();
+  static Features baseline() { return {}; }
+};
+
+class X64MacroAssembler {
+ public:
+  static constexpr RegSet kAllocatableGprs{0, 1, 2, 3, 6, 7, 8, 9, 10};
+  static constexpr RegSet kAllocatableFprs{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
+  static constexpr RegSet kIntDivClobbers{0, 2};      // rax, rdx
+  static constexpr RegSet kVariableShiftClobbers{1};  // rcx
+  static constexpr Reg c_arg_gpr(unsigned i) {
+    constexpr uint8_t kArgs[] = {7, 6, 2, 1, 8, 9};  // rdi rsi rdx rcx r8 r9
+    return gpr(kArgs[i]);
+  }
+  static constexpr Reg c_result_gpr() { return gpr(0); }
+  static bool int_imm_fits(IntBinOp op, Width w, uint64_t value);
+
+  // `code` must be initialised for x86-64; errors from asmjit throw
+  // std::runtime_error.
+  X64MacroAssembler(asmjit::CodeHolder& code, Features features);
+  X64MacroAssembler(const X64MacroAssembler&) = delete;
+  X64MacroAssembler& operator=(const X64MacroAssembler&) = delete;
+
+  // Labels and control.
+  Label new_label();
+  void bind(Label l);
+  uint32_t label_offset(Label l) const;  // once bound
+  void jump(Label l);
+  void branch_int(IntCond c, Width w, Reg lhs, Reg rhs, Label l);
+  void branch_int_imm(IntCond c, Width w, Reg lhs, int32_t imm, Label l);
+  void branch_float(FloatCond c, ValType t, Reg lhs, Reg rhs, Label l);
+  // index < targets.size() jumps to targets[index], else to `otherwise`. Clobbers index.
+  void jump_table(Reg index, std::span<const Label> targets, Label otherwise);
+  // dst = values[index] for an index known to be in range.
+  void load_i32_table(Reg dst, Reg index, std::span<const int32_t> values);
+  Label trap_label(TrapKind kind);
+  // Binds the trap stubs, tables and constants; call once, after the last function.
+  void finish_module();
+
+  // Frames and calls.
+  FramePatch enter_function(uint32_t num_declared_locals, Label stack_exhausted);
+  void patch_frame(FramePatch patch, uint32_t frame_bytes_below_fp, uint64_t stack_cost);
+  void leave_function();
+  void call_direct(Label target, int32_t area_bottom);
+  void call_func_ref(Reg func_ref, int32_t area_bottom);
+  // Calls a runtime helper with its arguments in c_arg_gpr(0..); every
+  // allocatable register is clobbered. `stack_bottom`: frame offset below
+  // which no live slot lies.
+  void call_builtin(Builtin b, int32_t stack_bottom);
+  // Continues at the trap exit when a builtin returned non-zero in c_result_gpr().
+  void trap_if_builtin_failed();
+
+  // Moves.
+  void move(ValType t, Reg dst, Reg src);
+  void load_const(ValType t, Reg dst, uint64_t bits);
+  void load_slot(ValType t, Reg dst, int32_t fp_offset);
+  void store_slot(ValType t, int32_t fp_offset, Reg src);
+  void store_slot_const(ValType t, int32_t fp_offset, uint64_t bits);
+  void copy_slot(int32_t dst_fp_offset, int32_t src_fp_offset);
+  void load_context(Reg dst, int32_t offset);
+  void load_ptr(Reg dst, Reg base, int32_t offset);
+  void load_ptr_indexed(Reg dst, Reg base, Reg index);
+  void load_value(ValType t, Reg dst, Reg base, int32_t offset);
+  void store_value(ValType t, Reg base, int32_t offset, Reg src);
+  void select(ValType t, Reg dst, Reg cond, Reg if_true, Reg if_false);
+
+  // Integer arithmetic.
+  void int_binop(IntBinOp op, Width w, Reg dst, Reg lhs, Reg rhs);
+  void int_binop_imm(IntBinOp op, Width w, Reg dst, Reg lhs, int32_t imm);
+  void int_div(IntDivOp op, Width w, Reg dst, Reg lhs, Reg rhs, Label div_by_zero, Label overflow);
+  void int_unop(IntUnOp op, Width w, Reg dst, Reg src);
+  void int_eqz(Width w, Reg dst, Reg src);
+  void int_compare(IntCond c, Width w, Reg dst, Reg lhs, Reg rhs);
+  void int_compare_imm(IntCond c, Width w, Reg dst, Reg lhs, int32_t imm);
+
+  // Floating point; results that may be NaN are canonical NaNs.
+  void float_binop(FloatBinOp op, ValType t, Reg dst, Reg lhs, Reg rhs);
+  void float_unop(FloatUnOp op, ValType t, Reg dst, Reg src);
+  void float_compare(FloatCond c, ValType t, Reg dst, Reg lhs, Reg rhs);
+  void convert(Conversion conv, Reg dst, Reg src, Label invalid, Label overflow);
+
+  // Linear memory 0.
+  void load_memory(MemAccess a, Reg dst, Reg index, uint64_t offset);
+  void load_memory_abs(MemAccess a, Reg dst, uint64_t address);
+  void store_memory(MemAccess a, Reg index, uint64_t offset, Reg value);
+  void store_memory_abs(MemAccess a, uint64_t address, Reg value);
+  void reload_memory_base();
+  void reload_context();  // from this activation's frame, after a call that may cross instances
+
+  std::vector<TrapSite> trap_sites() const { return trap_sites_; }
+  asmjit::x86::Assembler& assembler() { return a_; }
+
+ private:
+  asmjit::x86::Mem memory_operand(Reg index, uint64_t offset, uint32_t size);
+  void emit_memory_load(MemAccess a, Reg dst, const asmjit::x86::Mem& m);
+  void emit_memory_store(MemAccess a, const asmjit::x86::Mem& m, Reg value);
+  void canonicalize_nan(ValType t, Reg r);
+  void float_min_max(bool is_min, ValType t, Reg dst, Reg lhs, Reg rhs);
+  void trunc_to_int(Conversion conv, Reg dst, Reg src, Label invalid, Label overflow);
+  void trunc_sat_to_int(Conversion conv, Reg dst, Reg src);
+  void convert_u64_to_float(bool to_f64, Reg dst, Reg src);
+  asmjit::x86::Mem const_f32(float v);
+  asmjit::x86::Mem const_f64(double v);
+  asmjit::x86::Mem const128(uint64_t lo, uint64_t hi);
+  asmjit::Label to_asm(Label l) const { return asmjit::Label(l.id); }
+
+  struct ErrorThrower : asmjit::ErrorHandler {
+    void handleError(asmjit::Error err, const char* message, asmjit::BaseEmitter* origin) override;
+  };
+
+  struct JumpTable {
+    asmjit::Label at;
+    std::vector<Label> targets;
+  };
+  struct IntTable {
+    asmjit::Label at;
+    std::vector<int32_t> values;
+  };
+
+  ErrorThrower thrower_;
+  asmjit::x86::Assembler a_;
+  Features features_;
+  std::vector<TrapSite> trap_sites_;
+  std::vector<JumpTable> jump_tables_;
+  std::vector<IntTable> int_tables_;
+  std::map<std::pair<uint64_t, uint64_t>, asmjit::Label> constants_;
+  asmjit::Label trap_stubs_[static_cast<size_t>(TrapKind::HostError) + 1];
+  asmjit::Label trap_raise_;
+  asmjit::Label builtin_trap_;
+};
+
+static_assert(MacroAssembler<X64MacroAssembler>);
+
+}  // namespace detwasm::jit::x64

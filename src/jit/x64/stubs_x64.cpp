@@ -1,0 +1,188 @@
+// The x86-64 entry trampoline and host adapter (abi.hpp states the contract).
+#include <asmjit/x86.h>
+
+#include "jit/code_buffer.hpp"
+#include "jit/runtime_stubs.hpp"
+#include "jit/x64/regs_x64.hpp"
+
+namespace detwasm::jit {
+
+using namespace asmjit;
+using namespace asmjit::x86;
+
+namespace {
+
+constexpr uint32_t kMxcsrDefault = 0x1F80;  // all exceptions masked, round to nearest, no FTZ/DAZ
+
+// Trampoline frame, below its rbp (after the pushed callee-saved registers).
+constexpr int32_t kSavedExitSp = -48;
+constexpr int32_t kSavedExitPc = -56;
+constexpr int32_t kSavedBudget = -64;
+constexpr int32_t kSavedValues = -72;
+constexpr int32_t kSavedNumResults = -80;
+constexpr int32_t kSavedContext = -88;
+constexpr int32_t kSavedMxcsr = -96;
+
+// uint32_t entry(void* context, const void* code, uint64_t* values,
+//                uint64_t num_params, uint64_t num_results, uint8_t* stack_top)
+void emit_entry(Assembler& a, asmjit::Label trap_exit, asmjit::Label mxcsr_default) {
+  asmjit::Label copy_args = a.newLabel(), args_done = a.newLabel();
+  asmjit::Label copy_results = a.newLabel(), results_done = a.newLabel(), exit = a.newLabel();
+
+  a.push(rbp);
+  a.mov(rbp, rsp);
+  a.push(rbx);
+  a.push(r12);
+  a.push(r13);
+  a.push(r14);
+  a.push(r15);
+  a.mov(r15, rdi);
+  a.mov(rbx, qword_ptr(r15, off::kCtxExec));
+  // What a nested entry must give back to the one it runs inside.
+  a.push(qword_ptr(rbx, off::kExecExitSp));
+  a.push(qword_ptr(rbx, off::kExecExitPc));
+  a.push(qword_ptr(rbx, off::kExecStackBudget));
+  a.push(rdx);
+  a.push(r8);
+  a.push(rdi);
+  a.sub(rsp, 8);
+  a.stmxcsr(dword_ptr(rbp, kSavedMxcsr));
+  a.ldmxcsr(dword_ptr(mxcsr_default));
+  a.mov(r13, qword_ptr(rbx, off::kExecStackBudget));
+
+  // The stack to run on: a fresh one, or this one (re-entry from a host).
+  a.test(r9, r9);
+  a.cmovz(r9, rsp);
+  a.and_(r9, -16);
+  a.lea(r10, qword_ptr(r9, -8));  // the trap exit's stack pointer; holds our rbp
+  a.mov(qword_ptr(r10), rbp);
+  a.mov(rax, rcx);                // area slots: max(params, results)
+  a.cmp(rax, r8);
+  a.cmovb(rax, r8);
+
+  // Argument i goes to area slot i, at r10 - 8 - 8i.
+  a.xor_(r11d, r11d);
+  a.bind(copy_args);
+  a.cmp(r11, rcx);
+  a.jae(args_done);
+  a.mov(rdi, qword_ptr(rdx, r11, 3));
+  a.mov(r12, r11);
+  a.neg(r12);
+  a.mov(qword_ptr(r10, r12, 3, -8), rdi);
+  a.inc(r11);
+  a.jmp(copy_args);
+  a.bind(args_done);
+
+  a.mov(qword_ptr(rbx, off::kExecExitSp), r10);
+  a.lea(r11, ptr(trap_exit));
+  a.mov(qword_ptr(rbx, off::kExecExitPc), r11);
+  a.shl(rax, 3);
+  a.mov(rsp, r10);
+  a.sub(rsp, rax);
+  a.call(rsi);
+
+  // Returned normally: compiled code restored rbp; results are in the area.
+  a.mov(rbx, qword_ptr(rbp, kSavedContext));
+  a.mov(rbx, qword_ptr(rbx, off::kCtxExec));
+  a.mov(r10, qword_ptr(rbx, off::kExecExitSp));
+  a.mov(rdx, qword_ptr(rbp, kSavedValues));
+  a.mov(r8, qword_ptr(rbp, kSavedNumResults));
+  a.xor_(r11d, r11d);
+  a.bind(copy_results);
+  a.cmp(r11, r8);
+  a.jae(results_done);
+  a.mov(r12, r11);
+  a.neg(r12);
+  a.mov(rdi, qword_ptr(r10, r12, 3, -8));
+  a.mov(qword_ptr(rdx, r11, 3), rdi);
+  a.inc(r11);
+  a.jmp(copy_results);
+  a.bind(results_done);
+  a.xor_(eax, eax);
+  a.jmp(exit);
+
+  // A trap stub or the fault handler set rsp to the saved exit_sp and eax
+  // to the trap code.
+  a.bind(trap_exit);
+  a.mov(rbp, qword_ptr(rsp));
+
+  a.bind(exit);
+  a.mov(rcx, qword_ptr(rbp, kSavedContext));
+  a.mov(rcx, qword_ptr(rcx, off::kCtxExec));
+  a.mov(rdx, qword_ptr(rbp, kSavedExitSp));
+  a.mov(qword_ptr(rcx, off::kExecExitSp), rdx);
+  a.mov(rdx, qword_ptr(rbp, kSavedExitPc));
+  a.mov(qword_ptr(rcx, off::kExecExitPc), rdx);
+  a.mov(rdx, qword_ptr(rbp, kSavedBudget));
+  a.mov(qword_ptr(rcx, off::kExecStackBudget), rdx);
+  a.ldmxcsr(dword_ptr(rbp, kSavedMxcsr));
+  a.lea(rsp, qword_ptr(rbp, -40));
+  a.pop(r15);
+  a.pop(r14);
+  a.pop(r13);
+  a.pop(r12);
+  a.pop(rbx);
+  a.pop(rbp);
+  a.ret();
+}
+
+// Entered like a compiled function through a funcref: rax holds the
+// JitFuncRef*, r15 its context, the argument area is above the return address.
+void emit_host_adapter(Assembler& a) {
+  asmjit::Label trap = a.newLabel();
+  a.push(rbp);
+  a.mov(rbp, rsp);
+  a.push(r15);
+  a.mov(rdi, qword_ptr(r15, off::kCtxExec));
+  a.mov(qword_ptr(rdi, off::kExecStackBudget), r13);  // a re-entry continues from here
+  a.mov(rsi, rax);
+  a.mov(edx, dword_ptr(rax, off::kFuncRefNumParams));
+  a.mov(ecx, dword_ptr(rax, off::kFuncRefNumResults));
+  a.cmp(edx, ecx);
+  a.cmovb(edx, ecx);
+  a.lea(rdx, qword_ptr(rbp, rdx, 3, 8));  // area slot 0: fp + 16 + 8*(K-1)
+  a.and_(rsp, -16);
+  a.call(qword_ptr(rdi, off::kExecHostCall));
+  a.test(eax, eax);
+  a.jnz(trap);
+  a.leave();
+  a.ret();
+  a.bind(trap);
+  a.mov(r15, qword_ptr(rbp, -8));
+  a.mov(rcx, qword_ptr(r15, off::kCtxExec));
+  a.mov(rsp, qword_ptr(rcx, off::kExecExitSp));
+  a.jmp(qword_ptr(rcx, off::kExecExitPc));
+}
+
+RuntimeStubs build_stubs() {
+  CodeHolder code;
+  code.init(Environment(Arch::kX64));
+  Assembler a(&code);
+  asmjit::Label entry = a.newLabel(), host = a.newLabel(), trap_exit = a.newLabel(), mxcsr = a.newLabel();
+  a.bind(entry);
+  emit_entry(a, trap_exit, mxcsr);
+  a.align(AlignMode::kCode, 16);
+  a.bind(host);
+  emit_host_adapter(a);
+  a.align(AlignMode::kData, 4);
+  a.bind(mxcsr);
+  a.embedUInt32(kMxcsrDefault);
+
+  std::vector<uint8_t> bytes = take_position_independent_code(code);
+  uint32_t entry_at = static_cast<uint32_t>(code.labelOffsetFromBase(entry));
+  uint32_t host_at = static_cast<uint32_t>(code.labelOffsetFromBase(host));
+  RuntimeStubs stubs;
+  stubs.code = CodeMemory(bytes, {entry_at, host_at});
+  stubs.entry = reinterpret_cast<EntryTrampoline>(const_cast<void*>(stubs.code.func_entry(0)));
+  stubs.host_adapter = stubs.code.func_entry(1);
+  return stubs;
+}
+
+}  // namespace
+
+const RuntimeStubs& runtime_stubs() {
+  static const RuntimeStubs stubs = build_stubs();
+  return stubs;
+}
+
+}  // namespace detwasm::jit
