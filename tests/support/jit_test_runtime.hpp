@@ -1,0 +1,89 @@
+// A minimal runtime for JIT tests: an ExecState, one VmContext, a native
+// stack and optionally a guarded linear memory, without the engine's store.
+#pragma once
+
+#include <sys/mman.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <vector>
+
+#include "jit/abi.hpp"
+#include "jit/code_memory.hpp"
+#include "jit/entry.hpp"
+#include "jit/native_stack.hpp"
+#include "jit/trap_handler.hpp"
+
+namespace detwasm::jit::testing {
+
+// Linear memory reserved as the JIT expects it: 8 GiB + a page of address
+// space, of which `pages` Wasm pages are accessible.
+class GuardedMemory {
+ public:
+  static constexpr uint64_t kReservation = (8ull << 30) + 65536;
+  explicit GuardedMemory(uint32_t pages) {
+    void* p = mmap(nullptr, kReservation, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) throw std::bad_alloc();
+    view.base = static_cast<uint8_t*>(p);
+    grow(pages);
+  }
+  ~GuardedMemory() { munmap(view.base, kReservation); }
+  void grow(uint32_t pages) {
+    uint64_t size = view.size + uint64_t{pages} * 65536;
+    if (size && mprotect(view.base, size, PROT_READ | PROT_WRITE) != 0) throw std::bad_alloc();
+    view.size = size;
+  }
+  MemoryView view;
+};
+
+// Compiled code registered with the fault handler.
+struct LoadedCode {
+  CodeMemory memory;
+  TrapTable traps;
+  CodeRegistration registration;
+
+  LoadedCode(std::span<const uint8_t> bytes, std::vector<uint32_t> offsets, std::vector<TrapSite> sites)
+      : memory(bytes, std::move(offsets)), traps(std::move(sites)) {
+    registration = CodeRegistration(memory.base(), memory.size(), &traps);
+  }
+};
+
+struct TestRuntime {
+  ExecState exec;
+  VmContext ctx;
+  NativeStack stack{1u << 20};
+  std::vector<const void*> builtins = std::vector<const void*>(static_cast<size_t>(Builtin::Count));
+  std::unique_ptr<GuardedMemory> memory;
+  std::vector<MemoryView*> memories;
+
+  explicit TestRuntime(uint64_t stack_budget = 100000) {
+    exec.stack_budget = stack_budget;
+    ctx.exec = &exec;
+    ctx.builtins = builtins.data();
+  }
+  void add_memory(uint32_t pages) {
+    memory = std::make_unique<GuardedMemory>(pages);
+    memories = {&memory->view};
+    ctx.memory0 = &memory->view;
+    ctx.memories = memories.data();
+  }
+
+  // Runs `code` with `args`; returns the results or the trap.
+  struct Outcome {
+    std::vector<uint64_t> results;
+    std::optional<TrapKind> trap;
+  };
+  Outcome run(const void* code, std::vector<uint64_t> args, uint32_t num_results) {
+    uint32_t num_params = static_cast<uint32_t>(args.size());
+    args.resize(std::max<size_t>(args.size(), num_results));
+    Outcome out;
+    out.trap = call_compiled(stack, &ctx, code, args, num_params, num_results);
+    if (!out.trap) out.results.assign(args.begin(), args.begin() + num_results);
+    return out;
+  }
+};
+
+}  // namespace detwasm::jit::testing
