@@ -122,6 +122,13 @@ bool numeric_signature(Opcode op, NumericSig* sig);
 // For loads and stores: value type and access size; false if not a memory op.
 bool load_signature(Opcode op, ValType* type, uint32_t* size_log2);
 bool store_signature(Opcode op, ValType* type, uint32_t* size_log2);
+// True for every single-byte opcode and prefix byte of Wasm 2.0 (SIMD's and
+// threads' prefixes included, so that they are reported as unsupported).
+bool is_known_opcode(uint8_t byte);
+// Reads one operator's opcode and immediates without validating them, and
+// returns the change in control depth (+1 block/loop/if, -1 end, 0 else).
+// Throws ModuleError (malformed) on bytes that cannot be decoded.
+int skip_operator(Reader& r);
 // Reads a value type byte (number or reference type); SIMD's v128 is unsupported.
 ValType read_val_type(Reader& r);
 ValType read_ref_type(Reader& r);
@@ -138,6 +145,10 @@ class BodyDecoder {
   // first byte is at module offset `base_offset`. Fills `def`'s locals and
   // stack facts. Throws ModuleError.
   void decode(uint32_t func_index, FunctionDef& def, const uint8_t* begin, const uint8_t* end, uint64_t base_offset);
+
+  // Offset of the first memory.init or data.drop seen with no data count
+  // section, or UINT64_MAX.
+  uint64_t data_use_without_count() const { return data_use_without_count_; }
 
  private:
   static constexpr uint8_t kUnknown = 0;  // bottom type of a polymorphic stack
@@ -222,8 +233,13 @@ class BodyDecoder {
   void require_table(uint32_t index) {
     if (index >= m_.tables.size()) throw_invalid(op_offset_, "unknown table " + std::to_string(index));
   }
+  // Without a data count section the verdict waits for the module's end:
+  // malformed if a data section follows, an unknown segment otherwise.
   void require_data_count(uint32_t seg) {
-    if (!m_.data_count) throw_malformed(op_offset_, "data count section required");
+    if (!m_.data_count) {
+      data_use_without_count_ = std::min(data_use_without_count_, op_offset_);
+      return;
+    }
     if (seg >= *m_.data_count) throw_invalid(op_offset_, "unknown data segment " + std::to_string(seg));
   }
   void require_elem(uint32_t seg) {
@@ -261,6 +277,8 @@ class BodyDecoder {
   std::vector<Ctl*> br_targets_;
   uint32_t max_height_ = 0;
   uint64_t op_offset_ = 0;
+  size_t depth_at_op_ = 0;  // control depth before the current operator
+  uint64_t data_use_without_count_ = UINT64_MAX;
 };
 
 }  // namespace detwasm::internal

@@ -24,10 +24,27 @@ void BodyDecoder<Consumer>::decode(uint32_t func_index, FunctionDef& def, const 
   push_control(ControlKind::Function, fn);
   c_.on_block(controls_.back());
 
-  while (!controls_.empty()) {
-    if (r.at_end()) throw_malformed(r.offset(), "unexpected end of section or function: END opcode expected");
-    op_offset_ = r.offset();
-    decode_operator(r);
+  const uint8_t* op_pos = r.pos();
+  try {
+    while (!controls_.empty()) {
+      if (r.at_end()) throw_malformed(r.offset(), "unexpected end of section or function: END opcode expected");
+      op_offset_ = r.offset();
+      op_pos = r.pos();
+      depth_at_op_ = controls_.size();
+      decode_operator(r);
+    }
+  } catch (const ModuleError& e) {
+    if (e.kind() != ModuleError::Kind::Invalid) throw;
+    // A malformed encoding later in the body takes precedence over a
+    // validation error, as when decoding precedes validation: scan the rest.
+    Reader scan(op_pos, end, op_offset_);
+    size_t depth = depth_at_op_;
+    while (depth > 0) {
+      if (scan.at_end()) throw_malformed(scan.offset(), "unexpected end of section or function: END opcode expected");
+      depth += skip_operator(scan);
+    }
+    if (!scan.at_end()) throw_malformed(scan.offset(), "section size mismatch: operators after the function's end");
+    throw;
   }
   if (!r.at_end()) throw_malformed(r.offset(), "section size mismatch: operators after the function's end");
   def.max_stack_height = max_height_;
