@@ -41,13 +41,14 @@ TrapFrame frame_of(const FuncInst* f) {
 
 }  // namespace
 
-std::optional<Trap> call_host(StoreImpl& store, FuncInst* f, const uint64_t* args, uint64_t* results) {
+std::optional<Trap> call_host(StoreImpl& store, FuncInst* f, InstanceData* caller_instance, const uint64_t* args,
+                              uint64_t* results) {
   const FuncType& t = *f->type;
   std::vector<Value> in(t.params.size());
   std::vector<Value> out(t.results.size());
   for (size_t i = 0; i < in.size(); ++i) in[i] = Value{t.params[i], args[i]};
   for (size_t i = 0; i < out.size(); ++i) out[i] = Value::zero(t.results[i]);
-  Caller caller(*store.owner, f->instance);
+  Caller caller(*store.owner, caller_instance);
   std::optional<Trap> trap;
   try {
     trap = f->host(caller, in, out);
@@ -72,7 +73,7 @@ std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* entry, const uint6
   if (!entry->def) {
     if (ex.budget_used + kFrameOverheadSlots > budget) return make_trap(TrapKind::StackExhausted);
     ex.budget_used += kFrameOverheadSlots;
-    auto trap = call_host(store, entry, args, results);
+    auto trap = call_host(store, entry, nullptr, args, results);
     ex.budget_used -= kFrameOverheadSlots;
     return trap;
   }
@@ -241,7 +242,7 @@ std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* entry, const uint6
           ex.budget_used += kFrameOverheadSlots;
           ex.top = static_cast<size_t>(sp - stack_begin);
           ++ex.host_depth;
-          auto trap = call_host(store, callee, sp - np, sp - np);
+          auto trap = call_host(store, callee, inst, sp - np, sp - np);
           --ex.host_depth;
           ex.budget_used -= kFrameOverheadSlots;
           if (trap) return finish_trap(std::move(*trap));
