@@ -95,10 +95,21 @@ struct TableView {
   uint64_t size = 0;
 };
 
-// Runtime helpers callable from compiled code, by index into VmContext::builtins.
+// Runtime helpers callable from compiled code, by index into
+// VmContext::builtins; C calling convention, the caller's VmContext first.
+// Immediates of the operator come next, then its operands in stack order.
+// "status" is 0 or encode_trap(kind).
 enum class Builtin : uint32_t {
-  MemoryGrow,   // uint32_t (VmContext*, uint32_t mem, uint32_t delta) -> old pages or -1
-  FloatRound,   // fallback for CPUs without SSE4.1 rounding
+  MemoryGrow,  // uint32_t (VmContext*, uint32_t delta) -> old pages or 0xFFFFFFFF
+  MemoryFill,  // status (VmContext*, uint32_t dst, uint32_t value, uint32_t n)
+  MemoryCopy,  // status (VmContext*, uint32_t dst, uint32_t src, uint32_t n)
+  MemoryInit,  // status (VmContext*, uint32_t segment, uint32_t dst, uint32_t src, uint32_t n)
+  DataDrop,    // uint32_t (VmContext*, uint32_t segment), result unused
+  TableGrow,   // uint32_t (VmContext*, uint32_t table, uint64_t init, uint32_t delta) -> old size or 0xFFFFFFFF
+  TableFill,   // status (VmContext*, uint32_t table, uint32_t dst, uint64_t value, uint32_t n)
+  TableCopy,   // status (VmContext*, uint32_t dst_table, uint32_t src_table, uint32_t dst, uint32_t src, uint32_t n)
+  TableInit,   // status (VmContext*, uint32_t table, uint32_t segment, uint32_t dst, uint32_t src, uint32_t n)
+  ElemDrop,    // uint32_t (VmContext*, uint32_t segment), result unused
   Count,
 };
 

@@ -157,9 +157,12 @@ concept MacroAssembler = requires(M m, Reg r, Label l, ValType t, Width w, uint6
   m.store_slot(t, i, r);
   m.store_slot_const(t, i, u);
   m.copy_slot(i, i);
+  m.copy_slot_dynamic(r, i, i);  // [fp + r + disp] = [fp + src]: r holds a frame offset
   m.load_context(r, i);        // pointer-sized field of the VmContext
+  m.load_context_pointer(r);   // the VmContext itself
   m.load_ptr(r, r, i);         // dst = *(void**)(base + offset)
   m.load_ptr_indexed(r, r, r); // dst = ((void**)base)[index]
+  m.store_ptr_indexed(r, r, r); // ((void**)base)[index] = value
   m.load_value(t, r, r, i);    // a value of type t at base + offset
   m.store_value(t, r, i, r);
   m.select(t, r, r, r, r);     // dst = cond != 0 ? if_true : if_false

@@ -280,6 +280,13 @@ void X64MacroAssembler::copy_slot(int32_t dst_fp_offset, int32_t src_fp_offset) 
   a_.mov(qword_ptr(rbp, dst_fp_offset), r11);
 }
 
+void X64MacroAssembler::copy_slot_dynamic(Reg dst_fp_offset, int32_t disp, int32_t src_fp_offset) {
+  a_.mov(r11, qword_ptr(rbp, src_fp_offset));
+  a_.mov(qword_ptr(rbp, gp64(dst_fp_offset), 0, disp), r11);
+}
+
+void X64MacroAssembler::load_context_pointer(Reg dst) { a_.mov(gp64(dst), kContextReg); }
+
 void X64MacroAssembler::load_context(Reg dst, int32_t offset) { a_.mov(gp64(dst), qword_ptr(kContextReg, offset)); }
 
 void X64MacroAssembler::load_ptr(Reg dst, Reg base, int32_t offset) {
@@ -288,6 +295,10 @@ void X64MacroAssembler::load_ptr(Reg dst, Reg base, int32_t offset) {
 
 void X64MacroAssembler::load_ptr_indexed(Reg dst, Reg base, Reg index) {
   a_.mov(gp64(dst), qword_ptr(gp64(base), gp64(index), 3));
+}
+
+void X64MacroAssembler::store_ptr_indexed(Reg base, Reg index, Reg value) {
+  a_.mov(qword_ptr(gp64(base), gp64(index), 3), gp64(value));
 }
 
 void X64MacroAssembler::load_value(ValType t, Reg dst, Reg base, int32_t offset) {

@@ -81,9 +81,12 @@ class X64MacroAssembler {
   void store_slot(ValType t, int32_t fp_offset, Reg src);
   void store_slot_const(ValType t, int32_t fp_offset, uint64_t bits);
   void copy_slot(int32_t dst_fp_offset, int32_t src_fp_offset);
+  void copy_slot_dynamic(Reg dst_fp_offset, int32_t disp, int32_t src_fp_offset);
   void load_context(Reg dst, int32_t offset);
+  void load_context_pointer(Reg dst);
   void load_ptr(Reg dst, Reg base, int32_t offset);
   void load_ptr_indexed(Reg dst, Reg base, Reg index);
+  void store_ptr_indexed(Reg base, Reg index, Reg value);
   void load_value(ValType t, Reg dst, Reg base, int32_t offset);
   void store_value(ValType t, Reg base, int32_t offset, Reg src);
   void select(ValType t, Reg dst, Reg cond, Reg if_true, Reg if_false);

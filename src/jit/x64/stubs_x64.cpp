@@ -129,10 +129,13 @@ void emit_entry(Assembler& a, asmjit::Label trap_exit, asmjit::Label mxcsr_defau
 // Entered like a compiled function through a funcref: rax holds the
 // JitFuncRef*, r15 its context, the argument area is above the return address.
 void emit_host_adapter(Assembler& a) {
-  asmjit::Label trap = a.newLabel();
+  asmjit::Label trap = a.newLabel(), exhausted = a.newLabel();
   a.push(rbp);
   a.mov(rbp, rsp);
   a.push(r15);
+  // A host activation costs kFrameOverheadSlots of the budget, as in the interpreter.
+  a.sub(r13, kFrameOverheadSlots);
+  a.jb(exhausted);
   a.mov(rdi, qword_ptr(r15, off::kCtxExec));
   a.mov(qword_ptr(rdi, off::kExecStackBudget), r13);  // a re-entry continues from here
   a.mov(rsi, rax);
@@ -143,10 +146,13 @@ void emit_host_adapter(Assembler& a) {
   a.lea(rdx, qword_ptr(rbp, rdx, 3, 8));  // area slot 0: fp + 16 + 8*(K-1)
   a.and_(rsp, -16);
   a.call(qword_ptr(rdi, off::kExecHostCall));
+  a.add(r13, kFrameOverheadSlots);
   a.test(eax, eax);
   a.jnz(trap);
   a.leave();
   a.ret();
+  a.bind(exhausted);
+  a.mov(eax, encode_trap(TrapKind::StackExhausted));
   a.bind(trap);
   a.mov(r15, qword_ptr(rbp, -8));
   a.mov(rcx, qword_ptr(r15, off::kCtxExec));

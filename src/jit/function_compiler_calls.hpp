@@ -1,0 +1,87 @@
+// FunctionCompiler: calls to Wasm functions, through tables, and to runtime
+// builtins. Included by function_compiler.hpp only.
+#pragma once
+
+namespace detwasm::jit {
+
+template <MacroAssembler Masm>
+int32_t FunctionCompiler<Masm>::prepare_call(uint32_t num_params, uint32_t num_results) {
+  // Every register is caller-saved; the arguments go to their own slots,
+  // which are the callee's area (abi.hpp), so nothing is copied.
+  spill_all();
+  uint32_t first = stack_.height() - num_params;
+  for (uint32_t i = first; i < stack_.height(); ++i) materialize(i);
+  int64_t bottom = int64_t{first} + std::max(num_params, num_results) - 1;
+  return frame::kFirstLocalOffset - frame::kSlotSize * static_cast<int32_t>(num_declared_ + bottom);
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::finish_call(const FuncType& type) {
+  reset_to(stack_.height() - static_cast<uint32_t>(type.params.size()), type.results);
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::on_call(uint32_t func_index, const FuncType& type) {
+  int32_t bottom = prepare_call(static_cast<uint32_t>(type.params.size()), static_cast<uint32_t>(type.results.size()));
+  uint32_t imported = env_.module->num_imported_funcs;
+  if (func_index >= imported) {
+    m_.call_direct(env_.func_labels[func_index - imported], bottom);
+  } else {
+    // An import may live in another instance: through its funcref.
+    Reg ref = alloc(RegClass::Gpr);
+    m_.load_context(ref, off::kCtxFuncs);
+    m_.load_ptr(ref, ref, static_cast<int32_t>(8 * func_index));
+    m_.call_func_ref(ref, bottom);
+    release(ref);
+    if (has_memory()) m_.reload_memory_base();
+  }
+  finish_call(type);
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::on_call_indirect(uint32_t type_index, uint32_t table, const FuncType& type) {
+  Reg index = pop_to_reg();
+  int32_t bottom = prepare_call(static_cast<uint32_t>(type.params.size()), static_cast<uint32_t>(type.results.size()));
+  Reg ref = alloc(RegClass::Gpr);
+  Reg tmp = alloc(RegClass::Gpr);
+  m_.load_context(ref, off::kCtxTables);
+  m_.load_ptr(ref, ref, static_cast<int32_t>(8 * table));
+  m_.load_ptr(tmp, ref, off::kTableSize);
+  m_.branch_int(IntCond::GeU, Width::W64, index, tmp, trap(TrapKind::TableOutOfBounds));
+  m_.load_ptr(ref, ref, off::kTableElements);
+  m_.load_ptr_indexed(ref, ref, index);
+  m_.branch_int_imm(IntCond::Eq, Width::W64, ref, 0, trap(TrapKind::IndirectCallToNull));
+  // Canonical type ids are engine-wide; the expected one is read at run
+  // time so the code does not depend on the engine that compiled it.
+  m_.load_context(tmp, off::kCtxTypeIds);
+  m_.load_value(ValType::I32, tmp, tmp, static_cast<int32_t>(4 * type_index));
+  m_.load_value(ValType::I32, index, ref, off::kFuncRefTypeId);
+  m_.branch_int(IntCond::Ne, Width::W32, tmp, index, trap(TrapKind::IndirectCallSignature));
+  m_.call_func_ref(ref, bottom);
+  release(ref);
+  release(tmp);
+  release(index);
+  if (has_memory()) m_.reload_memory_base();
+  finish_call(type);
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::call_builtin(Builtin b, std::initializer_list<uint32_t> immediates,
+                                          uint32_t num_stack_args, std::optional<ValType> result, bool may_trap) {
+  spill_all();
+  uint32_t first = stack_.height() - num_stack_args;
+  unsigned arg = 0;
+  m_.load_context_pointer(Masm::c_arg_gpr(arg++));
+  for (uint32_t imm : immediates) m_.load_const(ValType::I32, Masm::c_arg_gpr(arg++), imm);
+  for (uint32_t i = first; i < stack_.height(); ++i) load_into(stack_.at(i), i, Masm::c_arg_gpr(arg++));
+  stack_.truncate(first);
+  m_.call_builtin(b, slot_offset(first));
+  if (may_trap) m_.trap_if_builtin_failed();
+  if (result) {
+    Reg r = Masm::c_result_gpr();
+    stack_.take(r);
+    push_result(*result, r);
+  }
+}
+
+}  // namespace detwasm::jit

@@ -1,0 +1,209 @@
+// FunctionCompiler: blocks, loops, ifs and branches. Included by
+// function_compiler.hpp only.
+#pragma once
+
+namespace detwasm::jit {
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::enter_block(Ctl& ctl) {
+  // Every register to its slot, and the params into theirs: values below a
+  // block's results then never move (see the top of function_compiler.hpp).
+  spill_all();
+  uint32_t n = static_cast<uint32_t>(ctl.params().size());
+  for (uint32_t i = 0; i < n; ++i) materialize(ctl.height + i);
+  ctl.data.label = m_.new_label();
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::on_block(Ctl& ctl) {
+  if (!ctl.start_reachable || ctl.kind == internal::ControlKind::Function) return;
+  enter_block(ctl);
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::on_loop(Ctl& ctl) {
+  if (!ctl.start_reachable) return;
+  enter_block(ctl);
+  m_.bind(ctl.data.label);
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::on_if(Ctl& ctl) {
+  if (!ctl.start_reachable) return;
+  Reg cond = pop_to_reg();
+  enter_block(ctl);
+  ctl.data.else_label = m_.new_label();
+  m_.branch_int_imm(IntCond::Eq, Width::W32, cond, 0, ctl.data.else_label);
+  release(cond);
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::reset_to(uint32_t height, std::span<const ValType> types) {
+  stack_.truncate(height);
+  for (ValType t : types) stack_.push_slot(t);
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::on_else(Ctl& ctl) {
+  if (!ctl.start_reachable) return;
+  if (!dead_) {
+    // The then-branch falls through to the end.
+    store_branch_values(ctl);
+    m_.jump(ctl.data.label);
+    ctl.data.branched = true;
+  }
+  m_.bind(ctl.data.else_label);
+  ctl.data.else_label = Label{};
+  // The false path starts from the if's entry state: params in their slots.
+  reset_to(ctl.height, ctl.params());
+  dead_ = false;
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::on_end(Ctl& ctl) {
+  if (!ctl.start_reachable) return;
+  using internal::ControlKind;
+  if (ctl.kind == ControlKind::Function) {
+    if (!dead_) store_results();
+    m_.bind(return_label_);
+    m_.leave_function();
+    stack_.truncate(0);
+    return;
+  }
+  bool if_without_else = ctl.kind == ControlKind::If;
+  if (ctl.kind == ControlKind::Loop || (ctl.kind == ControlKind::Block && !ctl.data.branched)) {
+    // Only the fallthrough reaches the end: values stay where they are.
+    if (dead_) reset_to(ctl.height, ctl.results());
+    dead_ = false;
+    return;
+  }
+  if (!dead_) store_branch_values(ctl);
+  // An if without else: its false path arrives with the params, which are
+  // the results, already in their slots.
+  if (if_without_else) m_.bind(ctl.data.else_label);
+  m_.bind(ctl.data.label);
+  reset_to(ctl.height, ctl.results());
+  dead_ = false;
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::on_unreachable() {
+  m_.jump(trap(TrapKind::Unreachable));
+  dead_ = true;
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::store_branch_values(const Ctl& target) {
+  if (target.kind == internal::ControlKind::Function) return store_results();
+  uint32_t n = target.label_arity();
+  uint32_t first = stack_.height() - n;
+  // Forward order is safe: a target's slots are never above the values' own.
+  for (uint32_t i = 0; i < n; ++i) store_value_to(first + i, slot_offset(target.height + i));
+}
+
+template <MacroAssembler Masm>
+bool FunctionCompiler<Masm>::branch_moves_nothing(const Ctl& target) {
+  uint32_t n = target.label_arity();
+  if (n == 0) return true;
+  if (target.kind == internal::ControlKind::Function) return false;
+  uint32_t first = stack_.height() - n;
+  if (target.height != first) return false;
+  for (uint32_t i = 0; i < n; ++i) {
+    if (!stack_.at(first + i).is_slot()) return false;
+  }
+  return true;
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::branch_to(Ctl& target) {
+  store_branch_values(target);
+  if (target.kind == internal::ControlKind::Function) {
+    m_.jump(return_label_);
+  } else {
+    target.data.branched = true;
+    m_.jump(target.data.label);
+  }
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::on_br(Ctl& target) {
+  branch_to(target);
+  dead_ = true;
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::on_return() {
+  store_results();
+  m_.jump(return_label_);
+  dead_ = true;
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::store_results() {
+  uint32_t n = static_cast<uint32_t>(type_->results.size());
+  uint32_t first = stack_.height() - n;
+  for (uint32_t i = 0; i < n; ++i) store_value_to(first + i, result_offset(i));
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::on_br_if(Ctl& target) {
+  Reg cond = pop_to_reg();
+  release(cond);  // nothing below allocates
+  if (target.kind != internal::ControlKind::Function && branch_moves_nothing(target)) {
+    target.data.branched = true;
+    m_.branch_int_imm(IntCond::Ne, Width::W32, cond, 0, target.data.label);
+    return;
+  }
+  // The stores happen on the taken path only; the fallthrough keeps its state.
+  Label skip = m_.new_label();
+  m_.branch_int_imm(IntCond::Eq, Width::W32, cond, 0, skip);
+  branch_to(target);
+  m_.bind(skip);
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::on_br_table(std::span<Ctl* const> targets, Ctl& default_target) {
+  // One normalisation: the carried values go to their own slots, and the
+  // index to a register. Then, if the targets want the values elsewhere, one
+  // table of destination offsets and one copy of the values, and the jump
+  // table. Code size is O(arity + targets), whatever the targets.
+  uint32_t n = default_target.label_arity();
+  Reg index = pop_to_reg();
+  uint32_t first = stack_.height() - n;
+  for (uint32_t i = 0; i < n; ++i) materialize(first + i);
+
+  uint32_t count = static_cast<uint32_t>(targets.size());
+  table_labels_.clear();
+  table_offsets_.clear();
+  bool moves = false;
+  auto add = [&](Ctl& t) {
+    if (t.kind == internal::ControlKind::Function) {
+      table_labels_.push_back(return_label_);
+    } else {
+      t.data.branched = true;
+      table_labels_.push_back(t.data.label);
+    }
+    int32_t dst = n == 0 ? 0 : t.kind == internal::ControlKind::Function ? result_offset(0) : slot_offset(t.height);
+    moves |= n && dst != slot_offset(first);
+    table_offsets_.push_back(dst);
+  };
+  for (Ctl* t : targets) add(*t);
+  add(default_target);
+
+  // Out-of-range indices take the default, the last entry.
+  Label in_range = m_.new_label();
+  m_.branch_int_imm(IntCond::LtU, Width::W32, index, static_cast<int32_t>(count), in_range);
+  m_.load_const(ValType::I32, index, count);
+  m_.bind(in_range);
+  if (moves) {
+    Reg dst = alloc(RegClass::Gpr);
+    m_.load_i32_table(dst, index, table_offsets_);
+    for (uint32_t i = 0; i < n; ++i) m_.copy_slot_dynamic(dst, -frame::kSlotSize * static_cast<int32_t>(i), slot_offset(first + i));
+    release(dst);
+  }
+  m_.jump_table(index, table_labels_, table_labels_.back());
+  release(index);
+  dead_ = true;
+}
+
+}  // namespace detwasm::jit

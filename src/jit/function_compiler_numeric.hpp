@@ -1,0 +1,126 @@
+// FunctionCompiler: numeric operators, dispatched through numeric_lowering.hpp.
+// Included by function_compiler.hpp only.
+#pragma once
+
+namespace detwasm::jit {
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::on_numeric(internal::Opcode op, const internal::NumericSig& sig) {
+  using F = NumericLowering::Family;
+  NumericLowering l = numeric_lowering(op);
+  ValType t = l.operand;
+  Width w = width_of(t);
+  switch (l.family) {
+    case F::IntEqz:
+      unary(t, ValType::I32, [&](Reg dst, Reg src) { m_.int_eqz(w, dst, src); });
+      break;
+    case F::IntCompare: int_compare(static_cast<IntCond>(l.op), t); break;
+    case F::IntBinary: int_binary(static_cast<IntBinOp>(l.op), t); break;
+    case F::IntDiv: int_div(static_cast<IntDivOp>(l.op), t); break;
+    case F::IntUnary:
+      unary(t, t, [&](Reg dst, Reg src) { m_.int_unop(static_cast<IntUnOp>(l.op), w, dst, src); });
+      break;
+    case F::FloatCompare: {
+      Reg rhs = pop_to_reg();
+      Reg lhs = pop_to_reg();
+      Reg dst = alloc(RegClass::Gpr);
+      m_.float_compare(static_cast<FloatCond>(l.op), t, dst, lhs, rhs);
+      release(lhs);
+      release(rhs);
+      push_result(ValType::I32, dst);
+      break;
+    }
+    case F::FloatBinary:
+      float_binary(t, [&](Reg dst, Reg lhs, Reg rhs) { m_.float_binop(static_cast<FloatBinOp>(l.op), t, dst, lhs, rhs); });
+      break;
+    case F::FloatUnary:
+      unary(t, t, [&](Reg dst, Reg src) { m_.float_unop(static_cast<FloatUnOp>(l.op), t, dst, src); });
+      break;
+    case F::Convert:
+      unary(t, sig.out, [&](Reg dst, Reg src) {
+        m_.convert(static_cast<Conversion>(l.op), dst, src, trap(TrapKind::InvalidConversion),
+                   trap(TrapKind::IntegerOverflow));
+      });
+      break;
+    case F::None:
+      break;  // unreachable: every numeric operator has a lowering (static_assert)
+  }
+}
+
+// dst = emit(src); the result reuses the operand's register when the classes match.
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::unary(ValType in, ValType out, auto emit) {
+  Reg src = pop_to_reg();
+  Reg dst = src;
+  if (reg_class_of(in) != reg_class_of(out)) {
+    dst = alloc_for(out);
+    emit(dst, src);
+    release(src);
+  } else {
+    emit(dst, src);
+  }
+  push_result(out, dst);
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::float_binary(ValType t, auto emit) {
+  Reg rhs = pop_to_reg();
+  Reg lhs = pop_to_reg();
+  emit(lhs, lhs, rhs);
+  release(rhs);
+  push_result(t, lhs);
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::int_binary(IntBinOp op, ValType t) {
+  Width w = width_of(t);
+  const StackValue& rhs_value = stack_.top();
+  if (rhs_value.is_const() && Masm::int_imm_fits(op, w, rhs_value.bits)) {
+    // Constants fold into the instruction's immediate.
+    auto imm = static_cast<int32_t>(rhs_value.bits);
+    stack_.pop();
+    Reg lhs = pop_to_reg();
+    m_.int_binop_imm(op, w, lhs, lhs, imm);
+    push_result(t, lhs);
+    return;
+  }
+  bool shift = op == IntBinOp::Shl || op == IntBinOp::ShrS || op == IntBinOp::ShrU || op == IntBinOp::Rotl ||
+               op == IntBinOp::Rotr;
+  if (shift) evict(Masm::kVariableShiftClobbers);
+  Reg rhs = pop_to_reg();
+  Reg lhs = pop_to_reg();
+  m_.int_binop(op, w, lhs, lhs, rhs);
+  release(rhs);
+  push_result(t, lhs);
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::int_compare(IntCond c, ValType t) {
+  Width w = width_of(t);
+  const StackValue& rhs_value = stack_.top();
+  if (rhs_value.is_const() && Masm::int_imm_fits(IntBinOp::Sub, w, rhs_value.bits)) {
+    auto imm = static_cast<int32_t>(rhs_value.bits);
+    stack_.pop();
+    Reg lhs = pop_to_reg();
+    m_.int_compare_imm(c, w, lhs, lhs, imm);
+    push_result(ValType::I32, lhs);
+    return;
+  }
+  Reg rhs = pop_to_reg();
+  Reg lhs = pop_to_reg();
+  m_.int_compare(c, w, lhs, lhs, rhs);
+  release(rhs);
+  push_result(ValType::I32, lhs);
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::int_div(IntDivOp op, ValType t) {
+  evict(Masm::kIntDivClobbers);
+  Reg rhs = pop_to_reg();
+  Reg lhs = pop_to_reg();
+  m_.int_div(op, width_of(t), lhs, lhs, rhs, trap(TrapKind::IntegerDivideByZero), trap(TrapKind::IntegerOverflow));
+  release(rhs);
+  push_result(t, lhs);
+}
+
+}  // namespace detwasm::jit

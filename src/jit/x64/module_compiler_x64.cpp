@@ -1,0 +1,82 @@
+// The x86-64 instantiation of the singlepass compiler.
+#include <asmjit/x86.h>
+
+#include "jit/code_buffer.hpp"
+#include "jit/function_compiler.hpp"
+#include "jit/module_compiler.hpp"
+#include "jit/x64/masm_x64.hpp"
+
+namespace detwasm::jit {
+
+using Masm = x64::X64MacroAssembler;
+
+struct ModuleCompiler::Impl {
+  Impl(const internal::ModuleData& m, const ResourceLimits& l) : module(m), limits(l) {
+    code.init(asmjit::Environment(asmjit::Arch::kX64));
+  }
+  const internal::ModuleData& module;
+  const ResourceLimits& limits;
+  asmjit::CodeHolder code;
+  asmjit::StringLogger logger;
+  std::string listing;
+  std::unique_ptr<Masm> masm;
+  ModuleEnv env;
+  std::unique_ptr<FunctionCompiler<Masm>> compiler;
+};
+
+ModuleCompiler::ModuleCompiler(const internal::ModuleData& module, const ResourceLimits& limits)
+    : impl_(std::make_unique<Impl>(module, limits)) {}
+
+ModuleCompiler::~ModuleCompiler() = default;
+
+void ModuleCompiler::enable_listing() {
+  impl_->logger.addFlags(asmjit::FormatFlags::kMachineCode);
+  impl_->code.setLogger(&impl_->logger);
+}
+
+void ModuleCompiler::compile_function(uint32_t defined_index, const uint8_t* body, const uint8_t* body_end,
+                                      uint64_t body_offset) {
+  Impl& s = *impl_;
+  if (!s.masm) {
+    // Features are fixed for reproducible code; see x64::Features.
+    s.masm = std::make_unique<Masm>(s.code, x64::Features::host());
+    s.env.module = &s.module;
+    s.env.func_labels.resize(s.module.functions.size());
+    for (Label& l : s.env.func_labels) l = s.masm->new_label();
+    s.compiler = std::make_unique<FunctionCompiler<Masm>>(*s.masm, s.env);
+  }
+  const internal::FunctionDef& def = s.module.functions[defined_index];
+  // The decoder fills a FunctionDef's locals and stack facts; give it a scratch one.
+  internal::FunctionDef scratch;
+  scratch.type_index = def.type_index;
+  scratch.body_offset = def.body_offset;
+  scratch.body_size = def.body_size;
+  internal::BodyDecoder<FunctionCompiler<Masm>> decoder(s.module, s.limits, *s.compiler);
+  decoder.decode(s.module.num_imported_funcs + defined_index, scratch, body, body_end, body_offset);
+}
+
+CompiledCode ModuleCompiler::finish() {
+  Impl& s = *impl_;
+  CompiledCode out;
+  if (!s.masm) s.masm = std::make_unique<Masm>(s.code, x64::Features::host());
+  s.masm->finish_module();
+  out.code = take_position_independent_code(s.code);
+  for (Label l : s.env.func_labels) out.func_offsets.push_back(s.masm->label_offset(l));
+  out.trap_sites = s.masm->trap_sites();
+  s.listing = s.logger.data();
+  return out;
+}
+
+const std::string& ModuleCompiler::listing() const { return impl_->listing; }
+
+CompiledCode compile_module(const internal::ModuleData& module, const ResourceLimits& limits) {
+  ModuleCompiler compiler(module, limits);
+  for (uint32_t i = 0; i < module.functions.size(); ++i) {
+    const internal::FunctionDef& def = module.functions[i];
+    const uint8_t* body = module.bytes.data() + def.body_offset;
+    compiler.compile_function(i, body, body + def.body_size, def.body_offset);
+  }
+  return compiler.finish();
+}
+
+}  // namespace detwasm::jit
