@@ -86,9 +86,10 @@ void FunctionCompiler<Masm>::int_binary(IntBinOp op, ValType t) {
   }
   bool shift = op == IntBinOp::Shl || op == IntBinOp::ShrS || op == IntBinOp::ShrU || op == IntBinOp::Rotl ||
                op == IntBinOp::Rotr;
-  if (shift) evict(Masm::kVariableShiftClobbers);
   Reg rhs = pop_to_reg();
   Reg lhs = pop_to_reg();
+  // The operands are temporaries now, so only other values move out.
+  if (shift) evict(Masm::kVariableShiftClobbers);
   m_.int_binop(op, w, lhs, lhs, rhs);
   release(rhs);
   push_result(t, lhs);
@@ -115,9 +116,9 @@ void FunctionCompiler<Masm>::int_compare(IntCond c, ValType t) {
 
 template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::int_div(IntDivOp op, ValType t) {
-  evict(Masm::kIntDivClobbers);
   Reg rhs = pop_to_reg();
   Reg lhs = pop_to_reg();
+  evict(Masm::kIntDivClobbers);  // the operands, temporaries now, may stay there
   m_.int_div(op, width_of(t), lhs, lhs, rhs, trap(TrapKind::IntegerDivideByZero), trap(TrapKind::IntegerOverflow));
   release(rhs);
   push_result(t, lhs);

@@ -119,13 +119,17 @@ void X64MacroAssembler::load_i32_table(Reg dst, Reg index, std::span<const int32
   int_tables_.push_back(std::move(table));
 }
 
-Label X64MacroAssembler::trap_label(TrapKind kind) { return Label{trap_stubs_[static_cast<size_t>(kind)].id()}; }
+Label X64MacroAssembler::trap_label(TrapKind kind) {
+  trap_used_[static_cast<size_t>(kind)] = true;
+  return Label{trap_stubs_[static_cast<size_t>(kind)].id()};
+}
 
 void X64MacroAssembler::finish_module() {
   // One stub per trap kind: the trap code in eax, then the shared exit that
   // unwinds to the entry trampoline (abi.hpp: every context starts with the
   // ExecState pointer, which holds the trampoline's exit).
   for (size_t k = 0; k < std::size(trap_stubs_); ++k) {
+    if (!trap_used_[k]) continue;
     a_.bind(trap_stubs_[k]);
     a_.mov(eax, encode_trap(static_cast<TrapKind>(k)));
     a_.jmp(trap_raise_);

@@ -152,6 +152,7 @@ class X64MacroAssembler {
   std::vector<IntTable> int_tables_;
   std::map<std::pair<uint64_t, uint64_t>, asmjit::Label> constants_;
   asmjit::Label trap_stubs_[static_cast<size_t>(TrapKind::HostError) + 1];
+  bool trap_used_[static_cast<size_t>(TrapKind::HostError) + 1] = {};
   asmjit::Label trap_raise_;
   asmjit::Label builtin_trap_;
 };

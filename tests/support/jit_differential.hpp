@@ -1,0 +1,68 @@
+// Differential testing: the same export, the same arguments, through the
+// reference interpreter (the public API) and through the JIT; they must
+// agree on results (bit for bit) and traps.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <optional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "support/jit_test_instance.hpp"
+#include "unit/test_util.hpp"
+
+namespace detwasm::jit::testing {
+
+struct Observed {
+  std::vector<uint64_t> results;
+  std::optional<TrapKind> trap;
+  bool operator==(const Observed&) const = default;
+};
+
+inline std::ostream& operator<<(std::ostream& os, const Observed& o) {
+  if (o.trap) return os << "trap " << trap_kind_name(*o.trap);
+  os << "[";
+  for (uint64_t r : o.results) os << " 0x" << std::hex << r << std::dec;
+  return os << " ]";
+}
+
+class Differential {
+ public:
+  explicit Differential(const std::vector<uint8_t>& wasm, ResourceLimits limits = {})
+      : interp_(wasm, EngineConfig{limits, Tier::Interpreter}), jit_(wasm, {}, limits) {}
+
+  Observed interpreter(std::string_view name, const std::vector<uint64_t>& args) {
+    auto f = interp_.instance.get_func(name);
+    const FuncType& t = f->type();
+    std::vector<Value> values;
+    for (size_t i = 0; i < args.size(); ++i) values.push_back(Value{t.params[i], mask(t.params[i], args[i])});
+    CallResult r = f->call(interp_.store, values);
+    Observed o;
+    if (r.trap) o.trap = r.trap->kind;
+    for (const Value& v : r.results) o.results.push_back(mask(v.type, v.bits));
+    return o;
+  }
+  Observed jit(std::string_view name, const std::vector<uint64_t>& args) {
+    auto r = jit_.call(name, args);
+    return Observed{r.results, r.trap};
+  }
+  void expect_agree(std::string_view name, const std::vector<uint64_t>& args) {
+    Observed want = interpreter(name, args);
+    Observed got = jit(name, args);
+    std::ostringstream a;
+    for (uint64_t x : args) a << " 0x" << std::hex << x;
+    EXPECT_EQ(got, want) << name << "(" << a.str() << " )";
+  }
+  JitInstance& jit_instance() { return jit_; }
+
+ private:
+  static uint64_t mask(ValType t, uint64_t bits) {
+    return t == ValType::I32 || t == ValType::F32 ? bits & 0xFFFFFFFF : bits;
+  }
+  test::Loaded interp_;
+  JitInstance jit_;
+};
+
+}  // namespace detwasm::jit::testing
