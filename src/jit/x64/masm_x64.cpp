@@ -115,7 +115,7 @@ void X64MacroAssembler::jump_table(Reg index, std::span<const Label> targets, La
 void X64MacroAssembler::load_i32_table(Reg dst, Reg index, std::span<const int32_t> values) {
   IntTable table{a_.newLabel(), {values.begin(), values.end()}};
   a_.lea(r11, ptr(table.at));
-  a_.mov(gp32(dst), dword_ptr(r11, gp64(index), 2));
+  a_.movsxd(gp64(dst), dword_ptr(r11, gp64(index), 2));  // offsets may be negative: sign-extend
   int_tables_.push_back(std::move(table));
 }
 

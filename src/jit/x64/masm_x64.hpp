@@ -55,7 +55,7 @@ class X64MacroAssembler {
   void branch_float(FloatCond c, ValType t, Reg lhs, Reg rhs, Label l);
   // index < targets.size() jumps to targets[index], else to `otherwise`. Clobbers index.
   void jump_table(Reg index, std::span<const Label> targets, Label otherwise);
-  // dst = values[index] for an index known to be in range.
+  // dst = values[index] (sign-extended to 64 bits) for an index known to be in range.
   void load_i32_table(Reg dst, Reg index, std::span<const int32_t> values);
   Label trap_label(TrapKind kind);
   // Binds the trap stubs, tables and constants; call once, after the last function.
