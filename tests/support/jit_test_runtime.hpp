@@ -54,12 +54,13 @@ struct LoadedCode {
 struct TestRuntime {
   ExecState exec;
   VmContext ctx;
-  NativeStack stack{1u << 20};
+  NativeStack stack;
   std::vector<const void*> builtins = std::vector<const void*>(static_cast<size_t>(Builtin::Count));
   std::unique_ptr<GuardedMemory> memory;
   std::vector<MemoryView*> memories;
 
-  explicit TestRuntime(uint64_t stack_budget = 100000) {
+  // The native stack is sized from the budget, as the engine does.
+  explicit TestRuntime(uint64_t stack_budget = 100000) : stack(native_stack_size(limits_for(stack_budget))) {
     exec.stack_budget = stack_budget;
     ctx.exec = &exec;
     ctx.builtins = builtins.data();
@@ -69,6 +70,12 @@ struct TestRuntime {
     memories = {&memory->view};
     ctx.memory0 = &memory->view;
     ctx.memories = memories.data();
+  }
+
+  static ResourceLimits limits_for(uint64_t stack_budget) {
+    ResourceLimits l;
+    l.stack_budget_slots = stack_budget;
+    return l;
   }
 
   // Runs `code` with `args`; returns the results or the trap.
