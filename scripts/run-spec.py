@@ -18,7 +18,7 @@ from pathlib import Path
 COUNTS = r"(\d+) passed, (\d+) failed, (\d+) skipped"
 FILE_LINE = re.compile(rf"^(\S+\.json): {COUNTS}$", re.M)
 KIND_LINE = re.compile(rf"^  (\w+): {COUNTS}$", re.M)
-FAILURE_LINES_SHOWN = 20  # per file
+FAILURE_LINES_SHOWN = 20  # failures and notes, per file
 
 
 def convert(wast2json, wast, out_dir):
@@ -46,7 +46,7 @@ def run_file(args, wast):
         return wast.name, None, {}, [f"detwasm spec exited with status {run.returncode}"] + tail
     counts = tuple(int(g) for g in m.groups()[1:])
     by_kind = {k: tuple(int(g) for g in rest) for k, *rest in KIND_LINE.findall(run.stdout)}
-    failures = [line for line in run.stdout.splitlines() if ": FAILED: " in line]
+    failures = [line for line in run.stdout.splitlines() if ": FAILED: " in line or ": note: " in line]
     if len(failures) > FAILURE_LINES_SHOWN:
         failures = failures[:FAILURE_LINES_SHOWN] + [f"... and {len(failures) - FAILURE_LINES_SHOWN} more"]
     return wast.name, counts, by_kind, failures

@@ -22,7 +22,7 @@ endforeach()
 
 # The runner itself: a small file with every command kind passes as is, and
 # each altered expectation gives exactly one failure.
-foreach(alter none return-value nan-expected externref trap-kind rejection-kind unlinkable)
+foreach(alter none return-value nan-expected externref trap-kind accepted-module unlinkable)
   add_test(NAME spec.runner.${alter}
     COMMAND Python3::Interpreter ${CMAKE_CURRENT_SOURCE_DIR}/spec/runner_check.py
       --detwasm $<TARGET_FILE:detwasm-cli> --wast2json ${WAST2JSON}

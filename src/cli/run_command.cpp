@@ -87,7 +87,8 @@ int run_command(const Args& args) {
   Engine engine(engine_config(args));
   Module module = Module::compile(engine, bytes);
   std::string name = args.invoke.value_or("_start");
-  const ExportType& target = find_func_export(module.exports(), name);
+  std::vector<ExportType> exports = module.exports();
+  const ExportType& target = find_func_export(exports, name);
   std::vector<Value> arguments = parse_arguments(name, target.func, args.values);
 
   Store store(engine);

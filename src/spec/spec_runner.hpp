@@ -45,9 +45,10 @@ class SpecFileError : public std::runtime_error {
 
 // Runs every command of `json_file` in one fresh Engine and Store, with the
 // spectest host module defined and `register` adding to the same linker.
-// Writes one line per failed command ("FILE.wast:LINE: KIND: what differed"),
-// in verbose mode one per command, and last "FILE.json: N passed, N failed,
-// N skipped". A C++ exception from the engine fails only the command that
+// Writes one line per failed command ("FILE.wast:LINE: KIND: FAILED: what
+// differed"), one per note ("...: note: ...", e.g. a module rejected with
+// another error kind than the test names), in verbose mode one per command,
+// and last "FILE.json: N passed, N failed, N skipped". A C++ exception from the engine fails only the command that
 // raised it. Text modules (only usable by a text parser) are skipped.
 // Throws SpecFileError, or UsageError if the engine rejects the options.
 RunReport run_spec_file(const std::filesystem::path& json_file, const RunOptions& options, std::ostream& out);

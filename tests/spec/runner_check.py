@@ -32,7 +32,7 @@ ALTERATIONS = {
     "nan-expected": (21, set_expected("1065353216")),  # 1.0 instead of nan:canonical
     "externref": (22, set_expected("8")),
     "trap-kind": (26, set_field("text", "integer overflow")),
-    "rejection-kind": (37, set_field("type", "assert_malformed")),
+    "accepted-module": (37, set_field("filename", "check.0.wasm")),  # a valid module
     "unlinkable": (40, set_field("filename", "check.1.wasm")),  # a module that links
 }
 
