@@ -37,8 +37,18 @@
 // call; a call that may cross instances (imports, call_indirect) reloads the
 // context and memory base after it returns.
 //
+// A call through a funcref (imports, call_indirect) enters the callee with
+// the JitFuncRef* in a scratch register (x64: rax) and the caller's context
+// in another (x64: r11), which the host adapter passes on.
+//
 // Pinned registers (x64): r15 context, r14 memory 0 base, r13 remaining stack
-// budget in slots, r12 reserved for the gas counter.
+// budget in slots, r12 remaining gas. The entry trampoline loads budget and
+// gas from the ExecState and stores the gas back when it returns or traps.
+//
+// Gas: metered code charges each straight-line segment where the body
+// decoder says it starts (compare, trap if short, subtract), and dynamic
+// costs (memory.grow, bulk operators) inline before calling the builtin,
+// from the module's schedule, so builtins never touch gas.
 #pragma once
 
 #include <cstddef>
@@ -56,16 +66,19 @@ struct VmContext;
 // trap kind + 1.
 constexpr uint32_t encode_trap(TrapKind kind) { return static_cast<uint32_t>(kind) + 1; }
 
-// Called by the host adapter for a call to a host function. `args` points at
-// area slot 0 (slot i is at args[-i]); the callee writes results the same way.
-// Returns 0 or encode_trap(kind).
-using HostCallFn = uint32_t (*)(ExecState* exec, const struct JitFuncRef* callee, uint64_t* area_top);
+// Called by the host adapter for a call to a host function. `area_top`
+// points at area slot 0 (slot i is at area_top[-i]); the callee writes
+// results the same way. `caller` is the calling instance's context. The
+// stack budget and gas are published in `exec` for the call (the host may
+// charge gas or re-enter). Returns 0 or encode_trap(kind).
+using HostCallFn = uint32_t (*)(ExecState* exec, const struct JitFuncRef* callee, uint64_t* area_top,
+                                struct VmContext* caller);
 
 struct ExecState {
   uint64_t exit_sp = 0;        // stack pointer the trap exit resumes with; 0 = no Wasm running
   uint64_t exit_pc = 0;        // the entry trampoline's trap exit
   uint64_t stack_budget = 0;   // remaining slots, published whenever Wasm calls out
-  uint64_t gas = 0;            // reserved for metering
+  uint64_t gas = 0;            // remaining gas, published whenever Wasm calls out
   HostCallFn host_call = nullptr;
   void* embedder = nullptr;    // the runtime's own per-store state
 };

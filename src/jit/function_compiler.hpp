@@ -34,6 +34,7 @@ namespace detwasm::jit {
 struct ModuleEnv {
   const internal::ModuleData* module = nullptr;
   std::vector<Label> func_labels;  // entry of each defined function
+  const GasSchedule* gas = nullptr;  // null: no metering code at all
 };
 
 template <MacroAssembler Masm>
@@ -52,6 +53,10 @@ class FunctionCompiler {
   // ---- Function ----
   void begin_function(const internal::FunctionInfo& info);
   void end_function(uint32_t max_stack_height);
+
+  // ---- Gas: segments as the body decoder cuts them ----
+  void begin_gas_segment() { gas_patch_ = m_.begin_gas_charge(trap(TrapKind::OutOfGas)); }
+  void end_gas_segment(uint64_t cost) { m_.finish_gas_charge(gas_patch_, cost, trap(TrapKind::OutOfGas)); }
 
   // ---- Control (function_compiler_control.hpp) ----
   void on_block(Ctl& ctl);
@@ -151,6 +156,10 @@ class FunctionCompiler {
   void call_builtin(Builtin b, std::initializer_list<uint32_t> immediates, uint32_t num_stack_args,
                     std::optional<ValType> result, bool may_trap);
 
+  // Charges the dynamic cost of the operator about to run, from its top
+  // operand n: n * unit_cost, or per started 8 bytes of n.
+  void charge_dynamic_gas(uint64_t unit_cost, bool per_8_bytes);
+
   // ---- Numeric helpers ----
   void int_binary(IntBinOp op, ValType t);
   void int_compare(IntCond c, ValType t);
@@ -170,6 +179,7 @@ class FunctionCompiler {
   uint32_t num_locals_ = 0;
   uint32_t area_slots_ = 0;  // max(params, results)
   FramePatch frame_patch_;
+  GasPatch gas_patch_;
   Label return_label_;
   bool dead_ = false;  // the current position is unreachable (after br, return, ...)
   std::vector<Label> table_labels_;      // br_table scratch

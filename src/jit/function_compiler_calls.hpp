@@ -84,4 +84,24 @@ void FunctionCompiler<Masm>::call_builtin(Builtin b, std::initializer_list<uint3
   }
 }
 
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::charge_dynamic_gas(uint64_t unit_cost, bool per_8_bytes) {
+  if (!env_.gas) return;
+  uint32_t index = stack_.height() - 1;
+  const StackValue& v = stack_.at(index);
+  if (v.is_const()) {
+    uint64_t n = static_cast<uint32_t>(v.bits);
+    if (per_8_bytes) n = (n + 7) / 8;
+    uint64_t cost = unit_cost && n > UINT64_MAX / unit_cost ? UINT64_MAX : n * unit_cost;
+    m_.charge_gas(cost, trap(TrapKind::OutOfGas));
+    return;
+  }
+  Reg n = v.is_reg() ? v.reg : alloc(RegClass::Gpr);
+  Reg tmp = alloc(RegClass::Gpr, RegSet{n.code});
+  if (!v.is_reg()) m_.load_slot(ValType::I32, n, slot_offset(index));
+  m_.charge_gas_per_item(n, tmp, unit_cost, per_8_bytes, trap(TrapKind::OutOfGas));
+  release(tmp);
+  if (!stack_.at(index).is_reg()) release(n);
+}
+
 }  // namespace detwasm::jit

@@ -61,21 +61,25 @@ void FunctionCompiler<Masm>::on_memory_size() {
 
 template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::on_memory_grow() {
+  if (env_.gas) charge_dynamic_gas(env_.gas->per_memory_page_grown, false);
   call_builtin(Builtin::MemoryGrow, {}, 1, ValType::I32, false);
 }
 
 template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::on_memory_fill() {
+  if (env_.gas) charge_dynamic_gas(env_.gas->per_bulk_memory_8_bytes, true);
   call_builtin(Builtin::MemoryFill, {}, 3, std::nullopt, true);
 }
 
 template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::on_memory_copy() {
+  if (env_.gas) charge_dynamic_gas(env_.gas->per_bulk_memory_8_bytes, true);
   call_builtin(Builtin::MemoryCopy, {}, 3, std::nullopt, true);
 }
 
 template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::on_memory_init(uint32_t segment) {
+  if (env_.gas) charge_dynamic_gas(env_.gas->per_bulk_memory_8_bytes, true);
   call_builtin(Builtin::MemoryInit, {segment}, 3, std::nullopt, true);
 }
 
@@ -151,21 +155,25 @@ void FunctionCompiler<Masm>::on_table_size(uint32_t table) {
 
 template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::on_table_grow(uint32_t table) {
+  if (env_.gas) charge_dynamic_gas(env_.gas->per_table_element, false);
   call_builtin(Builtin::TableGrow, {table}, 2, ValType::I32, false);
 }
 
 template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::on_table_fill(uint32_t table) {
+  if (env_.gas) charge_dynamic_gas(env_.gas->per_table_element, false);
   call_builtin(Builtin::TableFill, {table}, 3, std::nullopt, true);
 }
 
 template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::on_table_copy(uint32_t dst, uint32_t src) {
+  if (env_.gas) charge_dynamic_gas(env_.gas->per_table_element, false);
   call_builtin(Builtin::TableCopy, {dst, src}, 3, std::nullopt, true);
 }
 
 template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::on_table_init(uint32_t segment, uint32_t table) {
+  if (env_.gas) charge_dynamic_gas(env_.gas->per_table_element, false);
   call_builtin(Builtin::TableInit, {table, segment}, 3, std::nullopt, true);
 }
 

@@ -116,6 +116,12 @@ struct FramePatch {
   uint32_t stack_cost_at = 0;
 };
 
+// A gas charge whose cost is filled in when its segment ends.
+struct GasPatch {
+  uint32_t at = 0;  // code offset of the charge
+  Label resume;     // just after it
+};
+
 template <class M>
 concept MacroAssembler = requires(M m, Reg r, Label l, ValType t, Width w, uint64_t u, int32_t i, TrapKind k,
                                   std::span<const Label> labels, std::span<const int32_t> ints) {
@@ -187,6 +193,14 @@ concept MacroAssembler = requires(M m, Reg r, Label l, ValType t, Width w, uint6
   m.store_memory(MemAccess{}, r, u, r);
   m.store_memory_abs(MemAccess{}, u, r);
   m.reload_memory_base();
+
+  // Gas (abi.hpp: the remaining gas lives in a pinned register). A charge
+  // traps with the given label, leaving the gas unchanged, when the
+  // remaining gas is below the cost; otherwise it subtracts the cost.
+  { m.begin_gas_charge(l) } -> std::same_as<GasPatch>;
+  m.finish_gas_charge(GasPatch{}, u, l);
+  m.charge_gas(u, l);
+  m.charge_gas_per_item(r, r, u, true, l);  // cost of n (a u32) items, or of its 8-byte blocks
 
   { m.trap_sites() } -> std::convertible_to<std::vector<TrapSite>>;
 };

@@ -99,7 +99,7 @@ constexpr NumericLowering numeric_lowering(internal::Opcode op) {
 
 namespace lowering_detail {
 constexpr bool every_numeric_operator_lowered() {
-#define DETWASM_NUMERIC_OP(Name, opcode, text, In1, In2, Out) \
+#define DETWASM_NUMERIC_OP(Name, opcode, text, In1, In2, Out, ...) \
   if (numeric_lowering(internal::Opcode::Name).family == NumericLowering::Family::None) return false;
 #include "decode/opcodes.def"
   return true;

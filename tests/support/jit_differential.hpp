@@ -18,10 +18,12 @@ namespace detwasm::jit::testing {
 struct Observed {
   std::vector<uint64_t> results;
   std::optional<TrapKind> trap;
+  uint64_t gas_used = 0;  // with metering
   bool operator==(const Observed&) const = default;
 };
 
 inline std::ostream& operator<<(std::ostream& os, const Observed& o) {
+  if (o.gas_used) os << "gas " << o.gas_used << " ";
   if (o.trap) return os << "trap " << trap_kind_name(*o.trap);
   os << "[";
   for (uint64_t r : o.results) os << " 0x" << std::hex << r << std::dec;
@@ -31,22 +33,33 @@ inline std::ostream& operator<<(std::ostream& os, const Observed& o) {
 class Differential {
  public:
   explicit Differential(const std::vector<uint8_t>& wasm, ResourceLimits limits = {})
-      : interp_(wasm, EngineConfig{limits, Tier::Interpreter}), jit_(wasm, {}, limits) {}
+      : Differential(wasm, EngineConfig{limits}) {}
+  Differential(const std::vector<uint8_t>& wasm, EngineConfig config)
+      : interp_(wasm, config), jit_(wasm, {}, config), metered_(config.metering) {}
+
+  // Both tiers get `gas` for the calls that follow (with metering).
+  void set_gas(uint64_t gas) {
+    gas_ = gas;
+    interp_.store.set_gas_limit(gas);
+  }
 
   Observed interpreter(std::string_view name, const std::vector<uint64_t>& args) {
     auto f = interp_.instance.get_func(name);
     const FuncType& t = f->type();
     std::vector<Value> values;
     for (size_t i = 0; i < args.size(); ++i) values.push_back(Value{t.params[i], mask(t.params[i], args[i])});
+    if (metered_) interp_.store.set_gas_limit(gas_);
     CallResult r = f->call(interp_.store, values);
     Observed o;
+    if (metered_) o.gas_used = interp_.store.gas_used();
     if (r.trap) o.trap = r.trap->kind;
     for (const Value& v : r.results) o.results.push_back(mask(v.type, v.bits));
     return o;
   }
   Observed jit(std::string_view name, const std::vector<uint64_t>& args) {
+    jit_.set_gas(gas_);
     auto r = jit_.call(name, args);
-    return Observed{r.results, r.trap};
+    return Observed{r.results, r.trap, metered_ ? gas_ - jit_.gas_left() : 0};
   }
   void expect_agree(std::string_view name, const std::vector<uint64_t>& args) {
     Observed want = interpreter(name, args);
@@ -63,6 +76,8 @@ class Differential {
   }
   test::Loaded interp_;
   JitInstance jit_;
+  bool metered_ = false;
+  uint64_t gas_ = UINT64_MAX;
 };
 
 }  // namespace detwasm::jit::testing

@@ -27,8 +27,10 @@ using HostFn = std::function<std::optional<TrapKind>(std::span<const uint64_t> a
 
 class JitInstance {
  public:
-  explicit JitInstance(const std::vector<uint8_t>& wasm, std::vector<HostFn> hosts = {}, ResourceLimits limits = {})
-      : engine_(EngineConfig{limits, Tier::Interpreter}), rt_(limits.stack_budget_slots), hosts_(std::move(hosts)) {
+  explicit JitInstance(const std::vector<uint8_t>& wasm, std::vector<HostFn> hosts = {}, EngineConfig config = {})
+      : engine_(config), rt_(config.limits.stack_budget_slots), hosts_(std::move(hosts)) {
+    const ResourceLimits& limits = config.limits;
+    rt_.exec.gas = UINT64_MAX;
     internal::ModuleDecoder decoder(engine_.impl(), internal::BodyPreparation::ValidateOnly);
     decoder.feed(wasm.data(), wasm.size());
     module_ = decoder.finish();
@@ -125,6 +127,8 @@ class JitInstance {
   }
 
   uint8_t* memory() { return rt_.memory ? rt_.memory->view.base : nullptr; }
+  void set_gas(uint64_t gas) { rt_.exec.gas = gas; }
+  uint64_t gas_left() const { return rt_.exec.gas; }
   uint64_t global(uint32_t index) const { return cells_[index]; }
   const JitFuncRef* func_ref(uint32_t index) const { return &refs_[index]; }
   const internal::ModuleData& module() const { return *module_; }
@@ -147,7 +151,14 @@ class JitInstance {
     tables_[t].size = table_elems_[t].size();
   }
 
-  static uint32_t host_call(ExecState*, const JitFuncRef* callee, uint64_t* area_top) {
+  static uint32_t host_call(ExecState* exec, const JitFuncRef* callee, uint64_t* area_top, VmContext* caller) {
+    // A metered caller pays the host's cost first, as in the interpreter.
+    auto* self = static_cast<JitInstance*>(caller->instance);
+    if (self->module_->gas) {
+      uint64_t cost = self->module_->gas->host_call_default;
+      if (exec->gas < cost) return encode_trap(TrapKind::OutOfGas);
+      exec->gas -= cost;
+    }
     auto& fn = *static_cast<HostFn*>(callee->host);
     std::vector<uint64_t> args(callee->num_params), results(callee->num_results);
     for (uint32_t i = 0; i < callee->num_params; ++i) args[i] = area_top[-static_cast<ptrdiff_t>(i)];

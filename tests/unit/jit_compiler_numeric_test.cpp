@@ -51,7 +51,7 @@ std::vector<NumericOp> numeric_ops() {
   std::vector<NumericOp> ops;
   constexpr ValType I32 = ValType::I32, I64 = ValType::I64, F32 = ValType::F32, F64 = ValType::F64,
                     None = ValType::V128;
-#define DETWASM_NUMERIC_OP(Name, opcode, text, In1, In2, Out) \
+#define DETWASM_NUMERIC_OP(Name, opcode, text, In1, In2, Out, ...) \
   ops.push_back({Opcode::Name, text, In1, In2, Out, In2 != None});
 #include "decode/opcodes.def"
   return ops;

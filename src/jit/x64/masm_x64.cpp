@@ -209,8 +209,10 @@ void X64MacroAssembler::call_direct(Label target, int32_t area_bottom) {
 }
 
 void X64MacroAssembler::call_func_ref(Reg func_ref, int32_t area_bottom) {
-  // The callee finds its JitFuncRef in rax (the host adapter needs it).
+  // The callee finds its JitFuncRef in rax and our context in r11 (the host
+  // adapter needs both).
   if (func_ref.code != 0) a_.mov(rax, gp64(func_ref));
+  a_.mov(r11, kContextReg);
   a_.lea(rsp, qword_ptr(rbp, area_bottom));
   a_.mov(kContextReg, qword_ptr(rax, off::kFuncRefContext));
   a_.call(qword_ptr(rax, off::kFuncRefCode));
@@ -434,6 +436,83 @@ void X64MacroAssembler::reload_memory_base() {
 }
 
 void X64MacroAssembler::reload_context() { a_.mov(kContextReg, qword_ptr(rbp, frame::kContextOffset)); }
+
+// ---- Gas -------------------------------------------------------------------------
+
+GasPatch X64MacroAssembler::begin_gas_charge(Label out_of_gas) {
+  // Long forms: the immediates are patched once the segment's cost is known.
+  GasPatch p{static_cast<uint32_t>(a_.offset()), new_label()};
+  a_.long_().cmp(kGasReg, 0x7FFFFFFF);
+  a_.long_().jb(to_asm(out_of_gas));
+  a_.long_().sub(kGasReg, 0x7FFFFFFF);
+  bind(p.resume);
+  return p;
+}
+
+void X64MacroAssembler::finish_gas_charge(GasPatch p, uint64_t cost, Label out_of_gas) {
+  uint8_t* buf = a_.code()->textSection()->data();
+  constexpr uint32_t kCmpSize = 7, kJbSize = 6;
+  if (cost <= 0x7FFFFFFF) {
+    auto imm = static_cast<uint32_t>(cost);
+    std::memcpy(buf + p.at + 3, &imm, 4);
+    std::memcpy(buf + p.at + kCmpSize + kJbSize + 3, &imm, 4);
+    return;
+  }
+  // A cost past imm32 (only with extreme schedules): the charge becomes a
+  // jump to a 64-bit version placed here, behind a jump for the fallthrough.
+  asmjit::Label over = a_.newLabel(), wide = a_.newLabel();
+  a_.jmp(over);
+  a_.bind(wide);
+  charge_gas(cost, out_of_gas);
+  a_.jmp(to_asm(p.resume));
+  a_.bind(over);
+  auto rel = static_cast<int32_t>(a_.code()->labelOffset(wide) - (p.at + 5));
+  buf = a_.code()->textSection()->data();
+  buf[p.at] = 0xE9;  // jmp rel32
+  std::memcpy(buf + p.at + 1, &rel, 4);
+  buf[p.at + 5] = 0x66;  // a two-byte nop
+  buf[p.at + 6] = 0x90;
+}
+
+void X64MacroAssembler::charge_gas(uint64_t cost, Label out_of_gas) {
+  if (cost <= 0x7FFFFFFF) {
+    a_.cmp(kGasReg, static_cast<int32_t>(cost));
+    a_.jb(to_asm(out_of_gas));
+    a_.sub(kGasReg, static_cast<int32_t>(cost));
+  } else {
+    a_.mov(r11, cost);
+    a_.cmp(kGasReg, r11);
+    a_.jb(to_asm(out_of_gas));
+    a_.sub(kGasReg, r11);
+  }
+}
+
+void X64MacroAssembler::charge_gas_per_item(Reg n, Reg tmp, uint64_t unit_cost, bool per_8_bytes, Label out_of_gas) {
+  Gp t = gp64(tmp);
+  a_.mov(gp32(tmp), gp32(n));
+  if (per_8_bytes) {
+    a_.add(t, 7);
+    a_.shr(t, 3);
+  }
+  if (unit_cost <= 0x7FFFFFFF) {
+    a_.imul(t, t, static_cast<int32_t>(unit_cost));  // < 2^32 * 2^31: no overflow
+  } else {
+    // Saturate, as the interpreter does, when the product passes 64 bits.
+    asmjit::Label saturate = a_.newLabel(), done = a_.newLabel();
+    a_.mov(r11, UINT64_MAX / unit_cost);
+    a_.cmp(t, r11);
+    a_.ja(saturate);
+    a_.mov(r11, unit_cost);
+    a_.imul(t, r11);
+    a_.jmp(done);
+    a_.bind(saturate);
+    a_.mov(t, -1);
+    a_.bind(done);
+  }
+  a_.cmp(kGasReg, t);
+  a_.jb(to_asm(out_of_gas));
+  a_.sub(kGasReg, t);
+}
 
 // ---- Constants -------------------------------------------------------------------
 

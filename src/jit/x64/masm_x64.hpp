@@ -114,6 +114,12 @@ class X64MacroAssembler {
   void reload_memory_base();
   void reload_context();  // from this activation's frame, after a call that may cross instances
 
+  // Gas, in r12.
+  GasPatch begin_gas_charge(Label out_of_gas);
+  void finish_gas_charge(GasPatch patch, uint64_t cost, Label out_of_gas);
+  void charge_gas(uint64_t cost, Label out_of_gas);
+  void charge_gas_per_item(Reg n, Reg tmp, uint64_t unit_cost, bool per_8_bytes, Label out_of_gas);
+
   std::vector<TrapSite> trap_sites() const { return trap_sites_; }
   asmjit::x86::Assembler& assembler() { return a_; }
 

@@ -41,6 +41,7 @@ void ModuleCompiler::compile_function(uint32_t defined_index, const uint8_t* bod
     // Features are fixed for reproducible code; see x64::Features.
     s.masm = std::make_unique<Masm>(s.code, x64::Features::host());
     s.env.module = &s.module;
+    s.env.gas = s.module.gas ? &*s.module.gas : nullptr;
     s.env.func_labels.resize(s.module.functions.size());
     for (Label& l : s.env.func_labels) l = s.masm->new_label();
     s.compiler = std::make_unique<FunctionCompiler<Masm>>(*s.masm, s.env);
@@ -51,7 +52,7 @@ void ModuleCompiler::compile_function(uint32_t defined_index, const uint8_t* bod
   scratch.type_index = def.type_index;
   scratch.body_offset = def.body_offset;
   scratch.body_size = def.body_size;
-  internal::BodyDecoder<FunctionCompiler<Masm>> decoder(s.module, s.limits, *s.compiler);
+  internal::BodyDecoder<FunctionCompiler<Masm>> decoder(s.module, s.limits, *s.compiler, s.env.gas);
   decoder.decode(s.module.num_imported_funcs + defined_index, scratch, body, body_end, body_offset);
 }
 

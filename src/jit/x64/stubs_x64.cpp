@@ -66,9 +66,9 @@ void emit_entry(Assembler& a, asmjit::Label trap_exit, asmjit::Label mxcsr_defau
   a.cmp(r11, rcx);
   a.jae(args_done);
   a.mov(rdi, qword_ptr(rdx, r11, 3));
-  a.mov(r12, r11);
-  a.neg(r12);
-  a.mov(qword_ptr(r10, r12, 3, -8), rdi);
+  a.mov(r9, r11);
+  a.neg(r9);
+  a.mov(qword_ptr(r10, r9, 3, -8), rdi);
   a.inc(r11);
   a.jmp(copy_args);
   a.bind(args_done);
@@ -79,6 +79,8 @@ void emit_entry(Assembler& a, asmjit::Label trap_exit, asmjit::Label mxcsr_defau
   a.shl(rax, 3);
   a.mov(rsp, r10);
   a.sub(rsp, rax);
+  a.mov(r12, qword_ptr(rbx, off::kExecGas));
+  a.mov(r11, r15);  // the caller's context, should the callee be the host adapter
   a.call(rsi);
 
   // Returned normally: compiled code restored rbp; results are in the area.
@@ -91,9 +93,9 @@ void emit_entry(Assembler& a, asmjit::Label trap_exit, asmjit::Label mxcsr_defau
   a.bind(copy_results);
   a.cmp(r11, r8);
   a.jae(results_done);
-  a.mov(r12, r11);
-  a.neg(r12);
-  a.mov(rdi, qword_ptr(r10, r12, 3, -8));
+  a.mov(r9, r11);
+  a.neg(r9);
+  a.mov(rdi, qword_ptr(r10, r9, 3, -8));
   a.mov(qword_ptr(rdx, r11, 3), rdi);
   a.inc(r11);
   a.jmp(copy_results);
@@ -109,6 +111,7 @@ void emit_entry(Assembler& a, asmjit::Label trap_exit, asmjit::Label mxcsr_defau
   a.bind(exit);
   a.mov(rcx, qword_ptr(rbp, kSavedContext));
   a.mov(rcx, qword_ptr(rcx, off::kCtxExec));
+  a.mov(qword_ptr(rcx, off::kExecGas), r12);  // gas spent stays spent, trap or not
   a.mov(rdx, qword_ptr(rbp, kSavedExitSp));
   a.mov(qword_ptr(rcx, off::kExecExitSp), rdx);
   a.mov(rdx, qword_ptr(rbp, kSavedExitPc));
@@ -128,6 +131,9 @@ void emit_entry(Assembler& a, asmjit::Label trap_exit, asmjit::Label mxcsr_defau
 
 // Entered like a compiled function through a funcref: rax holds the
 // JitFuncRef*, r15 its context, the argument area is above the return address.
+// Entered like a compiled function through a funcref: rax holds the
+// JitFuncRef*, r11 the caller's context, r15 the funcref's context; the
+// argument area is above the return address.
 void emit_host_adapter(Assembler& a) {
   asmjit::Label trap = a.newLabel(), exhausted = a.newLabel();
   a.push(rbp);
@@ -137,15 +143,20 @@ void emit_host_adapter(Assembler& a) {
   a.sub(r13, kFrameOverheadSlots);
   a.jb(exhausted);
   a.mov(rdi, qword_ptr(r15, off::kCtxExec));
-  a.mov(qword_ptr(rdi, off::kExecStackBudget), r13);  // a re-entry continues from here
+  // Published for the host, which may charge gas or re-enter.
+  a.mov(qword_ptr(rdi, off::kExecStackBudget), r13);
+  a.mov(qword_ptr(rdi, off::kExecGas), r12);
   a.mov(rsi, rax);
   a.mov(edx, dword_ptr(rax, off::kFuncRefNumParams));
-  a.mov(ecx, dword_ptr(rax, off::kFuncRefNumResults));
-  a.cmp(edx, ecx);
-  a.cmovb(edx, ecx);
+  a.mov(r8d, dword_ptr(rax, off::kFuncRefNumResults));
+  a.cmp(edx, r8d);
+  a.cmovb(edx, r8d);
   a.lea(rdx, qword_ptr(rbp, rdx, 3, 8));  // area slot 0: fp + 16 + 8*(K-1)
+  a.mov(rcx, r11);
   a.and_(rsp, -16);
   a.call(qword_ptr(rdi, off::kExecHostCall));
+  a.mov(rcx, qword_ptr(r15, off::kCtxExec));  // r15 survives the C call
+  a.mov(r12, qword_ptr(rcx, off::kExecGas));
   a.add(r13, kFrameOverheadSlots);
   a.test(eax, eax);
   a.jnz(trap);
@@ -154,7 +165,6 @@ void emit_host_adapter(Assembler& a) {
   a.bind(exhausted);
   a.mov(eax, encode_trap(TrapKind::StackExhausted));
   a.bind(trap);
-  a.mov(r15, qword_ptr(rbp, -8));
   a.mov(rcx, qword_ptr(r15, off::kCtxExec));
   a.mov(rsp, qword_ptr(rcx, off::kExecExitSp));
   a.jmp(qword_ptr(rcx, off::kExecExitPc));

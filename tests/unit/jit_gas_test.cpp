@@ -1,0 +1,160 @@
+// Gas in compiled code: the shared vectors, exact agreement with the
+// interpreter on gas used and on where out-of-gas strikes, and metering
+// compiled out when off.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "support/jit_differential.hpp"
+
+namespace detwasm::jit {
+namespace {
+
+namespace fs = std::filesystem;
+using detwasm::test::from_hex;
+using testing::Differential;
+using testing::JitInstance;
+
+EngineConfig metered() {
+  EngineConfig c;
+  c.metering = true;
+  return c;
+}
+
+std::vector<uint8_t> wat_to_wasm(const fs::path& wat) {
+  fs::path out = fs::temp_directory_path() / ("detwasm-jit-gas-" + std::to_string(::getpid()) + ".wasm");
+  std::string cmd = std::string(DETWASM_WAT2WASM) + " '" + wat.string() + "' -o '" + out.string() + "'";
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("wat2wasm failed on " + wat.string());
+  std::ifstream in(out, std::ios::binary);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  fs::remove(out);
+  return bytes;
+}
+
+// ";; invoke name (i32:2 i64:3) -> (i32:5) gas 3"
+struct Invoke {
+  std::string name;
+  std::vector<uint64_t> args, results;
+  uint64_t gas;
+};
+
+std::vector<uint64_t> parse_values(const std::string& list) {
+  std::vector<uint64_t> out;
+  std::istringstream ss(list);
+  std::string tok;
+  while (ss >> tok) {
+    auto colon = tok.find(':');
+    int64_t v = std::stoll(tok.substr(colon + 1));
+    out.push_back(tok.substr(0, colon) == "i64" ? static_cast<uint64_t>(v) : static_cast<uint32_t>(v));
+  }
+  return out;
+}
+
+std::vector<Invoke> read_invokes(const fs::path& wat) {
+  std::ifstream in(wat);
+  std::regex re(R"(^;; invoke (\S+) \(([^)]*)\) -> \(([^)]*)\) gas (\d+)$)");
+  std::vector<Invoke> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::smatch m;
+    if (std::regex_match(line, m, re))
+      out.push_back(Invoke{m[1], parse_values(m[2]), parse_values(m[3]), std::stoull(m[4])});
+  }
+  return out;
+}
+
+TEST(JitGas, SharedVectorsExactGasAndOutOfGasAtOneUnitLess) {
+  size_t checked = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(DETWASM_SOURCE_DIR) / "gas" / "vectors")) {
+    if (entry.path().extension() != ".wat") continue;
+    auto bytes = wat_to_wasm(entry.path());
+    for (const Invoke& inv : read_invokes(entry.path())) {
+      SCOPED_TRACE(entry.path().filename().string() + " " + inv.name);
+      {
+        JitInstance free_run(bytes, {}, metered());
+        auto r = free_run.call(inv.name, inv.args);
+        ASSERT_FALSE(r.trap);
+        EXPECT_EQ(r.results, inv.results);
+        EXPECT_EQ(UINT64_MAX - free_run.gas_left(), inv.gas);
+      }
+      {
+        JitInstance exact(bytes, {}, metered());
+        exact.set_gas(inv.gas);
+        EXPECT_FALSE(exact.call(inv.name, inv.args).trap);
+        EXPECT_EQ(exact.gas_left(), 0u);
+      }
+      {
+        JitInstance short_run(bytes, {}, metered());
+        short_run.set_gas(inv.gas - 1);
+        EXPECT_EQ(short_run.call(inv.name, inv.args).trap, TrapKind::OutOfGas);
+      }
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 9u);
+}
+
+// (module
+//   (memory 1 4)
+//   (table 2 funcref)
+//   (elem (i32.const 0) $sq)
+//   (func $sq (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
+//   (func (export "mix") (param i32) (result i32) (local i64 i64)
+//     (block (result i32)
+//       (loop
+//         (br_if 1 (i32.const 7) (i32.eqz (local.get 0)))
+//         (drop)
+//         (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+//         (if (i32.and (local.get 0) (i32.const 1))
+//           (then (drop (call $sq (local.get 0))))
+//           (else (drop (call_indirect (param i32) (result i32) (local.get 0) (i32.const 0)))))
+//         (br 0))
+//       (unreachable)))
+//   (func (export "dynamic") (param i32 i32) (result i32)
+//     (memory.fill (i32.const 0) (i32.const 1) (local.get 0))
+//     (memory.copy (i32.const 100) (i32.const 0) (local.get 0))
+//     (drop (table.grow (ref.null func) (local.get 1)))
+//     (memory.grow (local.get 1))))
+const std::vector<uint8_t> kGasMix = from_hex(
+    "0061736d01000000010c0260017f017f60027f7f017f030403000001040401700002050401010104071102036d697800"
+    "010764796e616d696300020907010041000b01000a5f030700200020006c0b3201027e027f034041072000450d011a20"
+    "0041016b210020004101710440200010001a05200041001100001a0b0c000b000b0b2200410041012000fc0b0041e400"
+    "41002000fc0a0000d0702001fc0f001a200140000b");
+
+TEST(JitGas, AgreesWithInterpreterAtEveryLimit) {
+  Differential d(kGasMix, metered());
+  d.set_gas(UINT64_MAX);
+  d.expect_agree("mix", {6});
+  uint64_t total = d.jit("mix", {6}).gas_used;
+  ASSERT_GT(total, 50u);
+  // Every limit below the total traps at the same segment as the interpreter.
+  for (uint64_t limit = 0; limit <= total; ++limit) {
+    d.set_gas(limit);
+    d.expect_agree("mix", {6});
+  }
+}
+
+TEST(JitGas, DynamicCostsAgreeWithInterpreter) {
+  Differential d(kGasMix, metered());
+  for (uint64_t limit : std::initializer_list<uint64_t>{0, 20, 40, 60, 1000, 2100, 3100, 5000, UINT64_MAX}) {
+    d.set_gas(limit);
+    d.expect_agree("dynamic", {64, 1});
+    d.expect_agree("dynamic", {65, 2});
+    d.expect_agree("dynamic", {0, 0});
+  }
+}
+
+TEST(JitGas, MeteringIsCompiledOutWhenOff) {
+  JitInstance off(kGasMix);
+  EXPECT_EQ(off.listing.find("r12"), std::string::npos);
+  JitInstance on(kGasMix, {}, metered());
+  EXPECT_NE(on.listing.find("r12"), std::string::npos);
+  EXPECT_EQ(off.call("mix", {6}).results, on.call("mix", {6}).results);
+}
+
+}  // namespace
+}  // namespace detwasm::jit
