@@ -41,6 +41,7 @@ uint8_t section_order(uint8_t id) {
 ModuleDecoder::ModuleDecoder(EngineImpl& engine, BodyPreparation prep)
     : engine_(engine), limits_(engine.config.limits), prep_(prep), m_(std::make_shared<ModuleData>()) {
   if (sodium_init() < 0) throw Error("libsodium failed to initialise");
+  if (engine.config.metering) m_->gas = engine.config.gas_schedule;
   crypto_generichash_init(&hash_state_, nullptr, 0, 32);
 }
 
@@ -65,6 +66,12 @@ std::shared_ptr<ModuleData> ModuleDecoder::finish() {
     throw_malformed(n, "function and code section have inconsistent lengths");
   if (m_->data_count && !saw_data_section_ && *m_->data_count != 0)
     throw_malformed(n, "data count and data section have inconsistent lengths");
+  // memory.init and data.drop need the data count section when there are data
+  // segments; with none at all, the segment index is simply unknown.
+  if (data_use_without_count_ != UINT64_MAX) {
+    if (saw_data_section_) throw_malformed(data_use_without_count_, "data count section required");
+    throw_invalid(data_use_without_count_, "unknown data segment");
+  }
   crypto_generichash_final(&hash_state_, m_->hash.data(), m_->hash.size());
   m_->declared_funcs.resize(m_->func_types.size());
   return std::move(m_);
@@ -216,8 +223,7 @@ void ModuleDecoder::decode_type_section(Reader& r) {
 Limits ModuleDecoder::read_limits(Reader& r, uint64_t max_allowed, const char* what, bool is_memory) {
   uint64_t at = r.offset();
   uint8_t flags = r.u8();
-  if (is_memory && (flags == 2 || flags == 3))
-    throw_unsupported(at, "unsupported feature: shared memory (threads)");
+  if (is_memory && flags == 3) throw_unsupported(at, "unsupported feature: shared memory (threads)");
   if (flags > 1) throw_malformed(at, "integer too large: malformed limits flags");
   Limits l;
   uint64_t min_at = r.offset();
@@ -296,6 +302,11 @@ ConstExpr ModuleDecoder::read_const_expr(Reader& r, ValType expected) {
     case 0xFD:
       throw_unsupported(at, "unsupported feature: SIMD operator (prefix 0xfd)");
     default:
+      if (!is_known_opcode(op)) {
+        char buf[40];
+        std::snprintf(buf, sizeof buf, "illegal opcode 0x%02x", op);
+        throw_malformed(at, buf);
+      }
       throw_invalid(at, "constant expression required");
   }
   uint64_t end_at = r.offset();
@@ -387,7 +398,7 @@ void ModuleDecoder::decode_memory_section(Reader& r) {
 }
 
 void ModuleDecoder::decode_global_section(Reader& r) {
-  uint32_t n = r.count(limits_.max_globals, "globals", 4);
+  uint32_t n = r.count(limits_.max_globals, "globals", 3);
   if (static_cast<uint64_t>(n) + m_->global_types.size() > limits_.max_globals)
     throw_limit(r.offset(), "too many globals");
   m_->globals.reserve(n);
@@ -582,12 +593,14 @@ void ModuleDecoder::decode_function_body(size_t begin, size_t end) {
       EmptyConsumer consumer;
       BodyDecoder<EmptyConsumer> decoder(*m_, limits_, consumer);
       decoder.decode(func_index, def, b + begin, b + end, begin);
+      data_use_without_count_ = std::min(data_use_without_count_, decoder.data_use_without_count());
       break;
     }
     case BodyPreparation::Interpreter: {
       InterpLowering consumer(*m_, def.interp);
-      BodyDecoder<InterpLowering> decoder(*m_, limits_, consumer);
+      BodyDecoder<InterpLowering> decoder(*m_, limits_, consumer, m_->gas ? &*m_->gas : nullptr);
       decoder.decode(func_index, def, b + begin, b + end, begin);
+      data_use_without_count_ = std::min(data_use_without_count_, decoder.data_use_without_count());
       break;
     }
   }

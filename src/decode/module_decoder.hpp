@@ -75,6 +75,7 @@ class ModuleDecoder {
   bool saw_function_section_ = false;
   bool saw_code_section_ = false;
   bool saw_data_section_ = false;
+  uint64_t data_use_without_count_ = UINT64_MAX;  // first memory.init/data.drop with no data count
 };
 
 }  // namespace detwasm::internal

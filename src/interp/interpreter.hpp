@@ -17,6 +17,8 @@ namespace detwasm::internal {
 std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* f, const uint64_t* args, uint64_t* results);
 
 // Calls a host function with slots in and out, converting to Values.
-std::optional<Trap> call_host(StoreImpl& store, FuncInst* f, const uint64_t* args, uint64_t* results);
+// `caller` is the Wasm instance making the call (null from the embedder).
+std::optional<Trap> call_host(StoreImpl& store, FuncInst* f, InstanceData* caller, const uint64_t* args,
+                              uint64_t* results);
 
 }  // namespace detwasm::internal

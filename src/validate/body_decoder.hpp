@@ -12,6 +12,14 @@
 //    is already updated when the hook runs.
 //  - Heights are counted in values on the function's operand stack (locals
 //    excluded), so a consumer can compute where a branch leaves its results.
+//  - Gas (when a schedule is given): the decoder cuts reachable code into
+//    straight-line segments and prices each from the schedule. It calls
+//    begin_gas_segment() where a segment starts (function entry after the
+//    locals, loop header, if and else arms, after end, after br_if and
+//    calls), before the segment's first operator hook, and
+//    end_gas_segment(cost) once the segment's cost is known. A consumer emits
+//    a charge at the start and fills in the cost at the end, so every tier
+//    charges the same amounts at the same points.
 #pragma once
 
 #include <algorithm>
@@ -72,6 +80,8 @@ struct EmptyConsumer {
   using Ctl = Control<ControlData>;
   void begin_function(const FunctionInfo&) {}
   void end_function(uint32_t /*max_stack_height*/) {}
+  void begin_gas_segment() {}
+  void end_gas_segment(uint64_t /*cost*/) {}
   void on_block(Ctl&) {}
   void on_loop(Ctl&) {}
   void on_if(Ctl&) {}
@@ -122,6 +132,13 @@ bool numeric_signature(Opcode op, NumericSig* sig);
 // For loads and stores: value type and access size; false if not a memory op.
 bool load_signature(Opcode op, ValType* type, uint32_t* size_log2);
 bool store_signature(Opcode op, ValType* type, uint32_t* size_log2);
+// True for every single-byte opcode and prefix byte of Wasm 2.0 (SIMD's and
+// threads' prefixes included, so that they are reported as unsupported).
+bool is_known_opcode(uint8_t byte);
+// Reads one operator's opcode and immediates without validating them, and
+// returns the change in control depth (+1 block/loop/if, -1 end, 0 else).
+// Throws ModuleError (malformed) on bytes that cannot be decoded.
+int skip_operator(Reader& r);
 // Reads a value type byte (number or reference type); SIMD's v128 is unsupported.
 ValType read_val_type(Reader& r);
 ValType read_ref_type(Reader& r);
@@ -131,13 +148,19 @@ class BodyDecoder {
  public:
   using Ctl = Control<typename Consumer::ControlData>;
 
-  BodyDecoder(const ModuleData& module, const ResourceLimits& limits, Consumer& consumer)
-      : m_(module), limits_(limits), c_(consumer) {}
+  // `gas` null means no metering: no gas hook is called.
+  BodyDecoder(const ModuleData& module, const ResourceLimits& limits, Consumer& consumer,
+              const GasSchedule* gas = nullptr)
+      : m_(module), limits_(limits), c_(consumer), gas_(gas) {}
 
   // Decodes the body [begin, end) of defined function `func_index`, whose
   // first byte is at module offset `base_offset`. Fills `def`'s locals and
   // stack facts. Throws ModuleError.
   void decode(uint32_t func_index, FunctionDef& def, const uint8_t* begin, const uint8_t* end, uint64_t base_offset);
+
+  // Offset of the first memory.init or data.drop seen with no data count
+  // section, or UINT64_MAX.
+  uint64_t data_use_without_count() const { return data_use_without_count_; }
 
  private:
   static constexpr uint8_t kUnknown = 0;  // bottom type of a polymorphic stack
@@ -222,8 +245,13 @@ class BodyDecoder {
   void require_table(uint32_t index) {
     if (index >= m_.tables.size()) throw_invalid(op_offset_, "unknown table " + std::to_string(index));
   }
+  // Without a data count section the verdict waits for the module's end:
+  // malformed if a data section follows, an unknown segment otherwise.
   void require_data_count(uint32_t seg) {
-    if (!m_.data_count) throw_malformed(op_offset_, "data count section required");
+    if (!m_.data_count) {
+      data_use_without_count_ = std::min(data_use_without_count_, op_offset_);
+      return;
+    }
     if (seg >= *m_.data_count) throw_invalid(op_offset_, "unknown data segment " + std::to_string(seg));
   }
   void require_elem(uint32_t seg) {
@@ -246,12 +274,32 @@ class BodyDecoder {
   }
   [[noreturn]] void type_error(const std::string& msg) { throw_invalid(op_offset_, msg); }
 
+  // Gas segments (only with a schedule and in reachable code).
+  void gas_add(GasClass c) {
+    if (gas_) seg_cost_ += gas_->op_cost(c);
+  }
+  void gas_open(uint64_t initial = 0) {
+    if (!gas_) return;
+    c_.begin_gas_segment();
+    seg_open_ = true;
+    seg_cost_ = initial;
+  }
+  void gas_close() {
+    if (!gas_ || !seg_open_) return;
+    c_.end_gas_segment(seg_cost_);
+    seg_open_ = false;
+    seg_cost_ = 0;
+  }
+
   void decode_operator(Reader& r);
   void decode_misc_operator(Reader& r, uint32_t sub);
 
   const ModuleData& m_;
   const ResourceLimits& limits_;
   Consumer& c_;
+  const GasSchedule* gas_;
+  bool seg_open_ = false;
+  uint64_t seg_cost_ = 0;
   const FuncType* func_type_ = nullptr;
   const std::vector<LocalRun>* local_runs_ = nullptr;
   uint32_t num_params_ = 0;
@@ -261,6 +309,8 @@ class BodyDecoder {
   std::vector<Ctl*> br_targets_;
   uint32_t max_height_ = 0;
   uint64_t op_offset_ = 0;
+  size_t depth_at_op_ = 0;  // control depth before the current operator
+  uint64_t data_use_without_count_ = UINT64_MAX;
 };
 
 }  // namespace detwasm::internal
