@@ -94,7 +94,7 @@ struct ActionResult {
 class FileRunner {
  public:
   FileRunner(fs::path dir, const RunOptions& options)
-      : dir_(std::move(dir)), engine_(EngineConfig{.limits = {}, .tier = options.tier}), store_(engine_) {
+      : dir_(std::move(dir)), engine_(options.config), store_(engine_) {
     define_spectest(store_, linker_);
   }
 
