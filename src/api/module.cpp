@@ -31,14 +31,16 @@ const FuncType& TypeRegistry::type(uint32_t id) const {
 }  // namespace internal
 
 Engine::Engine(EngineConfig config) : impl_(std::make_unique<internal::EngineImpl>()) {
-  if (config.tier == Tier::Jit) throw UsageError("the JIT tier is not available in this build");
+#if !defined(__x86_64__)
+  if (config.tier == Tier::Jit) throw UsageError("the JIT tier is not available for this target");
+#endif
   impl_->config = config;
 }
 Engine::~Engine() = default;
 const EngineConfig& Engine::config() const { return impl_->config; }
 
 Module Module::compile(Engine& engine, std::span<const uint8_t> bytes) {
-  ModuleDecoder decoder(engine.impl(), BodyPreparation::Interpreter);
+  ModuleDecoder decoder(engine.impl(), internal::preparation_for(engine.config()));
   decoder.feed(bytes.data(), bytes.size());
   return Module(decoder.finish());
 }
@@ -92,7 +94,7 @@ std::vector<ExportType> Module::exports() const {
 const ModuleHash& Module::hash() const { return data_->hash; }
 
 struct StreamingCompiler::Impl {
-  explicit Impl(Engine& e) : decoder(e.impl(), BodyPreparation::Interpreter) {}
+  explicit Impl(Engine& e) : decoder(e.impl(), internal::preparation_for(e.config())) {}
   ModuleDecoder decoder;
 };
 

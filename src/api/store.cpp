@@ -1,7 +1,7 @@
 // Store, the runtime object handles, Instance and Linker.
 #include <detwasm/detwasm.hpp>
 
-#include "interp/interpreter.hpp"
+#include "runtime/invoke.hpp"
 #include "runtime/float_env.hpp"
 #include "runtime/instantiate.hpp"
 #include "runtime/objects.hpp"
@@ -34,6 +34,7 @@ Func Store::new_host_func(FuncType type, HostFunction fn, std::string debug_name
   f->type_id = impl_->engine->impl().types.intern(f->host_type);
   f->host = std::move(fn);
   f->debug_name = std::move(debug_name);
+  link_func_ref(*impl_, *f);
   FuncInst* raw = f.get();
   impl_->funcs.push_back(std::move(f));
   return Func(raw);
@@ -90,7 +91,7 @@ CallResult Func::call(Store& store, std::span<const Value> args) const {
   std::vector<uint64_t> out(t.results.size());
   CallResult r;
   FloatEnvGuard float_env;
-  r.trap = interp_invoke(store.impl(), f_, in.data(), out.data());
+  r.trap = invoke(store.impl(), f_, in.data(), out.data());
   if (!r.trap) {
     r.results.reserve(out.size());
     for (size_t i = 0; i < out.size(); ++i) r.results.push_back(Value{t.results[i], out[i]});
@@ -113,7 +114,9 @@ uint64_t Memory::data_size() const { return m_->memory.size_bytes(); }
 std::optional<uint32_t> Memory::grow(uint32_t delta) const {
   uint64_t max_pages = m_->memory.max_pages();
   if (static_cast<uint64_t>(m_->memory.pages()) + delta > max_pages) return std::nullopt;
-  return m_->memory.grow(delta);
+  auto old = m_->memory.grow(delta);
+  m_->sync_view();
+  return old;
 }
 
 // --- Table ---

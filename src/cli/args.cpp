@@ -160,7 +160,7 @@ Usage:
       from beside the JSON file.
 
 Options:
-  --tier interp|jit   execution tier (default: interp)
+  --tier jit|interp   execution tier (default: jit)
   -h, --help          show this help
   --version           show the version
 

@@ -17,7 +17,7 @@ enum class Command : uint8_t { Help, Version, Run, Validate, Spec };
 
 struct Args {
   Command command = Command::Help;
-  Tier tier = Tier::Interpreter;
+  Tier tier = Tier::Jit;
   std::vector<std::string> files;      // run/validate: one module; spec: JSON files
   std::optional<std::string> invoke;   // run: the export to call
   std::vector<std::string> values;     // run: its arguments, as text

@@ -7,6 +7,8 @@
 
 #include "decode/reader.hpp"
 #include "interp/lowering.hpp"
+#include "jit/loaded_code.hpp"
+#include "jit/module_compiler.hpp"
 #include "validate/body_decoder.hpp"
 
 namespace detwasm::internal {
@@ -42,10 +44,15 @@ ModuleDecoder::ModuleDecoder(EngineImpl& engine, BodyPreparation prep)
     : engine_(engine), limits_(engine.config.limits), prep_(prep), m_(std::make_shared<ModuleData>()) {
   if (sodium_init() < 0) throw Error("libsodium failed to initialise");
   if (engine.config.metering) m_->gas = engine.config.gas_schedule;
+  m_->engine = &engine;
   crypto_generichash_init(&hash_state_, nullptr, 0, 32);
 }
 
 ModuleDecoder::~ModuleDecoder() = default;
+
+BodyPreparation preparation_for(const EngineConfig& config) {
+  return config.tier == Tier::Jit ? BodyPreparation::Jit : BodyPreparation::Interpreter;
+}
 
 void ModuleDecoder::feed(const uint8_t* data, size_t size) {
   if (m_->bytes.size() + size > limits_.max_module_size)
@@ -74,6 +81,13 @@ std::shared_ptr<ModuleData> ModuleDecoder::finish() {
   }
   crypto_generichash_final(&hash_state_, m_->hash.data(), m_->hash.size());
   m_->declared_funcs.resize(m_->func_types.size());
+  if (prep_ == BodyPreparation::Jit) {
+    if (!jit_) jit_ = std::make_unique<jit::ModuleCompiler>(*m_, limits_);
+    jit::CompiledCode compiled = jit_->finish();
+    m_->jit = std::make_shared<jit::LoadedCode>(compiled.code, std::move(compiled.func_offsets),
+                                                 std::move(compiled.trap_sites));
+    jit_.reset();
+  }
   return std::move(m_);
 }
 
@@ -594,6 +608,15 @@ void ModuleDecoder::decode_function_body(size_t begin, size_t end) {
       BodyDecoder<EmptyConsumer> decoder(*m_, limits_, consumer);
       decoder.decode(func_index, def, b + begin, b + end, begin);
       data_use_without_count_ = std::min(data_use_without_count_, decoder.data_use_without_count());
+      break;
+    }
+    case BodyPreparation::Jit: {
+      // The compiler runs the same body decoder with itself as the consumer.
+      if (!jit_) jit_ = std::make_unique<jit::ModuleCompiler>(*m_, limits_);
+      data_use_without_count_ =
+          std::min(data_use_without_count_, jit_->compile_function(def_index, b + begin, b + end, begin));
+      // The interpreter's facts (locals, stack cost) are not needed: compiled
+      // code charges the stack budget itself.
       break;
     }
     case BodyPreparation::Interpreter: {

@@ -14,13 +14,21 @@
 #include "decode/reader.hpp"
 #include "runtime/objects.hpp"
 
+namespace detwasm::jit {
+class ModuleCompiler;
+}
+
 namespace detwasm::internal {
 
 // What happens to each validated function body beyond validation.
 enum class BodyPreparation : uint8_t {
   ValidateOnly,  // validation alone (the empty consumer)
   Interpreter,   // lower to the reference interpreter's code
+  Jit,           // compile to machine code for this host
 };
+
+// The preparation an engine's tier needs.
+BodyPreparation preparation_for(const EngineConfig& config);
 
 class ModuleDecoder {
  public:
@@ -60,6 +68,7 @@ class ModuleDecoder {
   void declare_func(uint32_t index);
 
   EngineImpl& engine_;
+  std::unique_ptr<jit::ModuleCompiler> jit_;  // from the first body on, for BodyPreparation::Jit
   const ResourceLimits& limits_;
   BodyPreparation prep_;
   std::shared_ptr<ModuleData> m_;

@@ -34,7 +34,11 @@ class ModuleCompiler {
   void enable_listing();
   // Validates and compiles defined function `defined_index`, whose body is
   // [body, body_end) at module offset `body_offset`. Throws ModuleError.
-  void compile_function(uint32_t defined_index, const uint8_t* body, const uint8_t* body_end, uint64_t body_offset);
+  // Returns the offset of the body's first memory.init or data.drop when the
+  // module has no data count section (UINT64_MAX otherwise): the verdict on
+  // it waits for the end of the module (BodyDecoder::data_use_without_count).
+  uint64_t compile_function(uint32_t defined_index, const uint8_t* body, const uint8_t* body_end,
+                            uint64_t body_offset);
   // Once every function is compiled. Throws std::runtime_error on an
   // assembler failure.
   CompiledCode finish();

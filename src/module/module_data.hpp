@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <unordered_map>
@@ -13,7 +14,13 @@
 
 #include "interp/interp_code.hpp"
 
+namespace detwasm::jit {
+struct LoadedCode;
+}
+
 namespace detwasm::internal {
+
+struct EngineImpl;
 
 // A constant expression as Wasm 2.0 allows it: one constant, ref.null,
 // ref.func or global.get.
@@ -109,6 +116,9 @@ struct ModuleData {
   std::optional<uint32_t> data_count;
   std::vector<FunctionDef> functions;  // defined functions only
   std::vector<bool> declared_funcs;    // function indices that ref.func may name
+
+  const EngineImpl* engine = nullptr;          // the engine that compiled it
+  std::shared_ptr<const jit::LoadedCode> jit;  // compiled code, for the JIT tier
 
   // The schedule the module was compiled to meter with; none when unmetered.
   std::optional<GasSchedule> gas;

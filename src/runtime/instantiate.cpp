@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-#include "interp/interpreter.hpp"
+#include "runtime/invoke.hpp"
 #include "runtime/float_env.hpp"
 
 namespace detwasm::internal {
@@ -42,13 +42,16 @@ bool limits_match(const Limits& actual, const Limits& expected) {
 std::optional<uint32_t> grow_memory(MemoryInst& m, uint32_t delta, const ResourceLimits& limits) {
   uint64_t new_pages = static_cast<uint64_t>(m.memory.pages()) + delta;
   if (new_pages > limits.max_memory_pages) return std::nullopt;
-  return m.memory.grow(delta);
+  auto old = m.memory.grow(delta);
+  m.sync_view();
+  return old;
 }
 
 std::optional<uint32_t> grow_table(TableInst& t, uint32_t delta, uint64_t init) {
   uint64_t old = t.elems.size();
   if (old + delta > t.max_size) return std::nullopt;
   t.elems.resize(old + delta, init);
+  t.sync_view();
   return static_cast<uint32_t>(old);
 }
 
@@ -58,7 +61,7 @@ MemoryInst* new_memory(StoreImpl& store, const MemoryType& type) {
   if (type.limits.min > max) return nullptr;
   auto lm = LinearMemory::create(type.limits.min, max);
   if (!lm) return nullptr;
-  store.memories.push_back(std::make_unique<MemoryInst>(MemoryInst{std::move(*lm), type}));
+  store.memories.push_back(std::make_unique<MemoryInst>(std::move(*lm), type));
   return store.memories.back().get();
 }
 
@@ -69,6 +72,7 @@ TableInst* new_table(StoreImpl& store, const TableType& type, uint64_t init) {
   t->type = type;
   t->max_size = max;
   t->elems.assign(type.limits.min, init);
+  t->sync_view();
   store.tables.push_back(std::move(t));
   return store.tables.back().get();
 }
@@ -81,6 +85,8 @@ GlobalInst* new_global(StoreImpl& store, const GlobalType& type, uint64_t init) 
 Instantiation instantiate(StoreImpl& store, std::shared_ptr<const ModuleData> module,
                           std::span<const Extern> imports) {
   const ModuleData& m = *module;
+  if (m.engine != &store.engine->impl())
+    throw UsageError("the module was compiled by another engine than the store's");
   if (imports.size() != m.imports.size())
     throw LinkError("expected " + std::to_string(m.imports.size()) + " imports, got " +
                     std::to_string(imports.size()));
@@ -143,6 +149,7 @@ Instantiation instantiate(StoreImpl& store, std::shared_ptr<const ModuleData> mo
     f->instance = &inst;
     f->func_index = func_index;
     f->def = &m.functions[i];
+    link_func_ref(store, *f);
     inst.funcs.push_back(f.get());
     store.funcs.push_back(std::move(f));
   }
@@ -162,6 +169,8 @@ Instantiation instantiate(StoreImpl& store, std::shared_ptr<const ModuleData> mo
     if (!mem) throw LinkError("memory of " + std::to_string(m.memories[i].limits.min) + " pages cannot be created");
     inst.memories.push_back(mem);
   }
+
+  link_vm_context(store, inst);
 
   // Element segments are evaluated now; passive ones stay for table.init.
   inst.elem_segments.resize(m.elems.size());
@@ -220,7 +229,7 @@ Instantiation instantiate(StoreImpl& store, std::shared_ptr<const ModuleData> mo
 
   if (m.start) {
     FloatEnvGuard float_env;
-    auto trap = interp_invoke(store, inst.funcs[*m.start], nullptr, nullptr);
+    auto trap = invoke(store, inst.funcs[*m.start], nullptr, nullptr);
     if (trap) result.trap = std::move(trap);
   }
   return result;

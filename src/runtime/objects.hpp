@@ -13,6 +13,9 @@
 
 #include <detwasm/detwasm.hpp>
 
+#include "jit/native_stack.hpp"
+
+#include "jit/abi.hpp"
 #include "module/module_data.hpp"
 #include "runtime/linear_memory.hpp"
 
@@ -36,7 +39,14 @@ struct EngineImpl {
   TypeRegistry types;
 };
 
+// A funcref is the address of a FuncInst's `ref`: what compiled code calls
+// through, and what tables of either tier hold.
 struct FuncInst {
+  FuncInst() { ref.host = this; }
+  FuncInst(const FuncInst&) = delete;
+  FuncInst& operator=(const FuncInst&) = delete;
+
+  jit::JitFuncRef ref;             // code, context and type for compiled callers
   uint32_t type_id = 0;            // canonical, from the engine's TypeRegistry
   const FuncType* type = nullptr;  // points into the module or at host_type
   InstanceData* instance = nullptr;  // owning instance; null for host functions
@@ -49,14 +59,25 @@ struct FuncInst {
 };
 
 struct MemoryInst {
+  MemoryInst(LinearMemory m, MemoryType t) : memory(std::move(m)), type(t) { sync_view(); }
   LinearMemory memory;
   MemoryType type;
+  jit::MemoryView view;  // what compiled code reads; kept in step by sync_view()
+  void sync_view() {
+    view.base = memory.base();
+    view.size = memory.size_bytes();
+  }
 };
 
 struct TableInst {
   TableType type;
   std::vector<uint64_t> elems;  // references; 0 is null
   uint32_t max_size = 0;        // from the type and the engine limit
+  jit::TableView view;          // what compiled code reads; kept in step by sync_view()
+  void sync_view() {
+    view.elements = reinterpret_cast<jit::JitFuncRef**>(elems.data());
+    view.size = elems.size();
+  }
 };
 
 struct GlobalInst {
@@ -74,6 +95,13 @@ struct InstanceData {
   std::vector<std::vector<uint64_t>> elem_segments;  // evaluated references; emptied by elem.drop
   std::vector<bool> data_dropped;
   std::unordered_map<std::string, Extern> exports;
+
+  // What compiled code of this instance addresses (jit/abi.hpp).
+  jit::VmContext vm;
+  std::vector<jit::MemoryView*> memory_views;
+  std::vector<uint64_t*> global_cells;
+  std::vector<jit::TableView*> table_views;
+  std::vector<const jit::JitFuncRef*> func_refs;
 };
 
 // Wasm execution state of a store: the value stack and the stack budget.
@@ -102,12 +130,19 @@ struct StoreImpl {
   std::deque<std::unique_ptr<GlobalInst>> globals;
   std::deque<std::unique_ptr<InstanceData>> instances;
   ExecState exec;
+  // Compiled code's view of the execution state; gas and budget are copied
+  // in and out of `exec` around each entry and host call (jit_invoke.cpp).
+  jit::ExecState jit_exec;
+  jit::ExecState* jit_exec_holder = &jit_exec;  // a context for host funcrefs: its first word
+  std::unique_ptr<jit::NativeStack> native_stack;
+  std::optional<Trap> pending_trap;  // a host's trap, carried through compiled code
 
   const ResourceLimits& limits() const { return engine->config().limits; }
 };
 
-// A funcref is the FuncInst's address.
-inline uint64_t funcref_bits(const FuncInst* f) { return reinterpret_cast<uint64_t>(f); }
-inline FuncInst* funcref_target(uint64_t bits) { return reinterpret_cast<FuncInst*>(bits); }
+inline uint64_t funcref_bits(const FuncInst* f) { return f ? reinterpret_cast<uint64_t>(&f->ref) : 0; }
+inline FuncInst* funcref_target(uint64_t bits) {
+  return bits ? static_cast<FuncInst*>(reinterpret_cast<jit::JitFuncRef*>(bits)->host) : nullptr;
+}
 
 }  // namespace detwasm::internal

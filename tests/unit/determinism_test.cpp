@@ -160,7 +160,7 @@ TEST_P(FloatVectors, HostFlushToZeroDoesNotLeakIn) {
 }
 #endif
 
-INSTANTIATE_TEST_SUITE_P(Tiers, FloatVectors, ::testing::Values(Tier::Interpreter),
+INSTANTIATE_TEST_SUITE_P(Tiers, FloatVectors, ::testing::Values(Tier::Interpreter, Tier::Jit),
                          [](const auto& info) { return info.param == Tier::Interpreter ? "interp" : "jit"; });
 
 }  // namespace

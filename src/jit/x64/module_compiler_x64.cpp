@@ -34,8 +34,8 @@ void ModuleCompiler::enable_listing() {
   impl_->code.setLogger(&impl_->logger);
 }
 
-void ModuleCompiler::compile_function(uint32_t defined_index, const uint8_t* body, const uint8_t* body_end,
-                                      uint64_t body_offset) {
+uint64_t ModuleCompiler::compile_function(uint32_t defined_index, const uint8_t* body, const uint8_t* body_end,
+                                          uint64_t body_offset) {
   Impl& s = *impl_;
   if (!s.masm) {
     // Features are fixed for reproducible code; see x64::Features.
@@ -54,6 +54,7 @@ void ModuleCompiler::compile_function(uint32_t defined_index, const uint8_t* bod
   scratch.body_size = def.body_size;
   internal::BodyDecoder<FunctionCompiler<Masm>> decoder(s.module, s.limits, *s.compiler, s.env.gas);
   decoder.decode(s.module.num_imported_funcs + defined_index, scratch, body, body_end, body_offset);
+  return decoder.data_use_without_count();
 }
 
 CompiledCode ModuleCompiler::finish() {

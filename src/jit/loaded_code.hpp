@@ -1,0 +1,42 @@
+// A module's compiled code, mapped executable and registered with the fault
+// handler for as long as the module lives.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "jit/code_memory.hpp"
+#include "jit/trap_handler.hpp"
+
+namespace detwasm::jit {
+
+struct LoadedCode {
+  CodeMemory memory;
+  TrapTable traps;
+  CodeRegistration registration;
+
+  LoadedCode(std::span<const uint8_t> bytes, std::vector<uint32_t> offsets, std::vector<TrapSite> sites)
+      : memory(bytes, std::move(offsets)), traps(std::move(sites)) {
+    registration = CodeRegistration(memory.base(), memory.size(), &traps);
+  }
+
+  // The defined function whose code holds `pc`, if any: functions are laid
+  // out in order, so the last entry at or below `pc` is the one.
+  std::optional<uint32_t> defined_function_at(const void* pc) const {
+    if (!memory.contains(pc) || memory.num_functions() == 0) return std::nullopt;
+    uint32_t off = static_cast<uint32_t>(static_cast<const uint8_t*>(pc) - memory.base());
+    uint32_t lo = 0, hi = memory.num_functions();
+    while (hi - lo > 1) {
+      uint32_t mid = (lo + hi) / 2;
+      if (memory.func_offset(mid) <= off) lo = mid;
+      else hi = mid;
+    }
+    if (memory.func_offset(lo) > off) return std::nullopt;
+    return lo;
+  }
+};
+
+}  // namespace detwasm::jit
