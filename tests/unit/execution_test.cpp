@@ -1,10 +1,20 @@
-// The reference interpreter, end to end through the C++ API.
+// Execution end to end through the C++ API, in each tier: the reference
+// interpreter and the JIT must agree on every result, trap and limit.
 #include <gtest/gtest.h>
 
 #include "test_util.hpp"
 
 namespace detwasm::test {
 namespace {
+
+class Execution : public ::testing::TestWithParam<Tier> {
+ protected:
+  EngineConfig config() const {
+    EngineConfig c;
+    c.tier = GetParam();
+    return c;
+  }
+};
 
 // (module
 //   (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
@@ -109,36 +119,36 @@ const std::vector<uint8_t> kNamedTrap = from_hex(
     "001f046e616d65010f0200046c65616601066d6964646c65020703000001000200");
 
 
-TEST(Interpreter, IntegerArithmeticAndRecursion) {
-  Loaded m(kArith);
+TEST_P(Execution, IntegerArithmeticAndRecursion) {
+  Loaded m(kArith, config());
   EXPECT_RESULT(m.call("add", {Value::i32(2), Value::i32(40)}), Value::i32(42));
   EXPECT_RESULT(m.call("add", {Value::i32(-1), Value::i32(1)}), Value::i32(0));
   EXPECT_RESULT(m.call("div_s", {Value::i32(-7), Value::i32(2)}), Value::i32(-3));
   EXPECT_RESULT(m.call("fac", {Value::i64(20)}), Value::i64(2432902008176640000));
 }
 
-TEST(Interpreter, IntegerTrapsAreValues) {
-  Loaded m(kArith);
+TEST_P(Execution, IntegerTrapsAreValues) {
+  Loaded m(kArith, config());
   EXPECT_TRAP(m.call("div_s", {Value::i32(1), Value::i32(0)}), TrapKind::IntegerDivideByZero);
   EXPECT_TRAP(m.call("div_s", {Value::i32(INT32_MIN), Value::i32(-1)}), TrapKind::IntegerOverflow);
   // The store stays usable after a trap.
   EXPECT_RESULT(m.call("add", {Value::i32(1), Value::i32(2)}), Value::i32(3));
 }
 
-TEST(Interpreter, ArgumentTypesAreChecked) {
-  Loaded m(kArith);
+TEST_P(Execution, ArgumentTypesAreChecked) {
+  Loaded m(kArith, config());
   EXPECT_THROW(m.call("add", {Value::i32(1)}), UsageError);
   EXPECT_THROW(m.call("add", {Value::i32(1), Value::i64(2)}), UsageError);
 }
 
-TEST(Interpreter, MultiValueFunctionsAndBlocks) {
-  Loaded m(kMultiValue);
+TEST_P(Execution, MultiValueFunctionsAndBlocks) {
+  Loaded m(kMultiValue, config());
   EXPECT_RESULT(m.call("swap", {Value::i32(5), Value::i64(-6)}), Value::i64(-6), Value::i32(5));
   EXPECT_RESULT(m.call("sum3"), Value::i32(6));
 }
 
-TEST(Interpreter, LoopsAndBranchTables) {
-  Loaded m(kLoop);
+TEST_P(Execution, LoopsAndBranchTables) {
+  Loaded m(kLoop, config());
   EXPECT_RESULT(m.call("sum_to", {Value::i32(100)}), Value::i32(5050));
   EXPECT_RESULT(m.call("switch", {Value::i32(0)}), Value::i32(10));
   EXPECT_RESULT(m.call("switch", {Value::i32(1)}), Value::i32(20));
@@ -146,8 +156,8 @@ TEST(Interpreter, LoopsAndBranchTables) {
   EXPECT_RESULT(m.call("switch", {Value::i32(99)}), Value::i32(30));  // default target
 }
 
-TEST(Interpreter, MemoryAccessDataAndGrowth) {
-  Loaded m(kMemory);
+TEST_P(Execution, MemoryAccessDataAndGrowth) {
+  Loaded m(kMemory, config());
   EXPECT_RESULT(m.call("load", {Value::i32(8)}), Value::i32(0x04030201));
   EXPECT_RESULT(m.call("store", {Value::i32(100), Value::i32(77)}));
   EXPECT_RESULT(m.call("load", {Value::i32(104)}), Value::i32(77));
@@ -163,26 +173,26 @@ TEST(Interpreter, MemoryAccessDataAndGrowth) {
   EXPECT_EQ(mem->data()[104], 77);
 }
 
-TEST(Interpreter, MemoryGrowthObeysTheEngineLimit) {
-  EngineConfig config;
-  config.limits.max_memory_pages = 2;
-  Loaded m(kMemory, config);
+TEST_P(Execution, MemoryGrowthObeysTheEngineLimit) {
+  EngineConfig c = config();
+  c.limits.max_memory_pages = 2;
+  Loaded m(kMemory, c);
   EXPECT_RESULT(m.call("grow", {Value::i32(1)}), Value::i32(1));
   EXPECT_RESULT(m.call("grow", {Value::i32(1)}), Value::i32(-1));
 }
 
-TEST(Interpreter, IndirectCallsCheckBoundsNullAndSignature) {
-  Loaded m(kIndirect);
+TEST_P(Execution, IndirectCallsCheckBoundsNullAndSignature) {
+  Loaded m(kIndirect, config());
   EXPECT_RESULT(m.call("call", {Value::i32(0), Value::i32(5)}), Value::i32(6));
   EXPECT_RESULT(m.call("call", {Value::i32(1), Value::i32(5)}), Value::i32(10));
   EXPECT_TRAP(m.call("call", {Value::i32(2), Value::i32(5)}), TrapKind::IndirectCallToNull);
   EXPECT_TRAP(m.call("call", {Value::i32(3), Value::i32(5)}), TrapKind::TableOutOfBounds);
 }
 
-TEST(Interpreter, StackBudgetIsCountedInWasmSlots) {
-  EngineConfig config;
-  config.limits.stack_budget_slots = 1000;
-  Loaded m(kRecursion, config);
+TEST_P(Execution, StackBudgetIsCountedInWasmSlots) {
+  EngineConfig c = config();
+  c.limits.stack_budget_slots = 1000;
+  Loaded m(kRecursion, c);
   EXPECT_TRAP(m.call("forever", {Value::i32(0)}), TrapKind::StackExhausted);
   // $g costs 4 (frame) + 1 (local) + 3 (operands) = 8 slots a call, so
   // 1000 slots hold 125 activations: depth 124 fits, 125 does not.
@@ -192,8 +202,8 @@ TEST(Interpreter, StackBudgetIsCountedInWasmSlots) {
   EXPECT_RESULT(m.call("depth", {Value::i32(124)}), Value::i32(124));
 }
 
-TEST(Interpreter, HostFunctionsSeeArgumentsCallerMemoryAndReturnTraps) {
-  Engine engine;
+TEST_P(Execution, HostFunctionsSeeArgumentsCallerMemoryAndReturnTraps) {
+  Engine engine(config());
   Store store(engine);
   Module module = Module::compile(engine, kHostImport);
   int calls = 0;
@@ -225,8 +235,8 @@ TEST(Interpreter, HostFunctionsSeeArgumentsCallerMemoryAndReturnTraps) {
   EXPECT_EQ(t.trap->message, "refused");
 }
 
-TEST(Interpreter, HostExceptionsBecomeTraps) {
-  Engine engine;
+TEST_P(Execution, HostExceptionsBecomeTraps) {
+  Engine engine(config());
   Store store(engine);
   Func boom = store.new_host_func(FuncType{}, [](Caller&, std::span<const Value>, std::span<Value>) -> std::optional<Trap> {
     throw std::runtime_error("boom");
@@ -237,8 +247,8 @@ TEST(Interpreter, HostExceptionsBecomeTraps) {
   EXPECT_NE(r.trap->message.find("boom"), std::string::npos);
 }
 
-TEST(Interpreter, LinkErrorsNameTheImport) {
-  Engine engine;
+TEST_P(Execution, LinkErrorsNameTheImport) {
+  Engine engine(config());
   Store store(engine);
   Module module = Module::compile(engine, kHostImport);
   Linker linker;
@@ -255,8 +265,8 @@ TEST(Interpreter, LinkErrorsNameTheImport) {
   EXPECT_THROW(linker.instantiate(store, module), LinkError);
 }
 
-TEST(Interpreter, StartFunctionTrapIsReported) {
-  Engine engine;
+TEST_P(Execution, StartFunctionTrapIsReported) {
+  Engine engine(config());
   Store store(engine);
   Module module = Module::compile(engine, kStartTraps);
   auto inst = store.instantiate(module, {});
@@ -264,8 +274,8 @@ TEST(Interpreter, StartFunctionTrapIsReported) {
   EXPECT_EQ(inst.trap->kind, TrapKind::MemoryOutOfBounds);
 }
 
-TEST(Interpreter, TrapsCarryTheWasmCallStackWithNames) {
-  Loaded m(kNamedTrap);
+TEST_P(Execution, TrapsCarryTheWasmCallStackWithNames) {
+  Loaded m(kNamedTrap, config());
   auto r = m.call("outer");
   ASSERT_TRUE(r.trap);
   EXPECT_EQ(r.trap->kind, TrapKind::Unreachable);
@@ -275,6 +285,51 @@ TEST(Interpreter, TrapsCarryTheWasmCallStackWithNames) {
   EXPECT_EQ(r.trap->frames[1].func_name, "middle");
   EXPECT_EQ(r.trap->frames[2].func_index, 2u);
 }
+
+// A host function that calls back into Wasm: budgets and gas carry through.
+TEST_P(Execution, HostFunctionsMayReenterWasm) {
+  Engine engine(config());
+  Store store(engine);
+  Module module = Module::compile(engine, kHostImport);
+  Instance instance;
+  Func twice = store.new_host_func(
+      FuncType{{ValType::I32}, {ValType::I32}},
+      [&](Caller& caller, std::span<const Value> args, std::span<Value> results) -> std::optional<Trap> {
+        int32_t n = args[0].as_i32();
+        if (n <= 0) {
+          results[0] = Value::i32(0);
+          return std::nullopt;
+        }
+        // use(n - 1) = twice(n - 1) + 1, so use(n) = n + 1 after recursion.
+        auto r = instance.get_func("use")->call(caller.store(), std::vector<Value>{Value::i32(n - 1)});
+        if (r.trap) return r.trap;
+        results[0] = r.results[0];
+        return std::nullopt;
+      });
+  Func fail = store.new_host_func(FuncType{}, [](Caller&, std::span<const Value>, std::span<Value>) {
+    return std::optional<Trap>(Trap::host("refused"));
+  });
+  auto inst = store.instantiate(module, std::vector<Extern>{twice, fail});
+  ASSERT_TRUE(inst.ok());
+  instance = inst.instance;
+  EXPECT_RESULT(instance.get_func("use")->call(store, std::vector<Value>{Value::i32(50)}), Value::i32(51));
+  // Deep re-entry is bounded deterministically, and the store recovers.
+  auto deep = instance.get_func("use")->call(store, std::vector<Value>{Value::i32(100000)});
+  ASSERT_TRUE(deep.trap);
+  EXPECT_EQ(deep.trap->kind, TrapKind::StackExhausted);
+  EXPECT_RESULT(instance.get_func("use")->call(store, std::vector<Value>{Value::i32(3)}), Value::i32(4));
+}
+
+TEST_P(Execution, ModulesFromAnotherEngineAreRefused) {
+  Engine other(config());
+  Module module = Module::compile(other, kArith);
+  Engine engine(config());
+  Store store(engine);
+  EXPECT_THROW(store.instantiate(module, {}), UsageError);
+}
+
+INSTANTIATE_TEST_SUITE_P(Tiers, Execution, ::testing::Values(Tier::Interpreter, Tier::Jit),
+                         [](const auto& info) { return info.param == Tier::Interpreter ? "interp" : "jit"; });
 
 }  // namespace
 }  // namespace detwasm::test
