@@ -1,0 +1,129 @@
+// Compile throughput: Module::compile on real modules and on generated
+// shapes, timed alone (manual time: neither reading nor generating the bytes,
+// nor destroying the module, is counted). The time is the thread's CPU time:
+// compiling is single-threaded, and on a shared machine CPU time is far less
+// disturbed by other load than wall time.
+#include <benchmark/benchmark.h>
+#include <time.h>
+
+#include <fstream>
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "benchmarks.hpp"
+#include "shapes.hpp"
+#include "tiers.hpp"
+
+namespace detwasm::bench {
+
+Engine& engine_for(Tier tier, bool metering) {
+  static std::map<std::pair<Tier, bool>, std::unique_ptr<Engine>> engines;
+  auto& e = engines[{tier, metering}];
+  if (!e) {
+    EngineConfig config;
+    config.tier = tier;
+    config.metering = metering;
+    e = std::make_unique<Engine>(config);
+  }
+  return *e;
+}
+
+std::vector<uint8_t> read_file(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + path.string());
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+namespace {
+
+double thread_cpu_seconds() {
+  timespec ts;
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+}
+
+// Compiles `bytes` once per iteration, the way a node compiles contracts
+// (metering on). Counters: wasm_KB, us_per_KB and, when the JIT tells,
+// code_per_wasm_byte (machine code bytes per Wasm byte).
+void compile_loop(benchmark::State& state, Tier tier, const std::vector<uint8_t>& bytes) {
+  Engine& engine = engine_for(tier, true);
+  double seconds = 0;
+  std::optional<uint64_t> code_bytes;
+  for (auto _ : state) {
+    try {
+      double start = thread_cpu_seconds();
+      Module module = Module::compile(engine, bytes);
+      double elapsed = thread_cpu_seconds() - start;
+      state.SetIterationTime(elapsed);
+      seconds += elapsed;
+      if (!code_bytes) code_bytes = emitted_code_bytes(module);
+    } catch (const Error& e) {
+      state.SkipWithError(e.what());
+      return;
+    }
+  }
+  double kb = static_cast<double>(bytes.size()) / 1024;
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes.size()));
+  state.counters["wasm_KB"] = kb;
+  state.counters["us_per_KB"] = seconds * 1e6 / static_cast<double>(state.iterations()) / kb;
+  if (code_bytes)
+    state.counters["code_per_wasm_byte"] = static_cast<double>(*code_bytes) / static_cast<double>(bytes.size());
+}
+
+struct ShapeSize {
+  const char* label;
+  size_t bytes;
+};
+constexpr ShapeSize kShapeSizes[] = {{"100KB", 100 << 10}, {"1MB", 1 << 20}, {"4MB", 4 << 20}};
+
+// Generated once, on first use, and shared by every tier.
+const std::vector<uint8_t>& shape_bytes(const Shape& shape, const ShapeSize& size) {
+  static std::map<std::string, std::vector<uint8_t>> cache;
+  std::string key = std::string(shape.name) + "/" + size.label;
+  auto it = cache.find(key);
+  if (it == cache.end()) it = cache.emplace(key, shape.generate(size.bytes, ResourceLimits{})).first;
+  return it->second;
+}
+
+}  // namespace
+
+void register_compile_benchmarks(const std::vector<std::filesystem::path>& modules) {
+  for (const TierInfo& t : tiers()) {
+    if (!t.available) continue;
+    for (const auto& path : modules) {
+      std::string name = "compile/" + std::string(t.name) + "/" + path.stem().string();
+      Tier tier = t.tier;
+      benchmark::RegisterBenchmark(name.c_str(), [tier, path](benchmark::State& state) {
+        static std::map<std::filesystem::path, std::vector<uint8_t>> files;
+        auto it = files.find(path);
+        if (it == files.end()) {
+          try {
+            it = files.emplace(path, read_file(path)).first;
+          } catch (const std::exception& e) {
+            state.SkipWithError(e.what());
+            return;
+          }
+        }
+        compile_loop(state, tier, it->second);
+      })->UseManualTime()->Unit(benchmark::kMillisecond);
+    }
+  }
+}
+
+void register_shape_benchmarks() {
+  for (const TierInfo& t : tiers()) {
+    if (!t.available) continue;
+    for (const Shape& shape : shapes()) {
+      for (const ShapeSize& size : kShapeSizes) {
+        std::string name = "shape/" + std::string(t.name) + "/" + std::string(shape.name) + "/" + size.label;
+        Tier tier = t.tier;
+        benchmark::RegisterBenchmark(name.c_str(), [tier, &shape, &size](benchmark::State& state) {
+          compile_loop(state, tier, shape_bytes(shape, size));
+        })->UseManualTime()->Unit(benchmark::kMillisecond);
+      }
+    }
+  }
+}
+
+}  // namespace detwasm::bench
