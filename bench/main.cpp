@@ -17,6 +17,7 @@
 
 #include "benchmarks.hpp"
 #include "summary.hpp"
+#include "tiers.hpp"
 
 namespace {
 
@@ -56,6 +57,11 @@ int main(int argc, char** argv) {
   argc = kept;
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+
+  // Which tiers ran goes into the context (and the JSON output).
+  for (const TierInfo& t : tiers())
+    benchmark::AddCustomContext("tier_" + std::string(t.name),
+                                t.available ? "available" : "unavailable: " + t.unavailable_reason);
 
   register_compile_benchmarks(modules);
   register_shape_benchmarks();
