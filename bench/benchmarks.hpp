@@ -23,6 +23,8 @@ std::vector<uint8_t> read_file(const std::filesystem::path& path);
 
 void register_compile_benchmarks(const std::vector<std::filesystem::path>& modules);
 void register_shape_benchmarks();
+// Writes every generated module to DIR/<shape>-<size>.wasm.
+int dump_shapes(const std::filesystem::path& dir);
 // Without a directory, the kernels built with the benchmark.
 void register_kernel_benchmarks(const std::optional<std::filesystem::path>& kernel_dir);
 

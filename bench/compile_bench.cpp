@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include <fstream>
+#include <iostream>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -109,6 +110,19 @@ void register_compile_benchmarks(const std::vector<std::filesystem::path>& modul
       })->UseManualTime()->Unit(benchmark::kMillisecond);
     }
   }
+}
+
+int dump_shapes(const std::filesystem::path& dir) {
+  std::filesystem::create_directories(dir);
+  for (const Shape& shape : shapes()) {
+    for (const ShapeSize& size : kShapeSizes) {
+      auto path = dir / (std::string(shape.name) + "-" + size.label + ".wasm");
+      const auto& bytes = shape_bytes(shape, size);
+      std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+      std::cout << path.string() << "\n";
+    }
+  }
+  return 0;
 }
 
 void register_shape_benchmarks() {

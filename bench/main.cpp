@@ -2,6 +2,7 @@
 // and metering overhead, with the ratios between them printed at the end.
 //
 //   detwasm-bench [--modules=A.wasm,B.wasm] [--kernels=DIR] [--benchmark_...]
+//   detwasm-bench --dump-shapes=DIR    writes the generated modules and exits
 //
 // Real modules also come from DETWASM_BENCH_MODULES (paths separated by ':'),
 // kernels (*.wasm exporting run and bench_n) from DETWASM_BENCH_KERNELS;
@@ -47,6 +48,8 @@ int main(int argc, char** argv) {
     std::string_view arg = argv[i];
     if (arg.starts_with("--modules=")) {
       split_into(arg.substr(10), ',', modules);
+    } else if (arg.starts_with("--dump-shapes=")) {
+      return dump_shapes(std::filesystem::path(arg.substr(14)));
     } else if (arg.starts_with("--kernels=")) {
       kernel_dir = std::filesystem::path(arg.substr(10));
     } else {

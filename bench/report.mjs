@@ -2,7 +2,7 @@
 // figures of bench/liftoff.mjs, prints the side-by-side table and writes the
 // same as JSON. node's built-ins only.
 //
-//   node bench/report.mjs DETWASM.json LIFTOFF-COMPILE.json LIFTOFF-RUN.json OUT.json
+//   node bench/report.mjs DETWASM.json LIFTOFF-COMPILE.json LIFTOFF-RUN.json LIFTOFF-SHAPES.json OUT.json
 //
 // Every time is CPU time: detwasm's compile benchmarks time the compiling
 // thread, its kernels report Google Benchmark's cpu_time, and Liftoff runs
@@ -10,14 +10,15 @@
 // the figure least disturbed by other load; wall times are in the JSON inputs.
 import { readFileSync, writeFileSync } from 'node:fs';
 
-const [detwasmFile, compileFile, runFile, outFile] = process.argv.slice(2);
+const [detwasmFile, compileFile, runFile, shapesFile, outFile] = process.argv.slice(2);
 if (!outFile) {
-  console.error('usage: report.mjs DETWASM.json LIFTOFF-COMPILE.json LIFTOFF-RUN.json OUT.json');
+  console.error('usage: report.mjs DETWASM.json LIFTOFF-COMPILE.json LIFTOFF-RUN.json LIFTOFF-SHAPES.json OUT.json');
   process.exit(2);
 }
 const detwasm = JSON.parse(readFileSync(detwasmFile, 'utf8'));
 const liftoffCompile = JSON.parse(readFileSync(compileFile, 'utf8'));
 const liftoffRun = JSON.parse(readFileSync(runFile, 'utf8'));
+const liftoffShapes = JSON.parse(readFileSync(shapesFile, 'utf8'));
 
 const unitMs = { ns: 1e-6, us: 1e-3, ms: 1, s: 1e3 };
 // Benchmarks by name without Google Benchmark's "/manual_time" suffix; with
@@ -85,17 +86,11 @@ const kernels = liftoffRun.results.map((l) => {
   return row;
 });
 
-// Hostile shapes: compile time per KB against the plain baseline.
-const shapes = {};
-for (const t of ran) {
-  const table = {};
-  for (const [name, b] of rows) {
-    const m = name.match(/^shape\/([^/]+)\/([^/]+)\/([^/]+)$/);
-    if (!m || m[1] !== t || b.error_occurred) continue;
-    (table[m[2]] ??= {})[m[3]] = b.us_per_KB;
-  }
+// Hostile shapes: compile time per KB against the plain baseline, for each
+// detwasm tier and for Liftoff (whose modules are named <shape>-<size>).
+function shapeRatios(table) {
   const base = table.plain;
-  if (!base) continue;
+  if (!base) return null;
   const ratios = {};
   const worst = {};
   for (const [shape, sizes] of Object.entries(table)) {
@@ -106,7 +101,27 @@ for (const t of ran) {
       if (r != null && (!worst[size] || r > worst[size].ratio)) worst[size] = { shape, ratio: r };
     }
   }
-  shapes[t] = { us_per_KB: table, ratio_to_plain: ratios, worst };
+  return { us_per_KB: table, ratio_to_plain: ratios, worst };
+}
+const shapes = {};
+for (const t of ran) {
+  const table = {};
+  for (const [name, b] of rows) {
+    const m = name.match(/^shape\/([^/]+)\/([^/]+)\/([^/]+)$/);
+    if (!m || m[1] !== t || b.error_occurred) continue;
+    (table[m[2]] ??= {})[m[3]] = b.us_per_KB;
+  }
+  const s = shapeRatios(table);
+  if (s) shapes[t] = s;
+}
+{
+  const table = {};
+  for (const r of liftoffShapes.results) {
+    const m = r.module.match(/^(.+)-([^-]+)$/);
+    if (m) (table[m[1]] ??= {})[m[2]] = (r.cpu_ms.median * 1000) / (r.bytes / 1024);
+  }
+  const s = shapeRatios(table);
+  if (s) shapes.liftoff = s;
 }
 
 // Geometric means summarise a column of ratios.
@@ -188,11 +203,21 @@ table(
 );
 console.log(`Liftoff run/native: ${x(summary.liftoff.run_vs_native)}; target for the JIT: metered/unmetered at most 1.10x`);
 
-for (const [t, s] of Object.entries(shapes)) {
-  const sizes = Object.keys(s.ratio_to_plain.plain ?? {});
-  console.log(`\nHostile shapes, tier ${t}: compile time per KB relative to plain (target: worst within 3x)`);
-  table(['shape', ...sizes], Object.entries(s.ratio_to_plain).map(([shape, r]) => [shape, ...sizes.map((z) => x(r[z]))]));
-  console.log(sizes.map((z) => `worst at ${z}: ${s.worst[z].shape} ${x(s.worst[z].ratio)}`).join('; '));
+// One table: columns are <engine> <size>, rows are shapes.
+{
+  const engines = Object.keys(shapes);
+  const sizes = engines.length ? Object.keys(shapes[engines[0]].ratio_to_plain.plain) : [];
+  console.log('\nHostile shapes: compile time per Wasm KB relative to plain (target for detwasm: worst within 3x)');
+  const names = engines.length ? Object.keys(shapes[engines[0]].ratio_to_plain) : [];
+  table(
+    ['shape', ...engines.flatMap((e) => sizes.map((z) => `${e} ${z}`))],
+    [
+      ...names.map((n) => [n, ...engines.flatMap((e) => sizes.map((z) => x(shapes[e].ratio_to_plain[n]?.[z])))]),
+      ['plain us/KB', ...engines.flatMap((e) => sizes.map((z) => f(shapes[e].us_per_KB.plain[z], 1)))],
+    ],
+  );
+  for (const e of engines)
+    console.log(`${e}: ` + sizes.map((z) => `worst at ${z} ${shapes[e].worst[z].shape} ${x(shapes[e].worst[z].ratio)}`).join('; '));
 }
 if (errors.length) console.log(`\nBenchmarks that failed:\n  ${errors.join('\n  ')}`);
 console.log(`\nwritten: ${outFile}`);

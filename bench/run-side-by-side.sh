@@ -4,7 +4,8 @@
 #     Liftoff (`new WebAssembly.Module`, single-threaded, eager);
 #   - run time of the compute kernels (bench/kernels/*.c) in each detwasm
 #     tier, metered and not, in Liftoff, and compiled natively by clang -O2;
-#   - compile time of the generated hostile shapes against plain code.
+#   - compile time of the generated hostile shapes against plain code, in
+#     each detwasm tier and in Liftoff.
 # Prints a table and writes bench/work/results.json.
 #
 #   bench/run-side-by-side.sh [--quick] [-- DETWASM-BENCH-ARGS...]
@@ -61,7 +62,11 @@ v8_options=$(node --v8-options)
 grep -q -- "--liftoff-only" <<<"$v8_options" && node_flags+=(--liftoff-only)
 node "${node_flags[@]}" bench/liftoff.mjs compile "${modules[@]}" >"$work/liftoff-compile.json"
 node "${node_flags[@]}" bench/liftoff.mjs run "${kernels[@]}" >"$work/liftoff-run.json"
+# The generated shapes too, as a reference for the ratios to plain code.
+rm -rf "$work/shapes"
+"$build/bench/detwasm-bench" "--dump-shapes=$work/shapes" >/dev/null
+node "${node_flags[@]}" bench/liftoff.mjs compile --min-ms=500 "$work"/shapes/*.wasm >"$work/liftoff-shapes.json"
 
 echo "=== side by side"
 node bench/report.mjs "$work/detwasm.json" "$work/liftoff-compile.json" "$work/liftoff-run.json" \
-  "$work/results.json" | tee "$work/results.txt"
+  "$work/liftoff-shapes.json" "$work/results.json" | tee "$work/results.txt"
