@@ -1,10 +1,9 @@
 // Compile throughput: Module::compile on real modules and on generated
-// shapes, timed alone (manual time: neither reading nor generating the bytes,
-// nor destroying the module, is counted). The time is the thread's CPU time:
-// compiling is single-threaded, and on a shared machine CPU time is far less
-// disturbed by other load than wall time.
+// shapes, timed alone in the thread's CPU time (manual time: neither reading
+// nor generating the bytes, nor destroying the module, is counted). Each
+// hostile shape is compiled in alternation with plain code of the same size,
+// for a ratio that other load on the machine disturbs little.
 #include <benchmark/benchmark.h>
-#include <time.h>
 
 #include <fstream>
 #include <iostream>
@@ -38,27 +37,35 @@ std::vector<uint8_t> read_file(const std::filesystem::path& path) {
 
 namespace {
 
-double thread_cpu_seconds() {
-  timespec ts;
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+double compile_seconds(Engine& engine, const std::vector<uint8_t>& bytes, std::optional<uint64_t>* code_bytes) {
+  double start = thread_cpu_seconds();
+  Module module = Module::compile(engine, bytes);
+  double elapsed = thread_cpu_seconds() - start;
+  if (code_bytes && !*code_bytes) *code_bytes = emitted_code_bytes(module);
+  return elapsed;
 }
 
 // Compiles `bytes` once per iteration, the way a node compiles contracts
 // (metering on). Counters: wasm_KB, us_per_KB and, when the JIT tells,
 // code_per_wasm_byte (machine code bytes per Wasm byte).
-void compile_loop(benchmark::State& state, Tier tier, const std::vector<uint8_t>& bytes) {
+//
+// With a `baseline`, each iteration also compiles it, before or after in
+// turn, so that both see the same load on a shared machine; `vs_baseline` is
+// then the ratio of their compile times per KB.
+void compile_loop(benchmark::State& state, Tier tier, const std::vector<uint8_t>& bytes,
+                  const std::vector<uint8_t>* baseline = nullptr) {
   Engine& engine = engine_for(tier, true);
-  double seconds = 0;
+  double seconds = 0, baseline_seconds = 0;
   std::optional<uint64_t> code_bytes;
+  uint64_t iteration = 0;
   for (auto _ : state) {
     try {
-      double start = thread_cpu_seconds();
-      Module module = Module::compile(engine, bytes);
-      double elapsed = thread_cpu_seconds() - start;
+      bool baseline_first = iteration++ % 2 == 1;
+      if (baseline && baseline_first) baseline_seconds += compile_seconds(engine, *baseline, nullptr);
+      double elapsed = compile_seconds(engine, bytes, &code_bytes);
+      if (baseline && !baseline_first) baseline_seconds += compile_seconds(engine, *baseline, nullptr);
       state.SetIterationTime(elapsed);
       seconds += elapsed;
-      if (!code_bytes) code_bytes = emitted_code_bytes(module);
     } catch (const Error& e) {
       state.SkipWithError(e.what());
       return;
@@ -68,6 +75,9 @@ void compile_loop(benchmark::State& state, Tier tier, const std::vector<uint8_t>
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes.size()));
   state.counters["wasm_KB"] = kb;
   state.counters["us_per_KB"] = seconds * 1e6 / static_cast<double>(state.iterations()) / kb;
+  if (baseline)
+    state.counters["vs_baseline"] =
+        (seconds / static_cast<double>(bytes.size())) / (baseline_seconds / static_cast<double>(baseline->size()));
   if (code_bytes)
     state.counters["code_per_wasm_byte"] = static_cast<double>(*code_bytes) / static_cast<double>(bytes.size());
 }
@@ -133,7 +143,9 @@ void register_shape_benchmarks() {
         std::string name = "shape/" + std::string(t.name) + "/" + std::string(shape.name) + "/" + size.label;
         Tier tier = t.tier;
         benchmark::RegisterBenchmark(name.c_str(), [tier, &shape, &size](benchmark::State& state) {
-          compile_loop(state, tier, shape_bytes(shape, size));
+          const Shape& base = baseline_shape();
+          bool is_base = shape.name == base.name;
+          compile_loop(state, tier, shape_bytes(shape, size), is_base ? nullptr : &shape_bytes(base, size));
         })->UseManualTime()->Unit(benchmark::kMillisecond);
       }
     }

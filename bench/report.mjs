@@ -21,11 +21,12 @@ const liftoffRun = JSON.parse(readFileSync(runFile, 'utf8'));
 const liftoffShapes = JSON.parse(readFileSync(shapesFile, 'utf8'));
 
 const unitMs = { ns: 1e-6, us: 1e-3, ms: 1, s: 1e3 };
-// Benchmarks by name without Google Benchmark's "/manual_time" suffix; with
-// --benchmark_repetitions, the median stands for the benchmark.
+// Benchmarks by name without the parts Google Benchmark appends
+// ("/min_time:2.000", "/manual_time"); with --benchmark_repetitions, the
+// median stands for the benchmark.
 const rows = new Map();
 for (const b of detwasm.benchmarks) {
-  const name = b.run_name.replace(/\/manual_time$/, '');
+  const name = b.run_name.replace(/\/(min_time:[^/]*|manual_time)/g, '');
   if (b.run_type === 'aggregate' ? b.aggregate_name === 'median' : !rows.has(name)) rows.set(name, b);
 }
 const ms = (b) => (b && !b.error_occurred ? b.cpu_time * unitMs[b.time_unit] : null);
@@ -75,13 +76,15 @@ const kernels = liftoffRun.results.map((l) => {
   };
   row.liftoff_to_native = ratio(row.liftoff_ms, row.native_ms);
   for (const t of allTiers) {
-    const off = ms(rows.get(`kernel/${t}/unmetered/${l.kernel}`));
-    const on = ms(rows.get(`kernel/${t}/metered/${l.kernel}`));
+    const off = ms(rows.get(`kernel/${t}/${l.kernel}`));
+    // Metered and unmetered runs alternate in one benchmark, for the ratio.
+    const metering = rows.get(`metering/${t}/${l.kernel}`);
+    const ok = metering && !metering.error_occurred;
     row.detwasm_ms[t] = off;
-    row.detwasm_metered_ms[t] = on;
+    row.detwasm_metered_ms[t] = ok ? metering.metered_ms : null;
     row.ratio_to_liftoff[t] = ratio(off, row.liftoff_ms);
     row.ratio_to_native[t] = ratio(off, row.native_ms);
-    row.metering_overhead[t] = ratio(on, off);
+    row.metering_overhead[t] = ok ? metering.overhead : null;
   }
   return row;
 });
@@ -105,14 +108,24 @@ function shapeRatios(table) {
 }
 const shapes = {};
 for (const t of ran) {
+  // detwasm compiles each shape alternately with plain code of the same
+  // size and reports the ratio itself (vs_baseline).
   const table = {};
+  const ratios = {};
   for (const [name, b] of rows) {
     const m = name.match(/^shape\/([^/]+)\/([^/]+)\/([^/]+)$/);
     if (!m || m[1] !== t || b.error_occurred) continue;
     (table[m[2]] ??= {})[m[3]] = b.us_per_KB;
+    (ratios[m[2]] ??= {})[m[3]] = m[2] === 'plain' ? 1 : b.vs_baseline;
   }
   const s = shapeRatios(table);
-  if (s) shapes[t] = s;
+  if (!s) continue;
+  s.ratio_to_plain = ratios;
+  s.worst = {};
+  for (const [shape, sizes] of Object.entries(ratios))
+    for (const [size, r] of Object.entries(sizes))
+      if (r != null && (!s.worst[size] || r > s.worst[size].ratio)) s.worst[size] = { shape, ratio: r };
+  shapes[t] = s;
 }
 {
   const table = {};
@@ -180,7 +193,7 @@ table(
   ]),
 );
 
-console.log('\nRun time of kernels (ms per run; ratios detwasm/Liftoff and detwasm/native, metered/unmetered)');
+console.log('\nRun time of kernels (ms per run; ratios detwasm/Liftoff, detwasm/native, and metered/unmetered in the same tier)');
 table(
   [
     'kernel', 'native', 'Liftoff', 'Liftoff/native',

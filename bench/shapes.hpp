@@ -21,8 +21,9 @@ struct Shape {
   std::vector<uint8_t> (*generate)(size_t target_bytes, const ResourceLimits& limits);
 };
 
-// The baseline comes first.
+// Every shape, the baseline first.
 std::span<const Shape> shapes();
 constexpr std::string_view kBaselineShape = "plain";
+inline const Shape& baseline_shape() { return shapes().front(); }
 
 }  // namespace detwasm::bench

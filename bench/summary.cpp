@@ -73,7 +73,7 @@ void Summary::print(std::ostream& out) const {
 }
 
 void Summary::print_shapes(std::ostream& out) const {
-  // shape/<tier>/<shape>/<size>: us_per_KB against the baseline's.
+  // shape/<tier>/<shape>/<size>: the vs_baseline counter.
   std::vector<std::string> sizes;
   for (const auto& [name, f] : figures_) {
     auto p = split(name);
@@ -83,8 +83,8 @@ void Summary::print_shapes(std::ostream& out) const {
   if (sizes.empty()) return;
   for (const TierInfo& t : tiers()) {
     if (!t.available) continue;
-    out << "\ncompile time per Wasm KB, relative to " << kBaselineShape << " (tier " << t.name
-        << "; target: worst within 3x)\n";
+    out << "\ncompile time per Wasm KB, relative to " << kBaselineShape
+        << " compiled alternately with it (tier " << t.name << "; target: worst within 3x)\n";
     char line[256];
     std::snprintf(line, sizeof line, "%-16s", "shape");
     out << line;
@@ -98,12 +98,15 @@ void Summary::print_shapes(std::ostream& out) const {
       for (size_t i = 0; i < sizes.size(); ++i) {
         std::string prefix = "shape/" + std::string(t.name) + "/";
         const Figure* f = find(prefix + std::string(shape.name) + "/" + sizes[i]);
-        const Figure* base = find(prefix + std::string(kBaselineShape) + "/" + sizes[i]);
-        if (!f || !base || !f->counters.count("us_per_KB") || !base->counters.count("us_per_KB")) {
+        double ratio = 0;
+        if (shape.name == kBaselineShape && f) {
+          ratio = 1;
+        } else if (f && f->counters.count("vs_baseline")) {
+          ratio = f->counters.at("vs_baseline").value;
+        } else {
           out << "         -";
           continue;
         }
-        double ratio = f->counters.at("us_per_KB").value / base->counters.at("us_per_KB").value;
         if (ratio > worst[i]) worst[i] = ratio, worst_name[i] = shape.name;
         out << format("%9.2fx", ratio);
       }
@@ -117,11 +120,11 @@ void Summary::print_shapes(std::ostream& out) const {
 }
 
 void Summary::print_kernels(std::ostream& out) const {
-  // kernel/<tier>/<metered|unmetered>/<kernel> and kernel/native/<kernel>.
+  // kernel/<tier>/<kernel>, kernel/native/<kernel> and metering/<tier>/<kernel>.
   std::set<std::string> kernels;
   for (const auto& [name, f] : figures_) {
     auto p = split(name);
-    if (p.size() >= 3 && p[0] == "kernel") kernels.insert(p.back());
+    if (p.size() == 3 && (p[0] == "kernel" || p[0] == "metering")) kernels.insert(p[2]);
   }
   if (kernels.empty()) return;
   out << "\nkernel run time (CPU ms per run): tier/native, and metered/unmetered (target in the JIT: at most 1.10x)\n";
@@ -142,11 +145,13 @@ void Summary::print_kernels(std::ostream& out) const {
     out << line;
     for (const TierInfo& t : tiers()) {
       if (!t.available) continue;
-      const Figure* off = find("kernel/" + std::string(t.name) + "/unmetered/" + k);
-      const Figure* on = find("kernel/" + std::string(t.name) + "/metered/" + k);
-      std::string ms = off ? format("%.3f", off->seconds * 1e3) : "-";
-      std::string vs_native = off && native ? format("%.2fx", off->seconds / native->seconds) : "-";
-      std::string metered = off && on ? format("%.3fx", on->seconds / off->seconds) : "-";
+      const Figure* run = find("kernel/" + std::string(t.name) + "/" + k);
+      const Figure* metering = find("metering/" + std::string(t.name) + "/" + k);
+      std::string ms = run ? format("%.3f", run->seconds * 1e3) : "-";
+      std::string vs_native = run && native ? format("%.2fx", run->seconds / native->seconds) : "-";
+      std::string metered = metering && metering->counters.count("overhead")
+                                ? format("%.3fx", metering->counters.at("overhead").value)
+                                : "-";
       std::snprintf(line, sizeof line, " %12s %14s %14s", ms.c_str(), vs_native.c_str(), metered.c_str());
       out << line;
     }
