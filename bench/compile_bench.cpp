@@ -66,7 +66,7 @@ void compile_loop(benchmark::State& state, Tier tier, const std::vector<uint8_t>
       if (baseline && !baseline_first) baseline_seconds += compile_seconds(engine, *baseline, nullptr);
       state.SetIterationTime(elapsed);
       seconds += elapsed;
-    } catch (const Error& e) {
+    } catch (const std::exception& e) {
       state.SkipWithError(e.what());
       return;
     }

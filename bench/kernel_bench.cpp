@@ -68,8 +68,14 @@ std::optional<uint32_t> expected_checksum(const std::filesystem::path& path) {
 std::optional<std::string> call(Instance& k, bool metering, std::optional<uint32_t> expected, uint32_t& checksum) {
   Value args[] = {Value::i32(static_cast<int32_t>(k.n))};
   if (metering) k.store->set_gas_limit(kGasLimit);
-  CallResult r = k.run.call(*k.store, args);
+  CallResult r;
+  try {
+    r = k.run.call(*k.store, args);  // UsageError for a run that is not (i32) -> i32
+  } catch (const std::exception& e) {
+    return e.what();
+  }
   if (!r.ok()) return "trapped: " + r.trap->to_string();
+  if (r.results.size() != 1) return "run returns " + std::to_string(r.results.size()) + " values";
   checksum = static_cast<uint32_t>(r.results.at(0).as_i32());
   if (expected && checksum != *expected)
     return "checksum " + std::to_string(checksum) + ", native gives " + std::to_string(*expected);

@@ -21,7 +21,7 @@ TierInfo probe(Tier tier, std::string_view name) {
     Engine engine(config);
     Module::compile(engine, kEmptyModule);
     return {tier, name, true, {}};
-  } catch (const Error& e) {
+  } catch (const std::exception& e) {
     return {tier, name, false, e.what()};
   }
 }
