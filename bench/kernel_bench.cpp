@@ -34,16 +34,16 @@ uint32_t native_checksum(const NativeKernel& k) {
 }
 
 // A kernel instantiated in one tier: `run` and the n it is benchmarked with.
-struct Instance {
+struct KernelInstance {
   std::unique_ptr<Store> store;
   Func run;
   uint32_t n = 0;
 };
 
-Instance instantiate(Tier tier, bool metering, const std::filesystem::path& path) {
+KernelInstance instantiate(Tier tier, bool metering, const std::filesystem::path& path) {
   Engine& engine = engine_for(tier, metering);
   Module module = Module::compile(engine, read_file(path));
-  Instance k;
+  KernelInstance k;
   k.store = std::make_unique<Store>(engine);
   k.store->set_gas_limit(kGasLimit);
   Instantiation inst = k.store->instantiate(module, {});
@@ -65,7 +65,7 @@ std::optional<uint32_t> expected_checksum(const std::filesystem::path& path) {
 }
 
 // One call of run(n); an error message when it traps or its checksum differs.
-std::optional<std::string> call(Instance& k, bool metering, std::optional<uint32_t> expected, uint32_t& checksum) {
+std::optional<std::string> call(KernelInstance& k, bool metering, std::optional<uint32_t> expected, uint32_t& checksum) {
   Value args[] = {Value::i32(static_cast<int32_t>(k.n))};
   if (metering) k.store->set_gas_limit(kGasLimit);
   CallResult r;
@@ -83,7 +83,7 @@ std::optional<std::string> call(Instance& k, bool metering, std::optional<uint32
 }
 
 void run_wasm(benchmark::State& state, Tier tier, const std::filesystem::path& path) {
-  Instance k;
+  KernelInstance k;
   try {
     k = instantiate(tier, false, path);
   } catch (const std::exception& e) {
@@ -107,7 +107,7 @@ void run_wasm(benchmark::State& state, Tier tier, const std::filesystem::path& p
 // iteration time is the metered call's CPU time; `overhead` is metered CPU
 // time over unmetered CPU time, in total.
 void run_metering(benchmark::State& state, Tier tier, const std::filesystem::path& path) {
-  Instance plain, metered;
+  KernelInstance plain, metered;
   try {
     plain = instantiate(tier, false, path);
     metered = instantiate(tier, true, path);
@@ -122,7 +122,7 @@ void run_metering(benchmark::State& state, Tier tier, const std::filesystem::pat
   for (auto _ : state) {
     bool metered_first = iteration++ % 2 == 1;
     for (bool is_metered : {metered_first, !metered_first}) {
-      Instance& k = is_metered ? metered : plain;
+      KernelInstance& k = is_metered ? metered : plain;
       double start = thread_cpu_seconds();
       if (auto error = call(k, is_metered, expected, checksum)) {
         state.SkipWithError(error->c_str());

@@ -53,8 +53,8 @@ void Summary::add(const benchmark::BenchmarkReporter::Run& run) {
   std::string name = run.run_name.function_name;
   if (!aggregate && figures_.count(name) && run.repetitions > 1) return;
   Figure& f = figures_[name];
-  // Compile benchmarks report thread CPU time as their (manual) real time;
-  // for kernels the CPU time is the figure least disturbed by other load.
+  // Kernel rows are read by their CPU time, the figure least disturbed by
+  // other load; compile and metering rows by their counters.
   f.seconds = run.GetAdjustedCPUTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
   f.counters = run.counters;
 }
