@@ -16,6 +16,7 @@ std::vector<uint8_t> read_module_file(const std::string& path) {
 EngineConfig engine_config(const Args& args) {
   EngineConfig config;
   config.tier = args.tier;
+  config.metering = args.gas.has_value() || args.metered;
   return config;
 }
 

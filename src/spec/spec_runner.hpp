@@ -29,7 +29,7 @@ struct Counts {
 };
 
 struct RunOptions {
-  Tier tier = Tier::Interpreter;
+  EngineConfig config;  // tier, limits, metering
   bool verbose = false;  // a line for every command, not only for failures
 };
 

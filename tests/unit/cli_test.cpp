@@ -194,6 +194,29 @@ TEST_F(CliTest, JsonResults) {
   EXPECT_EQ(r.out, R"({"results":[{"type":"f64","value":"0x7ff0000000000001"}],"trap":null})" "\n");
 }
 
+// add costs 3 under detwasm-gas-v1 (two local.get and an i32.add).
+TEST_F(CliTest, GasMetersTheRunAndReportsGasUsed) {
+  ProcessResult r = cli({"run", *functions_, "--json", "--gas", "3", "--invoke", "add", "1", "2"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, R"({"results":[{"type":"i32","value":"3"}],"trap":null,"gas_used":3})" "\n");
+
+  r = cli({"run", *functions_, "--json", "--gas=2", "--invoke", "add", "1", "2"});
+  EXPECT_EQ(r.exit_code, 1);
+  nlohmann::json doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["trap"]["kind"], "out_of_gas");
+  EXPECT_EQ(doc["gas_used"], 0);
+
+  r = cli({"run", *functions_, "--gas", "100", "--invoke", "add", "1", "2"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "i32:3\n");
+  EXPECT_EQ(r.err, "gas used: 3\n");
+
+  for (const char* bad : {"-1", "x", "1.5", ""}) {
+    r = cli({"run", *functions_, "--gas", bad, "--invoke", "add", "1", "2"});
+    EXPECT_EQ(r.exit_code, 2) << bad;
+  }
+}
+
 TEST_F(CliTest, JsonTrap) {
   ProcessResult r = cli({"run", *functions_, "--json", "--invoke", "oob"});
   EXPECT_EQ(r.exit_code, 1);
