@@ -200,7 +200,7 @@ void FunctionCompiler<Masm>::begin_function(const internal::FunctionInfo& info) 
   dead_ = false;
   return_label_ = m_.new_label();
   m_.bind(env_.func_labels[func_index_ - env_.module->num_imported_funcs]);
-  frame_patch_ = m_.enter_function(num_declared_, trap(TrapKind::StackExhausted));
+  frame_patch_ = m_.enter_function(num_declared_, trap(TrapKind::StackExhausted), func_index_);
   if (has_memory()) m_.reload_memory_base();
 }
 

@@ -66,7 +66,7 @@ void FunctionCompiler<Masm>::on_end(Ctl& ctl) {
   if (ctl.kind == ControlKind::Function) {
     if (!dead_) store_results();
     m_.bind(return_label_);
-    m_.leave_function();
+    m_.leave_function(frame_patch_);
     stack_.truncate(0);
     return;
   }

@@ -113,7 +113,8 @@ struct Label {
 // compiled (the frame size and stack cost are known only at the end).
 struct FramePatch {
   uint32_t frame_bytes_at = 0;
-  uint32_t stack_cost_at = 0;
+  uint32_t stack_cost_at = 0;    // the charge at entry
+  uint32_t stack_refund_at = 0;  // the refund at the (single) return
 };
 
 // A gas charge whose cost is filled in when its segment ends.
@@ -148,9 +149,9 @@ concept MacroAssembler = requires(M m, Reg r, Label l, ValType t, Width w, uint6
   { m.trap_label(k) } -> std::same_as<Label>;
 
   // Frames and calls.
-  { m.enter_function(0u, l) } -> std::same_as<FramePatch>;
+  { m.enter_function(0u, l, 0u) } -> std::same_as<FramePatch>;  // declared locals, trap, function index
   m.patch_frame(FramePatch{}, 0u, u);
-  m.leave_function();
+  m.leave_function(std::declval<FramePatch&>());
   m.call_direct(l, i);     // i: frame offset of the argument area's bottom
   m.call_func_ref(r, i);   // r holds a JitFuncRef*
   m.call_builtin(Builtin::MemoryGrow, i);  // i: frame offset below which no slot is live

@@ -128,6 +128,7 @@ TEST(JitCalls, IndirectCallsCheckIndexNullAndSignature) {
   EXPECT_EQ(inst.call("indirect", {2, 7}).trap, TrapKind::IndirectCallSignature);
   EXPECT_EQ(inst.call("indirect", {3, 7}).trap, TrapKind::IndirectCallToNull);
   EXPECT_EQ(inst.call("indirect", {4, 7}).trap, TrapKind::TableOutOfBounds);
+  EXPECT_EQ(inst.call("indirect", {4, 7}).frames, (std::vector<uint32_t>{9}));
   EXPECT_EQ(inst.call("indirect", {0xFFFFFFFF, 7}).trap, TrapKind::TableOutOfBounds);
   EXPECT_EQ(inst.call("indirect_wrong_type", {0}).trap, TrapKind::IndirectCallSignature);
 }
@@ -135,7 +136,9 @@ TEST(JitCalls, IndirectCallsCheckIndexNullAndSignature) {
 TEST(JitCalls, HostFunctions) {
   JitInstance inst(kCalls, calls_hosts());
   EXPECT_EQ(inst.call("host", {2, 3}).results, (std::vector<uint64_t>{6}));
-  EXPECT_EQ(inst.call("host_trap").trap, TrapKind::HostError);
+  auto trapped = inst.call("host_trap");
+  EXPECT_EQ(trapped.trap, TrapKind::HostError);
+  EXPECT_EQ(trapped.frames, (std::vector<uint32_t>{12}));  // the caller; host frames are not Wasm frames
   EXPECT_EQ(inst.call("host_indirect", {10}).results, (std::vector<uint64_t>{15}));
   EXPECT_EQ(inst.runtime().exec.exit_sp, 0u);
 }

@@ -136,6 +136,18 @@ void X64MacroAssembler::finish_module() {
   }
   a_.bind(builtin_trap_);  // eax already holds the trap code
   a_.bind(trap_raise_);
+  // Record the unwound frames while they are still intact below rsp, then
+  // leave through the entry trampoline. rbx is free: Wasm state is abandoned.
+  asmjit::Label unwind = a_.newLabel();
+  a_.mov(ebx, eax);
+  a_.mov(rdi, qword_ptr(kContextReg, off::kCtxExec));
+  a_.cmp(qword_ptr(rdi, off::kExecRecordFrames), 0);
+  a_.je(unwind);
+  a_.mov(rsi, rbp);
+  a_.and_(rsp, -16);
+  a_.call(qword_ptr(rdi, off::kExecRecordFrames));
+  a_.bind(unwind);
+  a_.mov(eax, ebx);
   a_.mov(rcx, qword_ptr(kContextReg, off::kCtxExec));
   a_.mov(rsp, qword_ptr(rcx, off::kExecExitSp));
   a_.jmp(qword_ptr(rcx, off::kExecExitPc));
@@ -160,16 +172,18 @@ void X64MacroAssembler::finish_module() {
 
 // ---- Frames and calls --------------------------------------------------------
 
-FramePatch X64MacroAssembler::enter_function(uint32_t num_declared_locals, Label stack_exhausted) {
+FramePatch X64MacroAssembler::enter_function(uint32_t num_declared_locals, Label stack_exhausted,
+                                             uint32_t func_index) {
   FramePatch patch;
-  a_.push(rbp);
-  a_.mov(rbp, rsp);
-  a_.push(kContextReg);  // fp - 8
-  a_.push(kBudgetReg);   // fp - 16: the budget to restore on return
-  // Charge this activation's stack cost; a borrow means the budget is spent.
+  // Charge this activation's stack cost first: a borrow means the budget is
+  // spent, and the trap then happens in the caller's frame.
   a_.long_().sub(kBudgetReg, 0x7FFFFFFF);
   patch.stack_cost_at = static_cast<uint32_t>(a_.offset() - 4);
   a_.jb(to_asm(stack_exhausted));
+  a_.push(rbp);
+  a_.mov(rbp, rsp);
+  a_.push(kContextReg);                         // fp - 8
+  a_.push(static_cast<int32_t>(func_index));    // fp - 16, for trap frames
   a_.long_().sub(rsp, 0x7FFFFFFF);
   patch.frame_bytes_at = static_cast<uint32_t>(a_.offset() - 4);
 
@@ -194,11 +208,13 @@ void X64MacroAssembler::patch_frame(FramePatch patch, uint32_t frame_bytes_below
   uint8_t* buf = a_.code()->textSection()->data();
   uint32_t cost = static_cast<uint32_t>(stack_cost);
   std::memcpy(buf + patch.stack_cost_at, &cost, 4);
+  std::memcpy(buf + patch.stack_refund_at, &cost, 4);
   std::memcpy(buf + patch.frame_bytes_at, &rest, 4);
 }
 
-void X64MacroAssembler::leave_function() {
-  a_.mov(kBudgetReg, qword_ptr(rbp, -16));
+void X64MacroAssembler::leave_function(FramePatch& patch) {
+  a_.long_().add(kBudgetReg, 0x7FFFFFFF);
+  patch.stack_refund_at = static_cast<uint32_t>(a_.offset() - 4);
   a_.leave();
   a_.ret();
 }

@@ -62,9 +62,9 @@ class X64MacroAssembler {
   void finish_module();
 
   // Frames and calls.
-  FramePatch enter_function(uint32_t num_declared_locals, Label stack_exhausted);
+  FramePatch enter_function(uint32_t num_declared_locals, Label stack_exhausted, uint32_t func_index);
   void patch_frame(FramePatch patch, uint32_t frame_bytes_below_fp, uint64_t stack_cost);
-  void leave_function();
+  void leave_function(FramePatch& patch);
   void call_direct(Label target, int32_t area_bottom);
   void call_func_ref(Reg func_ref, int32_t area_bottom);
   // Calls a runtime helper with its arguments in c_arg_gpr(0..); every
