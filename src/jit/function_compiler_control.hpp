@@ -190,18 +190,21 @@ void FunctionCompiler<Masm>::on_br_table(std::span<Ctl* const> targets, Ctl& def
   for (Ctl* t : targets) add(*t);
   add(default_target);
 
-  // Out-of-range indices take the default, the last entry.
-  Label in_range = m_.new_label();
-  m_.branch_int_imm(IntCond::LtU, Width::W32, index, static_cast<int32_t>(count), in_range);
-  m_.load_const(ValType::I32, index, count);
-  m_.bind(in_range);
-  if (moves) {
+  if (!moves) {
+    m_.jump_table(index, std::span<const Label>(table_labels_).first(count), table_labels_.back());
+  } else {
+    // Out-of-range indices take the default, the last entry, for the
+    // offsets as for the jump.
+    Label in_range = m_.new_label();
+    m_.branch_int_imm(IntCond::LtU, Width::W32, index, static_cast<int32_t>(count), in_range);
+    m_.load_const(ValType::I32, index, count);
+    m_.bind(in_range);
     Reg dst = alloc(RegClass::Gpr);
     m_.load_i32_table(dst, index, table_offsets_);
     for (uint32_t i = 0; i < n; ++i) m_.copy_slot_dynamic(dst, -frame::kSlotSize * static_cast<int32_t>(i), slot_offset(first + i));
     release(dst);
+    m_.jump_table(index, table_labels_, table_labels_.back());
   }
-  m_.jump_table(index, table_labels_, table_labels_.back());
   release(index);
   dead_ = true;
 }

@@ -467,7 +467,13 @@ GasPatch X64MacroAssembler::begin_gas_charge(Label out_of_gas) {
 
 void X64MacroAssembler::finish_gas_charge(GasPatch p, uint64_t cost, Label out_of_gas) {
   uint8_t* buf = a_.code()->textSection()->data();
-  constexpr uint32_t kCmpSize = 7, kJbSize = 6;
+  constexpr uint32_t kCmpSize = 7, kJbSize = 6, kSubSize = 7;
+  if (cost == 0) {
+    // Nothing to charge: a short jump over the charge.
+    buf[p.at] = 0xEB;
+    buf[p.at + 1] = kCmpSize + kJbSize + kSubSize - 2;
+    return;
+  }
   if (cost <= 0x7FFFFFFF) {
     auto imm = static_cast<uint32_t>(cost);
     std::memcpy(buf + p.at + 3, &imm, 4);

@@ -1,0 +1,80 @@
+// Golden listings of the x86-64 code the JIT emits for small functions, so a
+// change in code generation shows up in review. Regenerate with
+// DETWASM_BLESS=1 after checking the difference is intended. (Immediates the
+// prologue and gas charges patch later show as 2147483647.)
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "support/jit_test_instance.hpp"
+#include "unit/test_util.hpp"
+
+namespace detwasm::jit {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct GoldenCase {
+  const char* name;
+  const char* wat;  // the source, kept in the golden file's header
+  bool metering;
+};
+
+const GoldenCase kCases[] = {
+    {"i32_add_const",
+     "(module (func (export \"f\") (param i32) (result i32) (i32.add (local.get 0) (i32.const 5))))", false},
+    {"br_table",
+     "(module (func (export \"f\") (param i32) (result i32)\n"
+     "  (block (result i32) (block (result i32) (i32.const 7) (local.get 0) (br_table 0 1 0)))))", false},
+    {"memory_and_div",
+     "(module (memory 1) (func (export \"f\") (param i32 i32) (result i32)\n"
+     "  (i32.div_s (i32.load offset=8 (local.get 0)) (local.get 1))))", false},
+    {"loop_metered",
+     "(module (func (export \"f\") (param i32) (result i32) (local i32)\n"
+     "  (loop (local.set 1 (i32.add (local.get 1) (local.get 0)))\n"
+     "    (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))\n"
+     "  (local.get 1)))", true},
+};
+
+std::vector<uint8_t> wat_to_wasm(const std::string& wat) {
+  fs::path dir = fs::temp_directory_path();
+  fs::path in = dir / ("detwasm-golden-" + std::to_string(::getpid()) + ".wat");
+  fs::path out = dir / ("detwasm-golden-" + std::to_string(::getpid()) + ".wasm");
+  std::ofstream(in) << wat;
+  std::string cmd = std::string(DETWASM_WAT2WASM) + " '" + in.string() + "' -o '" + out.string() + "'";
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("wat2wasm failed");
+  std::ifstream f(out, std::ios::binary);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  fs::remove(in);
+  fs::remove(out);
+  return bytes;
+}
+
+class JitGolden : public ::testing::TestWithParam<GoldenCase> {};
+
+TEST_P(JitGolden, ListingMatches) {
+  const GoldenCase& c = GetParam();
+  EngineConfig config;
+  config.metering = c.metering;
+  testing::JitInstance inst(wat_to_wasm(c.wat), {}, config);
+  std::ostringstream text;
+  text << ";; " << c.wat << "\n" << inst.listing;
+  fs::path file = fs::path(DETWASM_SOURCE_DIR) / "tests" / "golden" / "jit-x64" / (std::string(c.name) + ".txt");
+  if (std::getenv("DETWASM_BLESS")) {
+    std::ofstream(file) << text.str();
+    GTEST_SKIP() << "blessed " << file;
+  }
+  std::ifstream in(file);
+  ASSERT_TRUE(in) << "no golden file " << file << "; run with DETWASM_BLESS=1";
+  std::string want((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.str(), want) << "regenerate with DETWASM_BLESS=1 if intended";
+}
+
+INSTANTIATE_TEST_SUITE_P(X64, JitGolden, ::testing::ValuesIn(kCases),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace detwasm::jit
