@@ -7,6 +7,7 @@
 #include <string>
 
 #include "jit/x64/regs_x64.hpp"
+#include "jit/x64/trap_exit_x64.hpp"
 
 namespace detwasm::jit::x64 {
 
@@ -136,21 +137,7 @@ void X64MacroAssembler::finish_module() {
   }
   a_.bind(builtin_trap_);  // eax already holds the trap code
   a_.bind(trap_raise_);
-  // Record the unwound frames while they are still intact below rsp, then
-  // leave through the entry trampoline. rbx is free: Wasm state is abandoned.
-  asmjit::Label unwind = a_.newLabel();
-  a_.mov(ebx, eax);
-  a_.mov(rdi, qword_ptr(kContextReg, off::kCtxExec));
-  a_.cmp(qword_ptr(rdi, off::kExecRecordFrames), 0);
-  a_.je(unwind);
-  a_.mov(rsi, rbp);
-  a_.and_(rsp, -16);
-  a_.call(qword_ptr(rdi, off::kExecRecordFrames));
-  a_.bind(unwind);
-  a_.mov(eax, ebx);
-  a_.mov(rcx, qword_ptr(kContextReg, off::kCtxExec));
-  a_.mov(rsp, qword_ptr(rcx, off::kExecExitSp));
-  a_.jmp(qword_ptr(rcx, off::kExecExitPc));
+  emit_trap_exit(a_);
 
   for (const JumpTable& t : jump_tables_) {
     a_.align(AlignMode::kData, 4);

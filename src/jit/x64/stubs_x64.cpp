@@ -4,6 +4,7 @@
 #include "jit/code_buffer.hpp"
 #include "jit/runtime_stubs.hpp"
 #include "jit/x64/regs_x64.hpp"
+#include "jit/x64/trap_exit_x64.hpp"
 
 namespace detwasm::jit {
 
@@ -170,20 +171,7 @@ void emit_host_adapter(Assembler& a) {
   a.bind(exhausted);
   a.mov(eax, encode_trap(TrapKind::StackExhausted));
   a.bind(trap);
-  // As the modules' trap path does: record the frames, then unwind.
-  asmjit::Label unwind = a.newLabel();
-  a.mov(ebx, eax);
-  a.mov(rdi, qword_ptr(r15, off::kCtxExec));
-  a.cmp(qword_ptr(rdi, off::kExecRecordFrames), 0);
-  a.je(unwind);
-  a.mov(rsi, rbp);
-  a.and_(rsp, -16);
-  a.call(qword_ptr(rdi, off::kExecRecordFrames));
-  a.bind(unwind);
-  a.mov(eax, ebx);
-  a.mov(rcx, qword_ptr(r15, off::kCtxExec));
-  a.mov(rsp, qword_ptr(rcx, off::kExecExitSp));
-  a.jmp(qword_ptr(rcx, off::kExecExitPc));
+  x64::emit_trap_exit(a);
 }
 
 RuntimeStubs build_stubs() {
