@@ -33,7 +33,8 @@ void FunctionCompiler<Masm>::on_if(Ctl& ctl) {
   Reg cond = pop_to_reg();
   enter_block(ctl);
   ctl.data.else_label = m_.new_label();
-  m_.branch_int_imm(IntCond::Eq, Width::W32, cond, 0, ctl.data.else_label);
+  if (!m_.branch_on_compare(cond, false, ctl.data.else_label))
+    m_.branch_int_imm(IntCond::Eq, Width::W32, cond, 0, ctl.data.else_label);
   release(cond);
 }
 
@@ -151,12 +152,13 @@ void FunctionCompiler<Masm>::on_br_if(Ctl& target) {
   release(cond);  // nothing below allocates
   if (target.kind != internal::ControlKind::Function && branch_moves_nothing(target)) {
     target.data.branched = true;
-    m_.branch_int_imm(IntCond::Ne, Width::W32, cond, 0, target.data.label);
+    if (!m_.branch_on_compare(cond, true, target.data.label))
+      m_.branch_int_imm(IntCond::Ne, Width::W32, cond, 0, target.data.label);
     return;
   }
   // The stores happen on the taken path only; the fallthrough keeps its state.
   Label skip = m_.new_label();
-  m_.branch_int_imm(IntCond::Eq, Width::W32, cond, 0, skip);
+  if (!m_.branch_on_compare(cond, false, skip)) m_.branch_int_imm(IntCond::Eq, Width::W32, cond, 0, skip);
   branch_to(target);
   m_.bind(skip);
 }

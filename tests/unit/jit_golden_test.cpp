@@ -1,7 +1,8 @@
 // Golden listings of the x86-64 code the JIT emits for small functions, so a
-// change in code generation shows up in review. Regenerate with
-// DETWASM_BLESS=1 after checking the difference is intended. (Immediates the
-// prologue and gas charges patch later show as 2147483647.)
+// change in code generation shows up in review: the final bytes (patched
+// prologues and gas charges, fused compares) disassembled by binutils'
+// objdump, trap stubs and tables included. Regenerate with DETWASM_BLESS=1
+// after checking the difference is intended.
 #include <gtest/gtest.h>
 
 #include <cstdlib>
@@ -32,6 +33,14 @@ const GoldenCase kCases[] = {
     {"memory_and_div",
      "(module (memory 1) (func (export \"f\") (param i32 i32) (result i32)\n"
      "  (i32.div_s (i32.load offset=8 (local.get 0)) (local.get 1))))", false},
+    {"compare_and_branch",
+     "(module (func (export \"f\") (param i32) (result i32) (local i32)\n"
+     "  (block (loop\n"
+     "    (br_if 1 (i32.ge_u (local.get 1) (local.get 0)))\n"
+     "    (local.set 1 (i32.add (local.get 1) (i32.const 1)))\n"
+     "    (br 0)))\n"
+     "  (local.get 1)))",
+     false},
     {"loop_metered",
      "(module (func (export \"f\") (param i32) (result i32) (local i32)\n"
      "  (loop (local.set 1 (i32.add (local.get 1) (local.get 0)))\n"
@@ -53,6 +62,25 @@ std::vector<uint8_t> wat_to_wasm(const std::string& wat) {
   return bytes;
 }
 
+std::string disassemble(const std::vector<uint8_t>& code) {
+  fs::path bin = fs::temp_directory_path() / ("detwasm-golden-" + std::to_string(::getpid()) + ".bin");
+  fs::path txt = bin;
+  txt.replace_extension(".txt");
+  std::ofstream(bin, std::ios::binary).write(reinterpret_cast<const char*>(code.data()), code.size());
+  std::string cmd = "objdump -D -b binary -m i386:x86-64 -M intel --no-show-raw-insn '" + bin.string() + "' > '" +
+                    txt.string() + "'";
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("objdump failed");
+  std::ifstream in(txt);
+  std::string line, out;
+  while (std::getline(in, line)) {
+    // Instruction lines only: "  1f:\tmov ..."
+    if (line.find(":\t") != std::string::npos) out += line + "\n";
+  }
+  fs::remove(bin);
+  fs::remove(txt);
+  return out;
+}
+
 class JitGolden : public ::testing::TestWithParam<GoldenCase> {};
 
 TEST_P(JitGolden, ListingMatches) {
@@ -61,7 +89,7 @@ TEST_P(JitGolden, ListingMatches) {
   config.metering = c.metering;
   testing::JitInstance inst(wat_to_wasm(c.wat), {}, config);
   std::ostringstream text;
-  text << ";; " << c.wat << "\n" << inst.listing;
+  text << ";; " << c.wat << "\n" << disassemble(inst.compiled().code);
   fs::path file = fs::path(DETWASM_SOURCE_DIR) / "tests" / "golden" / "jit-x64" / (std::string(c.name) + ".txt");
   if (std::getenv("DETWASM_BLESS")) {
     std::ofstream(file) << text.str();

@@ -55,7 +55,27 @@ X64MacroAssembler::X64MacroAssembler(CodeHolder& code, Features features) : a_(&
 
 Label X64MacroAssembler::new_label() { return Label{a_.newLabel().id()}; }
 
-void X64MacroAssembler::bind(Label l) { a_.bind(to_asm(l)); }
+void X64MacroAssembler::bind(Label l) {
+  pending_compare_.valid = false;  // a branch may arrive here: the flags are unknown
+  a_.bind(to_asm(l));
+}
+
+void X64MacroAssembler::set_from_flags(IntCond c, Reg dst) {
+  auto flags_end = static_cast<uint32_t>(a_.offset());
+  a_.set(cond_code(c), gpb(dst.code));
+  a_.movzx(gp32(dst), gpb(dst.code));
+  pending_compare_ = {true, flags_end, static_cast<uint32_t>(a_.offset()), dst.code, c};
+}
+
+bool X64MacroAssembler::branch_on_compare(Reg value, bool when_true, Label l) {
+  const PendingCompare& p = pending_compare_;
+  if (!p.valid || p.end != a_.offset() || p.reg != value.code || value.cls != RegClass::Gpr) return false;
+  // Drop the setcc/movzx (the listing still shows them) and branch on the flags.
+  a_.setOffset(p.flags_end);
+  a_.j(cond_code(when_true ? p.cond : negate(p.cond)), to_asm(l));
+  pending_compare_.valid = false;
+  return true;
+}
 
 uint32_t X64MacroAssembler::label_offset(Label l) const {
   return static_cast<uint32_t>(a_.code()->labelOffset(l.id));
@@ -456,9 +476,10 @@ void X64MacroAssembler::finish_gas_charge(GasPatch p, uint64_t cost, Label out_o
   uint8_t* buf = a_.code()->textSection()->data();
   constexpr uint32_t kCmpSize = 7, kJbSize = 6, kSubSize = 7;
   if (cost == 0) {
-    // Nothing to charge: a short jump over the charge.
+    // Nothing to charge: a short jump over the charge, whose bytes become int3.
     buf[p.at] = 0xEB;
     buf[p.at + 1] = kCmpSize + kJbSize + kSubSize - 2;
+    std::memset(buf + p.at + 2, 0xCC, kCmpSize + kJbSize + kSubSize - 2);
     return;
   }
   if (cost <= 0x7FFFFFFF) {

@@ -53,6 +53,7 @@ class X64MacroAssembler {
   void branch_int(IntCond c, Width w, Reg lhs, Reg rhs, Label l);
   void branch_int_imm(IntCond c, Width w, Reg lhs, int32_t imm, Label l);
   void branch_float(FloatCond c, ValType t, Reg lhs, Reg rhs, Label l);
+  bool branch_on_compare(Reg value, bool when_true, Label l);
   // index < targets.size() jumps to targets[index], else to `otherwise`. Clobbers index.
   void jump_table(Reg index, std::span<const Label> targets, Label otherwise);
   // dst = values[index] (sign-extended to 64 bits) for an index known to be in range.
@@ -136,6 +137,9 @@ class X64MacroAssembler {
   asmjit::x86::Mem const_f64(double v);
   asmjit::x86::Mem const128(uint64_t lo, uint64_t hi);
   asmjit::Label to_asm(Label l) const { return asmjit::Label(l.id); }
+  // Materialises the flags of a compare just emitted into dst (0 or 1),
+  // remembering enough to turn it into a branch instead.
+  void set_from_flags(IntCond c, Reg dst);
 
   struct ErrorThrower : asmjit::ErrorHandler {
     void handleError(asmjit::Error err, const char* message, asmjit::BaseEmitter* origin) override;
@@ -150,7 +154,17 @@ class X64MacroAssembler {
     std::vector<int32_t> values;
   };
 
+  // The last compare materialised by set_from_flags.
+  struct PendingCompare {
+    bool valid = false;
+    uint32_t flags_end = 0;  // offset after the cmp/test
+    uint32_t end = 0;        // offset after the setcc/movzx
+    uint8_t reg = 0;
+    IntCond cond = IntCond::Eq;
+  };
+
   ErrorThrower thrower_;
+  PendingCompare pending_compare_;
   asmjit::x86::Assembler a_;
   Features features_;
   std::vector<TrapSite> trap_sites_;
