@@ -182,6 +182,7 @@ void X64MacroAssembler::finish_module() {
 FramePatch X64MacroAssembler::enter_function(uint32_t num_declared_locals, Label stack_exhausted,
                                              uint32_t func_index) {
   FramePatch patch;
+  sp_restore_sites_.clear();
   // Charge this activation's stack cost first: a borrow means the budget is
   // spent, and the trap then happens in the caller's frame.
   a_.long_().sub(kBudgetReg, 0x7FFFFFFF);
@@ -217,6 +218,15 @@ void X64MacroAssembler::patch_frame(FramePatch patch, uint32_t frame_bytes_below
   std::memcpy(buf + patch.stack_cost_at, &cost, 4);
   std::memcpy(buf + patch.stack_refund_at, &cost, 4);
   std::memcpy(buf + patch.frame_bytes_at, &rest, 4);
+  auto bottom = -static_cast<int32_t>(frame_bytes_below_fp);
+  for (uint32_t at : sp_restore_sites_) std::memcpy(buf + at, &bottom, 4);
+}
+
+void X64MacroAssembler::restore_stack_pointer() {
+  // Nothing may live below rsp: a signal delivered on this stack would
+  // overwrite it. A disp32 placeholder keeps the encoding size when patched.
+  a_.lea(rsp, qword_ptr(rbp, -0x7FFFFFFF));
+  sp_restore_sites_.push_back(static_cast<uint32_t>(a_.offset() - 4));
 }
 
 void X64MacroAssembler::leave_function(FramePatch& patch) {
@@ -229,6 +239,7 @@ void X64MacroAssembler::leave_function(FramePatch& patch) {
 void X64MacroAssembler::call_direct(Label target, int32_t area_bottom) {
   a_.lea(rsp, qword_ptr(rbp, area_bottom));
   a_.call(to_asm(target));
+  restore_stack_pointer();
 }
 
 void X64MacroAssembler::call_func_ref(Reg func_ref, int32_t area_bottom) {
@@ -240,6 +251,7 @@ void X64MacroAssembler::call_func_ref(Reg func_ref, int32_t area_bottom) {
   a_.mov(kContextReg, qword_ptr(rax, off::kFuncRefContext));
   a_.call(qword_ptr(rax, off::kFuncRefCode));
   reload_context();
+  restore_stack_pointer();
 }
 
 void X64MacroAssembler::call_builtin(Builtin b, int32_t stack_bottom) {
@@ -247,6 +259,7 @@ void X64MacroAssembler::call_builtin(Builtin b, int32_t stack_bottom) {
   a_.and_(rsp, -16);
   a_.mov(r11, qword_ptr(kContextReg, off::kCtxBuiltins));
   a_.call(qword_ptr(r11, static_cast<int32_t>(b) * 8));
+  restore_stack_pointer();
 }
 
 void X64MacroAssembler::trap_if_builtin_failed() {

@@ -163,8 +163,13 @@ class X64MacroAssembler {
     IntCond cond = IntCond::Eq;
   };
 
+  // After a call the stack pointer goes back to the frame's bottom, whose
+  // offset is known only at the function's end: these sites get patched.
+  void restore_stack_pointer();
+
   ErrorThrower thrower_;
   PendingCompare pending_compare_;
+  std::vector<uint32_t> sp_restore_sites_;  // of the current function
   asmjit::x86::Assembler a_;
   Features features_;
   std::vector<TrapSite> trap_sites_;
