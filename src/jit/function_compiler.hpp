@@ -156,8 +156,11 @@ class FunctionCompiler {
   void call_builtin(Builtin b, std::initializer_list<uint32_t> immediates, uint32_t num_stack_args,
                     std::optional<ValType> result, bool may_trap);
 
-  // Charges the dynamic cost of the operator about to run, from its top
-  // operand n: n * unit_cost, or per started 8 bytes of n.
+  // Bounds-checks `index` against table `table` and returns its elements'
+  // base in a temporary.
+  Reg table_elements(uint32_t table, Reg index, TrapKind out_of_bounds);
+  // Charges the dynamic cost of the operator about to run (metered code
+  // only), from its top operand n: n * unit_cost, or per started 8 bytes of n.
   void charge_dynamic_gas(uint64_t unit_cost, bool per_8_bytes);
 
   // ---- Numeric helpers ----
