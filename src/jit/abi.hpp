@@ -16,7 +16,8 @@
 //   fp + 8                return address      (AArch64 keeps fp/lr at fp, fp+8)
 //   fp + 0                caller's frame pointer
 //   fp - 8                VmContext of this activation
-//   fp - 16               spare (keeps the overhead at kFrameOverheadSlots)
+//   fp - 16               the function's index in its module, or a marker:
+//                         kHostAdapterFrame, kEntryFrame (frames.hpp walks these)
 //   fp - 24 - 8*j         declared local j (params live in the area above)
 //   fp - 24 - 8*D - 8*h   operand slot h (D declared locals); the canonical
 //                         home of the operand at height h when it is spilled
@@ -32,8 +33,10 @@
 // Wasm-to-Wasm calls: the caller spills every register (all are caller-saved
 // but the pinned ones), stores the arguments in its operand slots, points the
 // stack pointer at the bottom of the K-slot area and calls. The callee checks
-// and charges the stack budget, zeroes its declared locals, runs, writes its
-// results into the area and returns. Pinned registers are preserved across a
+// and charges the stack budget before building its frame (so an exhausted
+// budget traps in the caller's frame, as in the interpreter), zeroes its
+// declared locals, runs, writes its results into the area, refunds the
+// budget and returns. Pinned registers are preserved across a
 // call; a call that may cross instances (imports, call_indirect) reloads the
 // context and memory base after it returns.
 //
@@ -74,12 +77,30 @@ constexpr uint32_t encode_trap(TrapKind kind) { return static_cast<uint32_t>(kin
 using HostCallFn = uint32_t (*)(ExecState* exec, const struct JitFuncRef* callee, uint64_t* area_top,
                                 struct VmContext* caller);
 
+// The Wasm frames a trap unwound, innermost first: filled by the trap path
+// (frames.hpp) when the ExecState has a buffer.
+struct TrapFrameRecord {
+  VmContext* context;
+  uint32_t func_index;  // in the module's function index space
+};
+struct TrapFrameBuffer {
+  TrapFrameRecord* records = nullptr;
+  uint32_t capacity = 0;
+  uint32_t count = 0;   // records filled (at most capacity)
+  uint64_t total = 0;   // frames unwound (may exceed capacity)
+};
+
+// Walks the frame chain from `fp` into exec->trap_frames.
+using RecordFramesFn = void (*)(ExecState* exec, uintptr_t fp);
+
 struct ExecState {
   uint64_t exit_sp = 0;        // stack pointer the trap exit resumes with; 0 = no Wasm running
   uint64_t exit_pc = 0;        // the entry trampoline's trap exit
   uint64_t stack_budget = 0;   // remaining slots, published whenever Wasm calls out
   uint64_t gas = 0;            // remaining gas, published whenever Wasm calls out
   HostCallFn host_call = nullptr;
+  RecordFramesFn record_frames = nullptr;  // set by call_compiled
+  TrapFrameBuffer* trap_frames = nullptr;  // where a trap records its frames, if anywhere
   void* embedder = nullptr;    // the runtime's own per-store state
 };
 
@@ -154,6 +175,7 @@ constexpr int32_t kExecExitPc = 8;
 constexpr int32_t kExecStackBudget = 16;
 constexpr int32_t kExecGas = 24;
 constexpr int32_t kExecHostCall = 32;
+constexpr int32_t kExecRecordFrames = 40;
 
 constexpr int32_t kFuncRefCode = 0;
 constexpr int32_t kFuncRefContext = 8;
@@ -181,6 +203,7 @@ static_assert(offsetof(ExecState, exit_pc) == off::kExecExitPc);
 static_assert(offsetof(ExecState, stack_budget) == off::kExecStackBudget);
 static_assert(offsetof(ExecState, gas) == off::kExecGas);
 static_assert(offsetof(ExecState, host_call) == off::kExecHostCall);
+static_assert(offsetof(ExecState, record_frames) == off::kExecRecordFrames);
 static_assert(offsetof(JitFuncRef, code) == off::kFuncRefCode);
 static_assert(offsetof(JitFuncRef, context) == off::kFuncRefContext);
 static_assert(offsetof(JitFuncRef, type_id) == off::kFuncRefTypeId);
@@ -195,6 +218,9 @@ static_assert(offsetof(TableView, size) == off::kTableSize);
 namespace frame {
 constexpr int32_t kSlotSize = 8;
 constexpr int32_t kContextOffset = -8;
+constexpr int32_t kFuncIndexOffset = -16;
+constexpr int64_t kHostAdapterFrame = -1;  // at kFuncIndexOffset: not a Wasm function
+constexpr int64_t kEntryFrame = -2;        // the entry trampoline: the walk ends
 constexpr int32_t kFirstLocalOffset = -24;
 // Native bytes below the frame pointer that are not locals or operands.
 constexpr int32_t kFixedBytesBelowFp = 16;

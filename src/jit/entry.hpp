@@ -18,8 +18,14 @@ namespace detwasm::jit {
 // (an i32 or f32 result is in the low 32 bits only); it must have room for
 // max(num_params, num_results). The outermost call switches to `stack`; a
 // call from inside a host function stays on the stack it is on. Returns the
-// trap, if one ended the call.
+// trap, if one ended the call; its frames are in exec->trap_frames if the
+// ExecState has a buffer.
 std::optional<TrapKind> call_compiled(NativeStack& stack, void* context, const void* code,
                                       std::span<uint64_t> values, uint32_t num_params, uint32_t num_results);
+
+// Walks the frame chain from frame pointer `fp` up to the entry trampoline
+// into exec->trap_frames (abi.hpp frame layout). Async-signal-safe: the
+// fault handler calls it.
+void record_trap_frames(ExecState* exec, uintptr_t fp);
 
 }  // namespace detwasm::jit

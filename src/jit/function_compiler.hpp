@@ -156,8 +156,11 @@ class FunctionCompiler {
   void call_builtin(Builtin b, std::initializer_list<uint32_t> immediates, uint32_t num_stack_args,
                     std::optional<ValType> result, bool may_trap);
 
-  // Charges the dynamic cost of the operator about to run, from its top
-  // operand n: n * unit_cost, or per started 8 bytes of n.
+  // Bounds-checks `index` against table `table` and returns its elements'
+  // base in a temporary.
+  Reg table_elements(uint32_t table, Reg index, TrapKind out_of_bounds);
+  // Charges the dynamic cost of the operator about to run (metered code
+  // only), from its top operand n: n * unit_cost, or per started 8 bytes of n.
   void charge_dynamic_gas(uint64_t unit_cost, bool per_8_bytes);
 
   // ---- Numeric helpers ----
@@ -200,7 +203,7 @@ void FunctionCompiler<Masm>::begin_function(const internal::FunctionInfo& info) 
   dead_ = false;
   return_label_ = m_.new_label();
   m_.bind(env_.func_labels[func_index_ - env_.module->num_imported_funcs]);
-  frame_patch_ = m_.enter_function(num_declared_, trap(TrapKind::StackExhausted));
+  frame_patch_ = m_.enter_function(num_declared_, trap(TrapKind::StackExhausted), func_index_);
   if (has_memory()) m_.reload_memory_base();
 }
 

@@ -42,17 +42,12 @@ template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::on_call_indirect(uint32_t type_index, uint32_t table, const FuncType& type) {
   Reg index = pop_to_reg();
   int32_t bottom = prepare_call(static_cast<uint32_t>(type.params.size()), static_cast<uint32_t>(type.results.size()));
-  Reg ref = alloc(RegClass::Gpr);
-  Reg tmp = alloc(RegClass::Gpr);
-  m_.load_context(ref, off::kCtxTables);
-  m_.load_ptr(ref, ref, static_cast<int32_t>(8 * table));
-  m_.load_ptr(tmp, ref, off::kTableSize);
-  m_.branch_int(IntCond::GeU, Width::W64, index, tmp, trap(TrapKind::TableOutOfBounds));
-  m_.load_ptr(ref, ref, off::kTableElements);
+  Reg ref = table_elements(table, index, TrapKind::TableOutOfBounds);
   m_.load_ptr_indexed(ref, ref, index);
   m_.branch_int_imm(IntCond::Eq, Width::W64, ref, 0, trap(TrapKind::IndirectCallToNull));
   // Canonical type ids are engine-wide; the expected one is read at run
   // time so the code does not depend on the engine that compiled it.
+  Reg tmp = alloc(RegClass::Gpr);
   m_.load_context(tmp, off::kCtxTypeIds);
   m_.load_value(ValType::I32, tmp, tmp, static_cast<int32_t>(4 * type_index));
   m_.load_value(ValType::I32, index, ref, off::kFuncRefTypeId);
@@ -86,7 +81,6 @@ void FunctionCompiler<Masm>::call_builtin(Builtin b, std::initializer_list<uint3
 
 template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::charge_dynamic_gas(uint64_t unit_cost, bool per_8_bytes) {
-  if (!env_.gas) return;
   uint32_t index = stack_.height() - 1;
   const StackValue& v = stack_.at(index);
   if (v.is_const()) {

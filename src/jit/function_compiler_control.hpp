@@ -33,7 +33,8 @@ void FunctionCompiler<Masm>::on_if(Ctl& ctl) {
   Reg cond = pop_to_reg();
   enter_block(ctl);
   ctl.data.else_label = m_.new_label();
-  m_.branch_int_imm(IntCond::Eq, Width::W32, cond, 0, ctl.data.else_label);
+  if (!m_.branch_on_compare(cond, false, ctl.data.else_label))
+    m_.branch_int_imm(IntCond::Eq, Width::W32, cond, 0, ctl.data.else_label);
   release(cond);
 }
 
@@ -66,7 +67,7 @@ void FunctionCompiler<Masm>::on_end(Ctl& ctl) {
   if (ctl.kind == ControlKind::Function) {
     if (!dead_) store_results();
     m_.bind(return_label_);
-    m_.leave_function();
+    m_.leave_function(frame_patch_);
     stack_.truncate(0);
     return;
   }
@@ -151,12 +152,13 @@ void FunctionCompiler<Masm>::on_br_if(Ctl& target) {
   release(cond);  // nothing below allocates
   if (target.kind != internal::ControlKind::Function && branch_moves_nothing(target)) {
     target.data.branched = true;
-    m_.branch_int_imm(IntCond::Ne, Width::W32, cond, 0, target.data.label);
+    if (!m_.branch_on_compare(cond, true, target.data.label))
+      m_.branch_int_imm(IntCond::Ne, Width::W32, cond, 0, target.data.label);
     return;
   }
   // The stores happen on the taken path only; the fallthrough keeps its state.
   Label skip = m_.new_label();
-  m_.branch_int_imm(IntCond::Eq, Width::W32, cond, 0, skip);
+  if (!m_.branch_on_compare(cond, false, skip)) m_.branch_int_imm(IntCond::Eq, Width::W32, cond, 0, skip);
   branch_to(target);
   m_.bind(skip);
 }
@@ -190,18 +192,21 @@ void FunctionCompiler<Masm>::on_br_table(std::span<Ctl* const> targets, Ctl& def
   for (Ctl* t : targets) add(*t);
   add(default_target);
 
-  // Out-of-range indices take the default, the last entry.
-  Label in_range = m_.new_label();
-  m_.branch_int_imm(IntCond::LtU, Width::W32, index, static_cast<int32_t>(count), in_range);
-  m_.load_const(ValType::I32, index, count);
-  m_.bind(in_range);
-  if (moves) {
+  if (!moves) {
+    m_.jump_table(index, std::span<const Label>(table_labels_).first(count), table_labels_.back());
+  } else {
+    // Out-of-range indices take the default, the last entry, for the
+    // offsets as for the jump.
+    Label in_range = m_.new_label();
+    m_.branch_int_imm(IntCond::LtU, Width::W32, index, static_cast<int32_t>(count), in_range);
+    m_.load_const(ValType::I32, index, count);
+    m_.bind(in_range);
     Reg dst = alloc(RegClass::Gpr);
     m_.load_i32_table(dst, index, table_offsets_);
     for (uint32_t i = 0; i < n; ++i) m_.copy_slot_dynamic(dst, -frame::kSlotSize * static_cast<int32_t>(i), slot_offset(first + i));
     release(dst);
+    m_.jump_table(index, table_labels_, table_labels_.back());
   }
-  m_.jump_table(index, table_labels_, table_labels_.back());
   release(index);
   dead_ = true;
 }

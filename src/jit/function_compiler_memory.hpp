@@ -111,18 +111,24 @@ void FunctionCompiler<Masm>::on_global_set(uint32_t index, ValType t) {
 }
 
 template <MacroAssembler Masm>
-void FunctionCompiler<Masm>::on_table_get(uint32_t table) {
-  Reg index = pop_to_reg();
+Reg FunctionCompiler<Masm>::table_elements(uint32_t table, Reg index, TrapKind out_of_bounds) {
   Reg view = alloc(RegClass::Gpr);
+  Reg size = alloc(RegClass::Gpr);
   m_.load_context(view, off::kCtxTables);
   m_.load_ptr(view, view, static_cast<int32_t>(8 * table));
-  Reg size = alloc(RegClass::Gpr);
   m_.load_ptr(size, view, off::kTableSize);
-  m_.branch_int(IntCond::GeU, Width::W64, index, size, trap(TrapKind::TableOutOfBounds));
+  m_.branch_int(IntCond::GeU, Width::W64, index, size, trap(out_of_bounds));
   release(size);
   m_.load_ptr(view, view, off::kTableElements);
-  m_.load_ptr_indexed(index, view, index);
-  release(view);
+  return view;
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::on_table_get(uint32_t table) {
+  Reg index = pop_to_reg();
+  Reg elements = table_elements(table, index, TrapKind::TableOutOfBounds);
+  m_.load_ptr_indexed(index, elements, index);
+  release(elements);
   push_result(env_.module->tables[table].elem, index);
 }
 
@@ -130,16 +136,9 @@ template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::on_table_set(uint32_t table) {
   Reg value = pop_to_reg();
   Reg index = pop_to_reg();
-  Reg view = alloc(RegClass::Gpr);
-  m_.load_context(view, off::kCtxTables);
-  m_.load_ptr(view, view, static_cast<int32_t>(8 * table));
-  Reg size = alloc(RegClass::Gpr);
-  m_.load_ptr(size, view, off::kTableSize);
-  m_.branch_int(IntCond::GeU, Width::W64, index, size, trap(TrapKind::TableOutOfBounds));
-  release(size);
-  m_.load_ptr(view, view, off::kTableElements);
-  m_.store_ptr_indexed(view, index, value);
-  release(view);
+  Reg elements = table_elements(table, index, TrapKind::TableOutOfBounds);
+  m_.store_ptr_indexed(elements, index, value);
+  release(elements);
   release(index);
   release(value);
 }

@@ -76,6 +76,22 @@ enum class Width : uint8_t { W32, W64 };
 inline Width width_of(ValType t) { return t == ValType::I32 || t == ValType::F32 ? Width::W32 : Width::W64; }
 
 enum class IntCond : uint8_t { Eq, Ne, LtS, LtU, GtS, GtU, LeS, LeU, GeS, GeU };
+
+constexpr IntCond negate(IntCond c) {
+  switch (c) {
+    case IntCond::Eq: return IntCond::Ne;
+    case IntCond::Ne: return IntCond::Eq;
+    case IntCond::LtS: return IntCond::GeS;
+    case IntCond::LtU: return IntCond::GeU;
+    case IntCond::GtS: return IntCond::LeS;
+    case IntCond::GtU: return IntCond::LeU;
+    case IntCond::LeS: return IntCond::GtS;
+    case IntCond::LeU: return IntCond::GtU;
+    case IntCond::GeS: return IntCond::LtS;
+    case IntCond::GeU: return IntCond::LtU;
+  }
+  return c;
+}
 enum class FloatCond : uint8_t { Eq, Ne, Lt, Gt, Le, Ge };
 enum class IntBinOp : uint8_t { Add, Sub, Mul, And, Or, Xor, Shl, ShrS, ShrU, Rotl, Rotr };
 enum class IntDivOp : uint8_t { DivS, DivU, RemS, RemU };
@@ -113,7 +129,8 @@ struct Label {
 // compiled (the frame size and stack cost are known only at the end).
 struct FramePatch {
   uint32_t frame_bytes_at = 0;
-  uint32_t stack_cost_at = 0;
+  uint32_t stack_cost_at = 0;    // the charge at entry
+  uint32_t stack_refund_at = 0;  // the refund at the (single) return
 };
 
 // A gas charge whose cost is filled in when its segment ends.
@@ -142,15 +159,19 @@ concept MacroAssembler = requires(M m, Reg r, Label l, ValType t, Width w, uint6
   m.branch_int(IntCond::Eq, w, r, r, l);
   m.branch_int_imm(IntCond::Eq, w, r, i, l);
   m.branch_float(FloatCond::Eq, t, r, r, l);
+  // If r holds an integer compare's result just materialised (nothing
+  // emitted or bound since), branches on the compare itself (when r != 0 if
+  // the bool is true, else when r == 0) instead, and returns true.
+  { m.branch_on_compare(r, true, l) } -> std::same_as<bool>;
   m.jump_table(r, labels, l);               // index < labels.size() goes to labels[index], else to l
   m.finish_module();                        // emits trap stubs, tables and constants
   m.load_i32_table(r, r, ints);             // dst = ints[index]; index already in range
   { m.trap_label(k) } -> std::same_as<Label>;
 
   // Frames and calls.
-  { m.enter_function(0u, l) } -> std::same_as<FramePatch>;
+  { m.enter_function(0u, l, 0u) } -> std::same_as<FramePatch>;  // declared locals, trap, function index
   m.patch_frame(FramePatch{}, 0u, u);
-  m.leave_function();
+  m.leave_function(std::declval<FramePatch&>());
   m.call_direct(l, i);     // i: frame offset of the argument area's bottom
   m.call_func_ref(r, i);   // r holds a JitFuncRef*
   m.call_builtin(Builtin::MemoryGrow, i);  // i: frame offset below which no slot is live

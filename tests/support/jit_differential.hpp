@@ -19,12 +19,18 @@ struct Observed {
   std::vector<uint64_t> results;
   std::optional<TrapKind> trap;
   uint64_t gas_used = 0;  // with metering
+  std::vector<uint32_t> frames;  // of a trap, innermost first, at most TestRuntime::kFrameCapacity
+  uint64_t frame_total = 0;
   bool operator==(const Observed&) const = default;
 };
 
 inline std::ostream& operator<<(std::ostream& os, const Observed& o) {
   if (o.gas_used) os << "gas " << o.gas_used << " ";
-  if (o.trap) return os << "trap " << trap_kind_name(*o.trap);
+  if (o.trap) {
+    os << "trap " << trap_kind_name(*o.trap) << " in " << o.frame_total << " frames:";
+    for (size_t i = 0; i < o.frames.size() && i < 16; ++i) os << " " << o.frames[i];
+    return os;
+  }
   os << "[";
   for (uint64_t r : o.results) os << " 0x" << std::hex << r << std::dec;
   return os << " ]";
@@ -52,14 +58,20 @@ class Differential {
     CallResult r = f->call(interp_.store, values);
     Observed o;
     if (metered_) o.gas_used = interp_.store.gas_used();
-    if (r.trap) o.trap = r.trap->kind;
+    if (r.trap) {
+      o.trap = r.trap->kind;
+      for (const TrapFrame& f : r.trap->frames) {
+        if (o.frames.size() < TestRuntime::kFrameCapacity) o.frames.push_back(f.func_index);
+      }
+      o.frame_total = r.trap->frames.size();
+    }
     for (const Value& v : r.results) o.results.push_back(mask(v.type, v.bits));
     return o;
   }
   Observed jit(std::string_view name, const std::vector<uint64_t>& args) {
     jit_.set_gas(gas_);
     auto r = jit_.call(name, args);
-    return Observed{r.results, r.trap, metered_ ? gas_ - jit_.gas_left() : 0};
+    return Observed{r.results, r.trap, metered_ ? gas_ - jit_.gas_left() : 0, r.frames, r.frame_total};
   }
   void expect_agree(std::string_view name, const std::vector<uint64_t>& args) {
     Observed want = interpreter(name, args);

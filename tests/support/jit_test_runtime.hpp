@@ -58,10 +58,14 @@ struct TestRuntime {
   std::vector<const void*> builtins = std::vector<const void*>(static_cast<size_t>(Builtin::Count));
   std::unique_ptr<GuardedMemory> memory;
   std::vector<MemoryView*> memories;
+  static constexpr uint32_t kFrameCapacity = 4096;
+  std::vector<TrapFrameRecord> frame_records = std::vector<TrapFrameRecord>(kFrameCapacity);
+  TrapFrameBuffer frames{frame_records.data(), kFrameCapacity, 0, 0};
 
   // The native stack is sized from the budget, as the engine does.
   explicit TestRuntime(uint64_t stack_budget = 100000) : stack(native_stack_size(limits_for(stack_budget))) {
     exec.stack_budget = stack_budget;
+    exec.trap_frames = &frames;
     ctx.exec = &exec;
     ctx.builtins = builtins.data();
   }
@@ -82,6 +86,8 @@ struct TestRuntime {
   struct Outcome {
     std::vector<uint64_t> results;
     std::optional<TrapKind> trap;
+    std::vector<uint32_t> frames;  // function indices of a trap's frames, innermost first
+    uint64_t frame_total = 0;      // frames unwound, beyond the capacity too
   };
   Outcome run(const void* code, std::vector<uint64_t> args, uint32_t num_results) {
     uint32_t num_params = static_cast<uint32_t>(args.size());
@@ -89,6 +95,10 @@ struct TestRuntime {
     Outcome out;
     out.trap = call_compiled(stack, &ctx, code, args, num_params, num_results);
     if (!out.trap) out.results.assign(args.begin(), args.begin() + num_results);
+    if (out.trap) {
+      for (uint32_t i = 0; i < frames.count; ++i) out.frames.push_back(frames.records[i].func_index);
+      out.frame_total = frames.total;
+    }
     return out;
   }
 };

@@ -4,6 +4,11 @@
 
 #include <bit>
 
+#include <signal.h>
+#include <sys/time.h>
+
+#include <cstring>
+
 #include "support/jit_differential.hpp"
 
 namespace detwasm::jit {
@@ -128,6 +133,7 @@ TEST(JitCalls, IndirectCallsCheckIndexNullAndSignature) {
   EXPECT_EQ(inst.call("indirect", {2, 7}).trap, TrapKind::IndirectCallSignature);
   EXPECT_EQ(inst.call("indirect", {3, 7}).trap, TrapKind::IndirectCallToNull);
   EXPECT_EQ(inst.call("indirect", {4, 7}).trap, TrapKind::TableOutOfBounds);
+  EXPECT_EQ(inst.call("indirect", {4, 7}).frames, (std::vector<uint32_t>{9}));
   EXPECT_EQ(inst.call("indirect", {0xFFFFFFFF, 7}).trap, TrapKind::TableOutOfBounds);
   EXPECT_EQ(inst.call("indirect_wrong_type", {0}).trap, TrapKind::IndirectCallSignature);
 }
@@ -135,7 +141,9 @@ TEST(JitCalls, IndirectCallsCheckIndexNullAndSignature) {
 TEST(JitCalls, HostFunctions) {
   JitInstance inst(kCalls, calls_hosts());
   EXPECT_EQ(inst.call("host", {2, 3}).results, (std::vector<uint64_t>{6}));
-  EXPECT_EQ(inst.call("host_trap").trap, TrapKind::HostError);
+  auto trapped = inst.call("host_trap");
+  EXPECT_EQ(trapped.trap, TrapKind::HostError);
+  EXPECT_EQ(trapped.frames, (std::vector<uint32_t>{12}));  // the caller; host frames are not Wasm frames
   EXPECT_EQ(inst.call("host_indirect", {10}).results, (std::vector<uint64_t>{15}));
   EXPECT_EQ(inst.runtime().exec.exit_sp, 0u);
 }
@@ -191,6 +199,49 @@ TEST(JitCalls, DeepRecursionWithTheDefaultBudget) {
   d.expect_agree("deep", {100000});
   d.expect_agree("deep", {150000});
   EXPECT_EQ(d.jit("deep", {1000000}).trap, TrapKind::StackExhausted);
+}
+
+// (module
+//   (func $g (param i64) (result i64) (i64.add (local.get 0) (i64.const 1)))
+//   (func (export "work") (param i32) (result i64) (local i64)
+//     (loop
+//       ;; after the call more values than registers are live: the deepest
+//       ;; are spilled to slots below the callee's area, past the red zone
+//       (local.get 1) (call $g (local.get 1))
+//       (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1) (local.get 1)
+//       (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add) (i64.add)
+//       (local.set 1 (i64.and (i64.const 0xffffff)))
+//       (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+//     (local.get 1)))
+const std::vector<uint8_t> kSignals = from_hex(
+    "0061736d01000000010b0260017e017e60017f017e030302000107080104776f726b00010ae001020700200042017c0b"
+    "d50101017e03402001200110002001200120012001200120012001200120012001200120012001200120012001200120"
+    "012001200120012001200120012001200120012001200120012001200120012001200120012001200120012001200120"
+    "012001200120012001200120012001200120012001200120012001200120012001200120017c7c7c7c7c7c7c7c7c7c7c"
+    "7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c7c"
+    "7c7c42ffffff07832101200041016b22000d000b20010b");
+
+// A signal handler without its own stack runs on the stack compiled code is
+// using, below the stack pointer: nothing of compiled code may live there.
+void clobber_below_sp(int) {
+  volatile char junk[16384];
+  std::memset(const_cast<char*>(junk), 0x5A, sizeof junk);
+}
+
+TEST(JitCalls, SignalsOnTheWasmStackDoNotClobberFrames) {
+  JitInstance inst(kSignals);
+  auto quiet = inst.call("work", {300000});
+  ASSERT_FALSE(quiet.trap);
+
+  struct sigaction action {}, previous {};
+  action.sa_handler = clobber_below_sp;
+  sigemptyset(&action.sa_mask);
+  ASSERT_EQ(sigaction(SIGALRM, &action, &previous), 0);
+  itimerval every{{0, 20}, {0, 20}}, off{};
+  setitimer(ITIMER_REAL, &every, nullptr);
+  for (int i = 0; i < 5; ++i) EXPECT_EQ(inst.call("work", {300000}).results, quiet.results);
+  setitimer(ITIMER_REAL, &off, nullptr);
+  sigaction(SIGALRM, &previous, nullptr);
 }
 
 }  // namespace

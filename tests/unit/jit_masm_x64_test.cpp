@@ -39,9 +39,10 @@ class MasmModule {
                  uint32_t declared = 0, uint32_t operands = 0) {
     Label entry = m_->new_label();
     m_->bind(entry);
-    FramePatch patch = m_->enter_function(declared, m_->trap_label(TrapKind::StackExhausted));
+    FramePatch patch = m_->enter_function(declared, m_->trap_label(TrapKind::StackExhausted),
+                                          static_cast<uint32_t>(entries_.size()));
     body(*m_, std::max(params, results));
-    m_->leave_function();
+    m_->leave_function(patch);
     m_->patch_frame(patch, frame::kFixedBytesBelowFp + 8 * (declared + operands),
                     kFrameOverheadSlots + params + declared + operands);
     entries_.push_back(entry);
@@ -138,7 +139,7 @@ TEST_F(MasmTest, DirectCallsAndStackBudget) {
   // f(n) = n == 0 ? 0 : 1 + f(n - 1), with one operand slot for the argument.
   Label f = m_->new_label();
   m_->bind(f);
-  FramePatch patch = m_->enter_function(0, m_->trap_label(TrapKind::StackExhausted));
+  FramePatch patch = m_->enter_function(0, m_->trap_label(TrapKind::StackExhausted), 0);
   Label base_case = m_->new_label();
   int32_t arg = frame::area_slot(1, 0);
   int32_t slot0 = frame::operand_slot(0, 0);
@@ -151,7 +152,7 @@ TEST_F(MasmTest, DirectCallsAndStackBudget) {
   m_->int_binop_imm(IntBinOp::Add, Width::W32, rax, rax, 1);
   m_->store_slot(ValType::I32, arg, rax);
   m_->bind(base_case);
-  m_->leave_function();
+  m_->leave_function(patch);
   m_->patch_frame(patch, frame::kFixedBytesBelowFp + 8, kFrameOverheadSlots + 1 + 1);
   entries_.push_back(f);
   auto code = load();
@@ -315,7 +316,7 @@ TEST_F(MasmTest, CodeIsPositionIndependentAndDeterministic) {
     X64MacroAssembler m(code, x64::Features::baseline());
     Label f = m.new_label(), a = m.new_label(), b = m.new_label();
     m.bind(f);
-    FramePatch p = m.enter_function(0, m.trap_label(TrapKind::StackExhausted));
+    FramePatch p = m.enter_function(0, m.trap_label(TrapKind::StackExhausted), 0);
     m.load_slot(ValType::I32, rax, frame::area_slot(1, 0));
     Label targets[] = {a, b};
     m.jump_table(rax, targets, a);
@@ -323,7 +324,7 @@ TEST_F(MasmTest, CodeIsPositionIndependentAndDeterministic) {
     m.load_const(ValType::F64, xmm0, std::bit_cast<uint64_t>(1.5));
     m.float_unop(FloatUnOp::Neg, ValType::F64, xmm0, xmm0);
     m.bind(b);
-    m.leave_function();
+    m.leave_function(p);
     m.patch_frame(p, frame::kFixedBytesBelowFp, 5);
     m.finish_module();
     return take_position_independent_code(code);

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "jit/x64/regs_x64.hpp"
+#include "jit/x64/trap_exit_x64.hpp"
 
 namespace detwasm::jit::x64 {
 
@@ -54,7 +55,27 @@ X64MacroAssembler::X64MacroAssembler(CodeHolder& code, Features features) : a_(&
 
 Label X64MacroAssembler::new_label() { return Label{a_.newLabel().id()}; }
 
-void X64MacroAssembler::bind(Label l) { a_.bind(to_asm(l)); }
+void X64MacroAssembler::bind(Label l) {
+  pending_compare_.valid = false;  // a branch may arrive here: the flags are unknown
+  a_.bind(to_asm(l));
+}
+
+void X64MacroAssembler::set_from_flags(IntCond c, Reg dst) {
+  auto flags_end = static_cast<uint32_t>(a_.offset());
+  a_.set(cond_code(c), gpb(dst.code));
+  a_.movzx(gp32(dst), gpb(dst.code));
+  pending_compare_ = {true, flags_end, static_cast<uint32_t>(a_.offset()), dst.code, c};
+}
+
+bool X64MacroAssembler::branch_on_compare(Reg value, bool when_true, Label l) {
+  const PendingCompare& p = pending_compare_;
+  if (!p.valid || p.end != a_.offset() || p.reg != value.code || value.cls != RegClass::Gpr) return false;
+  // Drop the setcc/movzx (the listing still shows them) and branch on the flags.
+  a_.setOffset(p.flags_end);
+  a_.j(cond_code(when_true ? p.cond : negate(p.cond)), to_asm(l));
+  pending_compare_.valid = false;
+  return true;
+}
 
 uint32_t X64MacroAssembler::label_offset(Label l) const {
   return static_cast<uint32_t>(a_.code()->labelOffset(l.id));
@@ -136,9 +157,7 @@ void X64MacroAssembler::finish_module() {
   }
   a_.bind(builtin_trap_);  // eax already holds the trap code
   a_.bind(trap_raise_);
-  a_.mov(rcx, qword_ptr(kContextReg, off::kCtxExec));
-  a_.mov(rsp, qword_ptr(rcx, off::kExecExitSp));
-  a_.jmp(qword_ptr(rcx, off::kExecExitPc));
+  emit_trap_exit(a_);
 
   for (const JumpTable& t : jump_tables_) {
     a_.align(AlignMode::kData, 4);
@@ -160,16 +179,19 @@ void X64MacroAssembler::finish_module() {
 
 // ---- Frames and calls --------------------------------------------------------
 
-FramePatch X64MacroAssembler::enter_function(uint32_t num_declared_locals, Label stack_exhausted) {
+FramePatch X64MacroAssembler::enter_function(uint32_t num_declared_locals, Label stack_exhausted,
+                                             uint32_t func_index) {
   FramePatch patch;
-  a_.push(rbp);
-  a_.mov(rbp, rsp);
-  a_.push(kContextReg);  // fp - 8
-  a_.push(kBudgetReg);   // fp - 16: the budget to restore on return
-  // Charge this activation's stack cost; a borrow means the budget is spent.
+  sp_restore_sites_.clear();
+  // Charge this activation's stack cost first: a borrow means the budget is
+  // spent, and the trap then happens in the caller's frame.
   a_.long_().sub(kBudgetReg, 0x7FFFFFFF);
   patch.stack_cost_at = static_cast<uint32_t>(a_.offset() - 4);
   a_.jb(to_asm(stack_exhausted));
+  a_.push(rbp);
+  a_.mov(rbp, rsp);
+  a_.push(kContextReg);                         // fp - 8
+  a_.push(static_cast<int32_t>(func_index));    // fp - 16, for trap frames
   a_.long_().sub(rsp, 0x7FFFFFFF);
   patch.frame_bytes_at = static_cast<uint32_t>(a_.offset() - 4);
 
@@ -194,11 +216,22 @@ void X64MacroAssembler::patch_frame(FramePatch patch, uint32_t frame_bytes_below
   uint8_t* buf = a_.code()->textSection()->data();
   uint32_t cost = static_cast<uint32_t>(stack_cost);
   std::memcpy(buf + patch.stack_cost_at, &cost, 4);
+  std::memcpy(buf + patch.stack_refund_at, &cost, 4);
   std::memcpy(buf + patch.frame_bytes_at, &rest, 4);
+  auto bottom = -static_cast<int32_t>(frame_bytes_below_fp);
+  for (uint32_t at : sp_restore_sites_) std::memcpy(buf + at, &bottom, 4);
 }
 
-void X64MacroAssembler::leave_function() {
-  a_.mov(kBudgetReg, qword_ptr(rbp, -16));
+void X64MacroAssembler::restore_stack_pointer() {
+  // Nothing may live below rsp: a signal delivered on this stack would
+  // overwrite it. A disp32 placeholder keeps the encoding size when patched.
+  a_.lea(rsp, qword_ptr(rbp, -0x7FFFFFFF));
+  sp_restore_sites_.push_back(static_cast<uint32_t>(a_.offset() - 4));
+}
+
+void X64MacroAssembler::leave_function(FramePatch& patch) {
+  a_.long_().add(kBudgetReg, 0x7FFFFFFF);
+  patch.stack_refund_at = static_cast<uint32_t>(a_.offset() - 4);
   a_.leave();
   a_.ret();
 }
@@ -206,6 +239,7 @@ void X64MacroAssembler::leave_function() {
 void X64MacroAssembler::call_direct(Label target, int32_t area_bottom) {
   a_.lea(rsp, qword_ptr(rbp, area_bottom));
   a_.call(to_asm(target));
+  restore_stack_pointer();
 }
 
 void X64MacroAssembler::call_func_ref(Reg func_ref, int32_t area_bottom) {
@@ -217,6 +251,7 @@ void X64MacroAssembler::call_func_ref(Reg func_ref, int32_t area_bottom) {
   a_.mov(kContextReg, qword_ptr(rax, off::kFuncRefContext));
   a_.call(qword_ptr(rax, off::kFuncRefCode));
   reload_context();
+  restore_stack_pointer();
 }
 
 void X64MacroAssembler::call_builtin(Builtin b, int32_t stack_bottom) {
@@ -224,6 +259,7 @@ void X64MacroAssembler::call_builtin(Builtin b, int32_t stack_bottom) {
   a_.and_(rsp, -16);
   a_.mov(r11, qword_ptr(kContextReg, off::kCtxBuiltins));
   a_.call(qword_ptr(r11, static_cast<int32_t>(b) * 8));
+  restore_stack_pointer();
 }
 
 void X64MacroAssembler::trap_if_builtin_failed() {
@@ -451,7 +487,14 @@ GasPatch X64MacroAssembler::begin_gas_charge(Label out_of_gas) {
 
 void X64MacroAssembler::finish_gas_charge(GasPatch p, uint64_t cost, Label out_of_gas) {
   uint8_t* buf = a_.code()->textSection()->data();
-  constexpr uint32_t kCmpSize = 7, kJbSize = 6;
+  constexpr uint32_t kCmpSize = 7, kJbSize = 6, kSubSize = 7;
+  if (cost == 0) {
+    // Nothing to charge: a short jump over the charge, whose bytes become int3.
+    buf[p.at] = 0xEB;
+    buf[p.at + 1] = kCmpSize + kJbSize + kSubSize - 2;
+    std::memset(buf + p.at + 2, 0xCC, kCmpSize + kJbSize + kSubSize - 2);
+    return;
+  }
   if (cost <= 0x7FFFFFFF) {
     auto imm = static_cast<uint32_t>(cost);
     std::memcpy(buf + p.at + 3, &imm, 4);

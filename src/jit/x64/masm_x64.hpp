@@ -53,6 +53,7 @@ class X64MacroAssembler {
   void branch_int(IntCond c, Width w, Reg lhs, Reg rhs, Label l);
   void branch_int_imm(IntCond c, Width w, Reg lhs, int32_t imm, Label l);
   void branch_float(FloatCond c, ValType t, Reg lhs, Reg rhs, Label l);
+  bool branch_on_compare(Reg value, bool when_true, Label l);
   // index < targets.size() jumps to targets[index], else to `otherwise`. Clobbers index.
   void jump_table(Reg index, std::span<const Label> targets, Label otherwise);
   // dst = values[index] (sign-extended to 64 bits) for an index known to be in range.
@@ -62,9 +63,9 @@ class X64MacroAssembler {
   void finish_module();
 
   // Frames and calls.
-  FramePatch enter_function(uint32_t num_declared_locals, Label stack_exhausted);
+  FramePatch enter_function(uint32_t num_declared_locals, Label stack_exhausted, uint32_t func_index);
   void patch_frame(FramePatch patch, uint32_t frame_bytes_below_fp, uint64_t stack_cost);
-  void leave_function();
+  void leave_function(FramePatch& patch);
   void call_direct(Label target, int32_t area_bottom);
   void call_func_ref(Reg func_ref, int32_t area_bottom);
   // Calls a runtime helper with its arguments in c_arg_gpr(0..); every
@@ -136,6 +137,9 @@ class X64MacroAssembler {
   asmjit::x86::Mem const_f64(double v);
   asmjit::x86::Mem const128(uint64_t lo, uint64_t hi);
   asmjit::Label to_asm(Label l) const { return asmjit::Label(l.id); }
+  // Materialises the flags of a compare just emitted into dst (0 or 1),
+  // remembering enough to turn it into a branch instead.
+  void set_from_flags(IntCond c, Reg dst);
 
   struct ErrorThrower : asmjit::ErrorHandler {
     void handleError(asmjit::Error err, const char* message, asmjit::BaseEmitter* origin) override;
@@ -150,7 +154,22 @@ class X64MacroAssembler {
     std::vector<int32_t> values;
   };
 
+  // The last compare materialised by set_from_flags.
+  struct PendingCompare {
+    bool valid = false;
+    uint32_t flags_end = 0;  // offset after the cmp/test
+    uint32_t end = 0;        // offset after the setcc/movzx
+    uint8_t reg = 0;
+    IntCond cond = IntCond::Eq;
+  };
+
+  // After a call the stack pointer goes back to the frame's bottom, whose
+  // offset is known only at the function's end: these sites get patched.
+  void restore_stack_pointer();
+
   ErrorThrower thrower_;
+  PendingCompare pending_compare_;
+  std::vector<uint32_t> sp_restore_sites_;  // of the current function
   asmjit::x86::Assembler a_;
   Features features_;
   std::vector<TrapSite> trap_sites_;

@@ -174,21 +174,18 @@ void X64MacroAssembler::int_unop(IntUnOp op, Width w, Reg dst, Reg src) {
 
 void X64MacroAssembler::int_eqz(Width w, Reg dst, Reg src) {
   a_.test(gp(w, src), gp(w, src));
-  a_.sete(gpb(dst.code));
-  a_.movzx(gp32(dst), gpb(dst.code));
+  set_from_flags(IntCond::Eq, dst);
 }
 
 void X64MacroAssembler::int_compare(IntCond c, Width w, Reg dst, Reg lhs, Reg rhs) {
   a_.cmp(gp(w, lhs), gp(w, rhs));
-  a_.set(cond_code(c), gpb(dst.code));
-  a_.movzx(gp32(dst), gpb(dst.code));
+  set_from_flags(c, dst);
 }
 
 void X64MacroAssembler::int_compare_imm(IntCond c, Width w, Reg dst, Reg lhs, int32_t imm) {
   if (imm == 0 && (c == IntCond::Eq || c == IntCond::Ne)) a_.test(gp(w, lhs), gp(w, lhs));
   else a_.cmp(gp(w, lhs), imm);
-  a_.set(cond_code(c), gpb(dst.code));
-  a_.movzx(gp32(dst), gpb(dst.code));
+  set_from_flags(c, dst);
 }
 
 // ---- Floating point ------------------------------------------------------------------

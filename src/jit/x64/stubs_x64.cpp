@@ -4,6 +4,7 @@
 #include "jit/code_buffer.hpp"
 #include "jit/runtime_stubs.hpp"
 #include "jit/x64/regs_x64.hpp"
+#include "jit/x64/trap_exit_x64.hpp"
 
 namespace detwasm::jit {
 
@@ -14,14 +15,17 @@ namespace {
 
 constexpr uint32_t kMxcsrDefault = 0x1F80;  // all exceptions masked, round to nearest, no FTZ/DAZ
 
-// Trampoline frame, below its rbp (after the pushed callee-saved registers).
-constexpr int32_t kSavedExitSp = -48;
-constexpr int32_t kSavedExitPc = -56;
-constexpr int32_t kSavedBudget = -64;
-constexpr int32_t kSavedValues = -72;
-constexpr int32_t kSavedNumResults = -80;
-constexpr int32_t kSavedContext = -88;
-constexpr int32_t kSavedMxcsr = -96;
+// Trampoline frame, below its rbp: r15 and the entry marker where a Wasm
+// frame keeps its context and function index (abi.hpp), the other
+// callee-saved registers, then what the exit restores.
+constexpr int32_t kSavedExitSp = -56;
+constexpr int32_t kSavedExitPc = -64;
+constexpr int32_t kSavedBudget = -72;
+constexpr int32_t kSavedValues = -80;
+constexpr int32_t kSavedNumResults = -88;
+constexpr int32_t kSavedContext = -96;
+constexpr int32_t kSavedMxcsr = -104;
+constexpr int32_t kSavedRegistersEnd = -48;  // rsp after the callee-saved pushes
 
 // uint32_t entry(void* context, const void* code, uint64_t* values,
 //                uint64_t num_params, uint64_t num_results, uint8_t* stack_top)
@@ -31,11 +35,12 @@ void emit_entry(Assembler& a, asmjit::Label trap_exit, asmjit::Label mxcsr_defau
 
   a.push(rbp);
   a.mov(rbp, rsp);
+  a.push(r15);
+  a.push(static_cast<int32_t>(frame::kEntryFrame));
   a.push(rbx);
   a.push(r12);
   a.push(r13);
   a.push(r14);
-  a.push(r15);
   a.mov(r15, rdi);
   a.mov(rbx, qword_ptr(r15, off::kCtxExec));
   // What a nested entry must give back to the one it runs inside.
@@ -119,13 +124,13 @@ void emit_entry(Assembler& a, asmjit::Label trap_exit, asmjit::Label mxcsr_defau
   a.mov(rdx, qword_ptr(rbp, kSavedBudget));
   a.mov(qword_ptr(rcx, off::kExecStackBudget), rdx);
   a.ldmxcsr(dword_ptr(rbp, kSavedMxcsr));
-  a.lea(rsp, qword_ptr(rbp, -40));
-  a.pop(r15);
+  a.lea(rsp, qword_ptr(rbp, kSavedRegistersEnd));
   a.pop(r14);
   a.pop(r13);
   a.pop(r12);
   a.pop(rbx);
-  a.pop(rbp);
+  a.mov(r15, qword_ptr(rbp, -8));
+  a.leave();
   a.ret();
 }
 
@@ -139,6 +144,7 @@ void emit_host_adapter(Assembler& a) {
   a.push(rbp);
   a.mov(rbp, rsp);
   a.push(r15);
+  a.push(static_cast<int32_t>(frame::kHostAdapterFrame));
   // A host activation costs kFrameOverheadSlots of the budget, as in the interpreter.
   a.sub(r13, kFrameOverheadSlots);
   a.jb(exhausted);
@@ -165,9 +171,7 @@ void emit_host_adapter(Assembler& a) {
   a.bind(exhausted);
   a.mov(eax, encode_trap(TrapKind::StackExhausted));
   a.bind(trap);
-  a.mov(rcx, qword_ptr(r15, off::kCtxExec));
-  a.mov(rsp, qword_ptr(rcx, off::kExecExitSp));
-  a.jmp(qword_ptr(rcx, off::kExecExitPc));
+  x64::emit_trap_exit(a);
 }
 
 RuntimeStubs build_stubs() {

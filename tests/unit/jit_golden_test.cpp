@@ -1,0 +1,108 @@
+// Golden listings of the x86-64 code the JIT emits for small functions, so a
+// change in code generation shows up in review: the final bytes (patched
+// prologues and gas charges, fused compares) disassembled by binutils'
+// objdump, trap stubs and tables included. Regenerate with DETWASM_BLESS=1
+// after checking the difference is intended.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "support/jit_test_instance.hpp"
+#include "unit/test_util.hpp"
+
+namespace detwasm::jit {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct GoldenCase {
+  const char* name;
+  const char* wat;  // the source, kept in the golden file's header
+  bool metering;
+};
+
+const GoldenCase kCases[] = {
+    {"i32_add_const",
+     "(module (func (export \"f\") (param i32) (result i32) (i32.add (local.get 0) (i32.const 5))))", false},
+    {"br_table",
+     "(module (func (export \"f\") (param i32) (result i32)\n"
+     "  (block (result i32) (block (result i32) (i32.const 7) (local.get 0) (br_table 0 1 0)))))", false},
+    {"memory_and_div",
+     "(module (memory 1) (func (export \"f\") (param i32 i32) (result i32)\n"
+     "  (i32.div_s (i32.load offset=8 (local.get 0)) (local.get 1))))", false},
+    {"compare_and_branch",
+     "(module (func (export \"f\") (param i32) (result i32) (local i32)\n"
+     "  (block (loop\n"
+     "    (br_if 1 (i32.ge_u (local.get 1) (local.get 0)))\n"
+     "    (local.set 1 (i32.add (local.get 1) (i32.const 1)))\n"
+     "    (br 0)))\n"
+     "  (local.get 1)))",
+     false},
+    {"loop_metered",
+     "(module (func (export \"f\") (param i32) (result i32) (local i32)\n"
+     "  (loop (local.set 1 (i32.add (local.get 1) (local.get 0)))\n"
+     "    (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))\n"
+     "  (local.get 1)))", true},
+};
+
+std::vector<uint8_t> wat_to_wasm(const std::string& wat) {
+  fs::path dir = fs::temp_directory_path();
+  fs::path in = dir / ("detwasm-golden-" + std::to_string(::getpid()) + ".wat");
+  fs::path out = dir / ("detwasm-golden-" + std::to_string(::getpid()) + ".wasm");
+  std::ofstream(in) << wat;
+  std::string cmd = std::string(DETWASM_WAT2WASM) + " '" + in.string() + "' -o '" + out.string() + "'";
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("wat2wasm failed");
+  std::ifstream f(out, std::ios::binary);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
+  fs::remove(in);
+  fs::remove(out);
+  return bytes;
+}
+
+std::string disassemble(const std::vector<uint8_t>& code) {
+  fs::path bin = fs::temp_directory_path() / ("detwasm-golden-" + std::to_string(::getpid()) + ".bin");
+  fs::path txt = bin;
+  txt.replace_extension(".txt");
+  std::ofstream(bin, std::ios::binary).write(reinterpret_cast<const char*>(code.data()), code.size());
+  std::string cmd = "objdump -D -b binary -m i386:x86-64 -M intel --no-show-raw-insn '" + bin.string() + "' > '" +
+                    txt.string() + "'";
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("objdump failed");
+  std::ifstream in(txt);
+  std::string line, out;
+  while (std::getline(in, line)) {
+    // Instruction lines only: "  1f:\tmov ..."
+    if (line.find(":\t") != std::string::npos) out += line + "\n";
+  }
+  fs::remove(bin);
+  fs::remove(txt);
+  return out;
+}
+
+class JitGolden : public ::testing::TestWithParam<GoldenCase> {};
+
+TEST_P(JitGolden, ListingMatches) {
+  const GoldenCase& c = GetParam();
+  EngineConfig config;
+  config.metering = c.metering;
+  testing::JitInstance inst(wat_to_wasm(c.wat), {}, config);
+  std::ostringstream text;
+  text << ";; " << c.wat << "\n" << disassemble(inst.compiled().code);
+  fs::path file = fs::path(DETWASM_SOURCE_DIR) / "tests" / "golden" / "jit-x64" / (std::string(c.name) + ".txt");
+  if (std::getenv("DETWASM_BLESS")) {
+    std::ofstream(file) << text.str();
+    GTEST_SKIP() << "blessed " << file;
+  }
+  std::ifstream in(file);
+  ASSERT_TRUE(in) << "no golden file " << file << "; run with DETWASM_BLESS=1";
+  std::string want((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.str(), want) << "regenerate with DETWASM_BLESS=1 if intended";
+}
+
+INSTANTIATE_TEST_SUITE_P(X64, JitGolden, ::testing::ValuesIn(kCases),
+                         [](const auto& info) { return std::string(info.param.name); });
+
+}  // namespace
+}  // namespace detwasm::jit
