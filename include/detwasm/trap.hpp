@@ -35,7 +35,8 @@ struct TrapFrame {
 struct Trap {
   TrapKind kind = TrapKind::Unreachable;
   std::string message;
-  std::vector<TrapFrame> frames;  // innermost first
+  std::vector<TrapFrame> frames;  // innermost first; at most 4096 of them
+  uint64_t frame_count = 0;       // Wasm frames the trap unwound, all of them
 
   static Trap make(TrapKind kind) { return Trap{kind, trap_kind_message(kind), {}}; }
   static Trap host(std::string message) { return Trap{TrapKind::HostError, std::move(message), {}}; }

@@ -110,7 +110,9 @@ std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* entry, const uint6
   };
   auto finish_trap = [&](Trap t) -> std::optional<Trap> {
     if (func) t.frames.push_back(frame_of(func));
-    for (size_t i = frames.size(); i-- > 0;) t.frames.push_back(frame_of(frames[i].func));
+    for (size_t i = frames.size(); i-- > 0 && t.frames.size() < kMaxTrapFrames;)
+      t.frames.push_back(frame_of(frames[i].func));
+    t.frame_count = frames.size() + (func ? 1 : 0);
     ex.top = saved_top;
     ex.budget_used = saved_budget;
     return t;

@@ -132,6 +132,12 @@ std::optional<Trap> jit_invoke(StoreImpl& store, FuncInst* f, const uint64_t* ar
   if (!store.native_stack) store.native_stack = std::make_unique<jit::NativeStack>(jit::native_stack_size(limits));
   jx.host_call = &host_call;
   jx.embedder = &store;
+  if (store.trap_frame_records.empty()) {
+    store.trap_frame_records.resize(kMaxTrapFrames);
+    store.trap_frames.records = store.trap_frame_records.data();
+    store.trap_frames.capacity = kMaxTrapFrames;
+  }
+  jx.trap_frames = &store.trap_frames;
   // A nested entry (from a host function) keeps the outer call's exit state.
   const uint64_t saved_exit_sp = jx.exit_sp, saved_exit_pc = jx.exit_pc;
   jx.gas = ex.gas_left;
@@ -150,6 +156,13 @@ std::optional<Trap> jit_invoke(StoreImpl& store, FuncInst* f, const uint64_t* ar
     Trap trap = store.pending_trap && store.pending_trap->kind == *kind ? std::move(*store.pending_trap)
                                                                          : Trap::make(*kind);
     store.pending_trap.reset();
+    trap.frames.clear();
+    for (uint32_t i = 0; i < store.trap_frames.count; ++i) {
+      const jit::TrapFrameRecord& r = store.trap_frames.records[i];
+      const InstanceData& inst = *static_cast<const InstanceData*>(r.context->instance);
+      trap.frames.push_back(TrapFrame{r.func_index, inst.module->func_name(r.func_index), inst.module->module_name});
+    }
+    trap.frame_count = store.trap_frames.total;
     return trap;
   }
   // An i32 or f32 result has only its low 32 bits defined in a slot.

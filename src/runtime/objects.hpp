@@ -121,6 +121,9 @@ struct ExecState {
 // holds native stack, so they are bounded separately from Wasm calls.
 constexpr uint32_t kMaxHostReentry = 200;
 
+// A trap keeps at most this many Wasm frames, innermost first, in every tier.
+constexpr uint32_t kMaxTrapFrames = 4096;
+
 struct StoreImpl {
   Engine* engine = nullptr;
   Store* owner = nullptr;
@@ -136,6 +139,8 @@ struct StoreImpl {
   jit::ExecState* jit_exec_holder = &jit_exec;  // a context for host funcrefs: its first word
   std::unique_ptr<jit::NativeStack> native_stack;
   std::optional<Trap> pending_trap;  // a host's trap, carried through compiled code
+  std::vector<jit::TrapFrameRecord> trap_frame_records;  // compiled code's trap frames
+  jit::TrapFrameBuffer trap_frames;
 
   const ResourceLimits& limits() const { return engine->config().limits; }
 };

@@ -63,7 +63,7 @@ class Differential {
       for (const TrapFrame& f : r.trap->frames) {
         if (o.frames.size() < TestRuntime::kFrameCapacity) o.frames.push_back(f.func_index);
       }
-      o.frame_total = r.trap->frames.size();
+      o.frame_total = r.trap->frame_count;
     }
     for (const Value& v : r.results) o.results.push_back(mask(v.type, v.bits));
     return o;
