@@ -10,6 +10,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cassert>
 #include <cstdint>
 #include <optional>
@@ -105,10 +106,13 @@ class ValueStack {
     return std::nullopt;
   }
   // Stack indices of the values held in registers of `set` (of `cls`).
+  // Visits only the taken registers (a snapshot: `f` may free them), so a
+  // block entry with few live registers costs little.
   template <typename F>
   void for_each_owned(RegClass cls, RegSet set, F f) const {
-    for (uint32_t code = 0; code < 32; ++code) {
-      if (set.has(code) && owner_[index(cls)][code] >= 0) f(static_cast<uint32_t>(owner_[index(cls)][code]));
+    for (uint32_t bits = (set - free_[index(cls)]).bits(); bits != 0; bits &= bits - 1) {
+      uint32_t code = static_cast<uint32_t>(std::countr_zero(bits));
+      if (owner_[index(cls)][code] >= 0) f(static_cast<uint32_t>(owner_[index(cls)][code]));
     }
   }
   // Marks stack value `i` (in a register) as now living in its slot; the
