@@ -9,6 +9,7 @@ namespace {
 std::optional<Command> command_named(std::string_view name) {
   if (name == "run") return Command::Run;
   if (name == "validate") return Command::Validate;
+  if (name == "compile") return Command::Compile;
   if (name == "spec") return Command::Spec;
   if (name == "help") return Command::Help;
   if (name == "version") return Command::Version;
@@ -24,6 +25,7 @@ Tier tier_named(const std::string& name) {
 // Options accepted by each command, besides --tier, --help and --version.
 void check_option_allowed(Command command, const std::string& option) {
   bool allowed = (command == Command::Run && (option == "--invoke" || option == "--json" || option == "--gas")) ||
+                 (command == Command::Compile && (option == "--json" || option == "--metered")) ||
                  (command == Command::Spec && (option == "--verbose" || option == "--by-kind" || option == "--metered"));
   if (!allowed) throw UsageFailure("option " + option + " does not apply to this command");
 }
@@ -134,6 +136,10 @@ Args parse_args(const std::vector<std::string>& argv) {
       if (positional.size() != 1) throw UsageFailure("validate needs exactly one module file");
       args.files = positional;
       break;
+    case Command::Compile:
+      if (positional.size() != 1) throw UsageFailure("compile needs exactly one module file");
+      args.files = positional;
+      break;
     case Command::Spec:
       if (positional.empty()) throw UsageFailure("spec needs at least one JSON file");
       args.files = positional;
@@ -155,6 +161,10 @@ Usage:
       object instead, with floats as hex bit patterns.
   detwasm validate MODULE.wasm
       Decode and validate the module.
+
+  detwasm compile MODULE.wasm [--json] [--metered]
+      Compile every function for the tier and print the compile time, the
+      size of the function bodies and of the code produced.
   detwasm spec FILE.json... [--verbose] [--by-kind] [--metered]
       Run spec tests converted by wabt's wast2json; the modules are read
       from beside the JSON file.

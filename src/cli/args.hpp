@@ -13,7 +13,7 @@
 
 namespace detwasm::cli {
 
-enum class Command : uint8_t { Help, Version, Run, Validate, Spec };
+enum class Command : uint8_t { Help, Version, Run, Validate, Compile, Spec };
 
 struct Args {
   Command command = Command::Help;
@@ -21,7 +21,7 @@ struct Args {
   std::vector<std::string> files;      // run/validate: one module; spec: JSON files
   std::optional<std::string> invoke;   // run: the export to call
   std::vector<std::string> values;     // run: its arguments, as text
-  bool json = false;                   // run: one JSON object on stdout
+  bool json = false;                   // run, compile: one JSON object on stdout
   bool verbose = false;                // spec: a line per command
   bool by_kind = false;                // spec: counts per command kind
   std::optional<uint64_t> gas;         // run: meter, with this gas limit

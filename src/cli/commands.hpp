@@ -19,6 +19,7 @@ constexpr int kExitError = 2;  // load, validation, link or usage error
 
 int run_command(const Args& args);
 int validate_command(const Args& args);
+int compile_command(const Args& args);
 int spec_command(const Args& args);
 
 // A problem that ends the command with kExitError; main prints

@@ -30,6 +30,7 @@ int main(int argc, char** argv) {
       case Command::Version: std::printf("detwasm %s\n", DETWASM_VERSION); return kExitOk;
       case Command::Run: return run_command(args);
       case Command::Validate: return validate_command(args);
+      case Command::Compile: return compile_command(args);
       case Command::Spec: return spec_command(args);
     }
   } catch (const UsageFailure& e) {

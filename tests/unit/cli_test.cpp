@@ -194,6 +194,31 @@ TEST_F(CliTest, JsonResults) {
   EXPECT_EQ(r.out, R"({"results":[{"type":"f64","value":"0x7ff0000000000001"}],"trap":null})" "\n");
 }
 
+TEST_F(CliTest, CompileReportsTimeAndCodeSizeInEachTier) {
+  for (const char* tier : {"jit", "interp"}) {
+    ProcessResult r = cli({"compile", *functions_, "--json", "--tier", tier});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    nlohmann::json doc = nlohmann::json::parse(r.out);
+    EXPECT_EQ(doc["tier"], tier);
+    EXPECT_EQ(doc["functions"], 15);
+    EXPECT_GT(doc["code_bytes"].get<uint64_t>(), 0u);
+    EXPECT_GT(doc["body_bytes"].get<uint64_t>(), 0u);
+    EXPECT_GE(doc["compile_ms"].get<double>(), 0.0);
+    EXPECT_EQ(doc["hash"].get<std::string>().size(), 64u);
+  }
+  ProcessResult text = cli({"compile", *functions_});
+  EXPECT_EQ(text.exit_code, 0);
+  EXPECT_NE(text.out.find("15 functions"), std::string::npos) << text.out;
+  EXPECT_NE(text.out.find("code: "), std::string::npos) << text.out;
+  // Compiling is deterministic: the same module gives the same code size.
+  nlohmann::json a = nlohmann::json::parse(cli({"compile", *functions_, "--json"}).out);
+  nlohmann::json b = nlohmann::json::parse(cli({"compile", *functions_, "--json"}).out);
+  EXPECT_EQ(a["code_bytes"], b["code_bytes"]);
+  ProcessResult bad = cli({"compile", write_bytes("bad.wasm", std::string("\0asm\x02\0\0\0", 8))});
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.err.find("offset"), std::string::npos) << bad.err;
+}
+
 // add costs 3 under detwasm-gas-v1 (two local.get and an i32.add).
 TEST_F(CliTest, GasMetersTheRunAndReportsGasUsed) {
   ProcessResult r = cli({"run", *functions_, "--json", "--gas", "3", "--invoke", "add", "1", "2"});
