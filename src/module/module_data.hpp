@@ -64,12 +64,19 @@ struct DataSegment {
   uint32_t bytes_size = 0;
 };
 
+// A run of declared locals of one type: indices [previous run's end, end).
+// Kept compressed so that one declaration of many locals costs O(1).
+struct LocalRun {
+  uint32_t end = 0;  // one past the last local index of the run (params included)
+  ValType type = ValType::I32;
+};
+
 // A function defined by the module (not imported).
 struct FunctionDef {
   uint32_t type_index = 0;
   uint32_t body_offset = 0;       // of the body's first byte (locals) in ModuleData::bytes
   uint32_t body_size = 0;
-  std::vector<ValType> locals;    // declared locals only, expanded (bounded by limits)
+  std::vector<LocalRun> local_runs;  // declared locals, run-length encoded as in the binary
   uint32_t num_locals = 0;        // params + declared locals
   uint32_t max_stack_height = 0;  // operand stack, in values
   uint64_t stack_cost = 0;        // kFrameOverheadSlots + num_locals + max_stack_height

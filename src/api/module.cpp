@@ -1,0 +1,104 @@
+// Engine, Module and StreamingCompiler.
+#include <detwasm/detwasm.hpp>
+
+#include "decode/module_decoder.hpp"
+#include "runtime/objects.hpp"
+
+namespace detwasm {
+
+using internal::BodyPreparation;
+using internal::ModuleData;
+using internal::ModuleDecoder;
+
+namespace internal {
+
+uint32_t TypeRegistry::intern(const FuncType& type) {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto key = std::make_pair(type.params, type.results);
+  auto it = ids_.find(key);
+  if (it != ids_.end()) return it->second;
+  uint32_t id = static_cast<uint32_t>(types_.size());
+  types_.push_back(type);
+  ids_.emplace(std::move(key), id);
+  return id;
+}
+
+const FuncType& TypeRegistry::type(uint32_t id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return types_[id];
+}
+
+}  // namespace internal
+
+Engine::Engine(EngineConfig config) : impl_(std::make_unique<internal::EngineImpl>()) {
+  if (config.tier == Tier::Jit) throw UsageError("the JIT tier is not available in this build");
+  impl_->config = config;
+}
+Engine::~Engine() = default;
+const EngineConfig& Engine::config() const { return impl_->config; }
+
+Module Module::compile(Engine& engine, std::span<const uint8_t> bytes) {
+  ModuleDecoder decoder(engine.impl(), BodyPreparation::Interpreter);
+  decoder.feed(bytes.data(), bytes.size());
+  return Module(decoder.finish());
+}
+
+void Module::validate(Engine& engine, std::span<const uint8_t> bytes) {
+  ModuleDecoder decoder(engine.impl(), BodyPreparation::ValidateOnly);
+  decoder.feed(bytes.data(), bytes.size());
+  decoder.finish();
+}
+
+namespace {
+template <typename T>
+void fill_extern_type(const ModuleData& m, ExternKind kind, uint32_t index, T& out) {
+  switch (kind) {
+    case ExternKind::Func: out.func = m.func_type(index); break;
+    case ExternKind::Table: out.table = m.tables[index]; break;
+    case ExternKind::Memory: out.memory = m.memories[index]; break;
+    case ExternKind::Global: out.global = m.global_types[index]; break;
+  }
+}
+}  // namespace
+
+std::vector<ImportType> Module::imports() const {
+  std::vector<ImportType> out;
+  for (const auto& imp : data_->imports) {
+    ImportType t;
+    t.module = imp.module;
+    t.name = imp.name;
+    t.kind = imp.kind;
+    if (imp.kind == ExternKind::Func) t.func = data_->types[imp.func_type];
+    t.table = imp.table;
+    t.memory = imp.memory;
+    t.global = imp.global;
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+std::vector<ExportType> Module::exports() const {
+  std::vector<ExportType> out;
+  for (const auto& e : data_->exports) {
+    ExportType t;
+    t.name = e.name;
+    t.kind = e.kind;
+    fill_extern_type(*data_, e.kind, e.index, t);
+    out.push_back(std::move(t));
+  }
+  return out;
+}
+
+const ModuleHash& Module::hash() const { return data_->hash; }
+
+struct StreamingCompiler::Impl {
+  explicit Impl(Engine& e) : decoder(e.impl(), BodyPreparation::Interpreter) {}
+  ModuleDecoder decoder;
+};
+
+StreamingCompiler::StreamingCompiler(Engine& engine) : impl_(std::make_unique<Impl>(engine)) {}
+StreamingCompiler::~StreamingCompiler() = default;
+void StreamingCompiler::feed(std::span<const uint8_t> chunk) { impl_->decoder.feed(chunk.data(), chunk.size()); }
+Module StreamingCompiler::finish() { return Module(impl_->decoder.finish()); }
+
+}  // namespace detwasm

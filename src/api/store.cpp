@@ -1,0 +1,201 @@
+// Store, the runtime object handles, Instance and Linker.
+#include <detwasm/detwasm.hpp>
+
+#include "interp/interpreter.hpp"
+#include "runtime/instantiate.hpp"
+#include "runtime/objects.hpp"
+
+namespace detwasm {
+
+using namespace internal;
+
+namespace {
+void check_value(ValType expected, const Value& v, const char* what) {
+  if (v.type != expected)
+    throw UsageError(std::string(what) + ": expected " + std::string(to_string(expected)) + ", got " +
+                     std::string(to_string(v.type)));
+}
+}  // namespace
+
+Store::Store(Engine& engine) : impl_(std::make_unique<StoreImpl>()) {
+  impl_->engine = &engine;
+  impl_->owner = this;
+}
+Store::~Store() = default;
+Engine& Store::engine() { return *impl_->engine; }
+
+Func Store::new_host_func(FuncType type, HostFunction fn, std::string debug_name) {
+  if (!fn) throw UsageError("host function is empty");
+  auto f = std::make_unique<FuncInst>();
+  f->host_type = std::move(type);
+  f->type = &f->host_type;
+  f->type_id = impl_->engine->impl().types.intern(f->host_type);
+  f->host = std::move(fn);
+  f->debug_name = std::move(debug_name);
+  FuncInst* raw = f.get();
+  impl_->funcs.push_back(std::move(f));
+  return Func(raw);
+}
+
+Memory Store::new_memory(MemoryType type) {
+  if (type.limits.max && type.limits.min > *type.limits.max) throw UsageError("memory minimum exceeds maximum");
+  if (type.limits.min > kMaxWasmPages || (type.limits.max && *type.limits.max > kMaxWasmPages))
+    throw UsageError("memory larger than 65536 pages");
+  MemoryInst* m = internal::new_memory(*impl_, type);
+  if (!m) throw UsageError("memory cannot be created within the configured limits");
+  return Memory(m);
+}
+
+Table Store::new_table(TableType type, Value init) {
+  if (!is_ref(type.elem)) throw UsageError("table element type must be a reference type");
+  check_value(type.elem, init, "table initial value");
+  if (type.limits.max && type.limits.min > *type.limits.max) throw UsageError("table minimum exceeds maximum");
+  TableInst* t = internal::new_table(*impl_, type, init.bits);
+  if (!t) throw UsageError("table cannot be created within the configured limits");
+  return Table(t);
+}
+
+Global Store::new_global(GlobalType type, Value init) {
+  check_value(type.type, init, "global initial value");
+  return Global(internal::new_global(*impl_, type, init.bits));
+}
+
+Instantiation Store::instantiate(const Module& module, std::span<const Extern> imports) {
+  return internal::instantiate(*impl_, module.data(), imports);
+}
+
+// --- Func ---
+
+const FuncType& Func::type() const { return *f_->type; }
+
+CallResult Func::call(Store& store, std::span<const Value> args) const {
+  if (!f_) throw UsageError("call of a null function");
+  const FuncType& t = *f_->type;
+  if (args.size() != t.params.size())
+    throw UsageError("expected " + std::to_string(t.params.size()) + " arguments, got " + std::to_string(args.size()));
+  std::vector<uint64_t> in(args.size());
+  for (size_t i = 0; i < args.size(); ++i) {
+    check_value(t.params[i], args[i], ("argument " + std::to_string(i)).c_str());
+    in[i] = args[i].bits;
+  }
+  std::vector<uint64_t> out(t.results.size());
+  CallResult r;
+  r.trap = interp_invoke(store.impl(), f_, in.data(), out.data());
+  if (!r.trap) {
+    r.results.reserve(out.size());
+    for (size_t i = 0; i < out.size(); ++i) r.results.push_back(Value{t.results[i], out[i]});
+  }
+  return r;
+}
+
+Value Value::funcref(const Func& f) { return {ValType::FuncRef, funcref_bits(f.raw())}; }
+std::optional<Func> Value::as_func() const {
+  if (type != ValType::FuncRef || bits == 0) return std::nullopt;
+  return Func(funcref_target(bits));
+}
+
+// --- Memory ---
+
+MemoryType Memory::type() const { return MemoryType{Limits{m_->memory.pages(), m_->type.limits.max}}; }
+uint32_t Memory::pages() const { return m_->memory.pages(); }
+uint8_t* Memory::data() const { return m_->memory.base(); }
+uint64_t Memory::data_size() const { return m_->memory.size_bytes(); }
+std::optional<uint32_t> Memory::grow(uint32_t delta) const {
+  uint64_t max_pages = m_->memory.max_pages();
+  if (static_cast<uint64_t>(m_->memory.pages()) + delta > max_pages) return std::nullopt;
+  return m_->memory.grow(delta);
+}
+
+// --- Table ---
+
+TableType Table::type() const {
+  return TableType{t_->type.elem, Limits{static_cast<uint32_t>(t_->elems.size()), t_->type.limits.max}};
+}
+uint32_t Table::size() const { return static_cast<uint32_t>(t_->elems.size()); }
+std::optional<Value> Table::get(uint32_t index) const {
+  if (index >= t_->elems.size()) return std::nullopt;
+  return Value{t_->type.elem, t_->elems[index]};
+}
+bool Table::set(uint32_t index, Value v) const {
+  check_value(t_->type.elem, v, "table element");
+  if (index >= t_->elems.size()) return false;
+  t_->elems[index] = v.bits;
+  return true;
+}
+std::optional<uint32_t> Table::grow(uint32_t delta, Value init) const {
+  check_value(t_->type.elem, init, "table element");
+  return grow_table(*t_, delta, init.bits);
+}
+
+// --- Global ---
+
+GlobalType Global::type() const { return g_->type; }
+Value Global::get() const { return Value{g_->type.type, g_->value}; }
+void Global::set(Value v) const {
+  if (!g_->type.mut) throw UsageError("global is immutable");
+  check_value(g_->type.type, v, "global value");
+  g_->value = v.bits;
+}
+
+ExternKind kind_of(const Extern& e) { return static_cast<ExternKind>(e.index()); }
+
+// --- Instance ---
+
+std::optional<Extern> Instance::get_export(std::string_view name) const {
+  auto it = d_->exports.find(std::string(name));
+  if (it == d_->exports.end()) return std::nullopt;
+  return it->second;
+}
+
+namespace {
+template <typename T>
+std::optional<T> export_as(const Instance& i, std::string_view name) {
+  auto e = i.get_export(name);
+  if (!e || !std::holds_alternative<T>(*e)) return std::nullopt;
+  return std::get<T>(*e);
+}
+}  // namespace
+
+std::optional<Func> Instance::get_func(std::string_view name) const { return export_as<Func>(*this, name); }
+std::optional<Memory> Instance::get_memory(std::string_view name) const { return export_as<Memory>(*this, name); }
+std::optional<Global> Instance::get_global(std::string_view name) const { return export_as<Global>(*this, name); }
+std::optional<Table> Instance::get_table(std::string_view name) const { return export_as<Table>(*this, name); }
+
+std::vector<std::pair<std::string, Extern>> Instance::exports() const {
+  std::vector<std::pair<std::string, Extern>> out;
+  for (const Export& e : d_->module->exports) out.emplace_back(e.name, d_->exports.at(e.name));
+  return out;
+}
+
+std::optional<Memory> Caller::memory() {
+  if (!instance_ || instance_->memories.empty()) return std::nullopt;
+  return Memory(instance_->memories[0]);
+}
+
+// --- Linker ---
+
+void Linker::define(std::string module, std::string name, Extern item) {
+  items_.insert_or_assign(std::make_pair(std::move(module), std::move(name)), item);
+}
+
+void Linker::define_instance(const std::string& module_name, const Instance& instance) {
+  for (auto& [name, ext] : instance.exports()) define(module_name, name, ext);
+}
+
+std::optional<Extern> Linker::get(std::string_view module, std::string_view name) const {
+  auto it = items_.find(std::make_pair(std::string(module), std::string(name)));
+  if (it == items_.end()) return std::nullopt;
+  return it->second;
+}
+
+Instantiation Linker::instantiate(Store& store, const Module& module) const {
+  std::vector<Extern> imports;
+  for (const Import& imp : module.data()->imports) {
+    auto e = get(imp.module, imp.name);
+    if (!e) throw LinkError("unknown import \"" + imp.module + "\" \"" + imp.name + "\"");
+    imports.push_back(*e);
+  }
+  return store.instantiate(module, imports);
+}
+
+}  // namespace detwasm

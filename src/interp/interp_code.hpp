@@ -1,0 +1,39 @@
+// The reference interpreter's code: each function body lowered, in one pass,
+// into a flat array of 32-bit words. An instruction is an IOp word followed by
+// its immediates. Branch targets are word indices, resolved at lowering time,
+// with the operand height to cut back to, so execution never searches.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace detwasm::internal {
+
+enum class IOp : uint32_t {
+  // Wasm operators, with their own opcode values.
+#define DETWASM_CONTROL_OP(Name, opcode, text) Name = opcode,
+#define DETWASM_NUMERIC_OP(Name, opcode, text, In1, In2, Out) Name = opcode,
+#define DETWASM_LOAD_OP(Name, opcode, text, Out, size_log2) Name = opcode,
+#define DETWASM_STORE_OP(Name, opcode, text, In, size_log2) Name = opcode,
+#include "decode/opcodes.def"
+  // Lowered control flow, numbered past every Wasm opcode.
+  //   Jump target                      unconditional, no stack change
+  //   BrUnless target                  pop i32; jump if zero (if / else)
+  //   Branch target slot arity         move the top `arity` values to slot `slot` (from the
+  //                                    frame base, locals included) and jump
+  //   BranchIf target slot arity       pop i32; if non-zero, Branch
+  //   BranchTable n arity [target slot] x (n + 1)    pop i32 index; the last entry is the default
+  //   Return arity
+  Jump = 0x10000,
+  BrUnless,
+  Branch,
+  BranchIf,
+  BranchTable,
+  ReturnN,
+};
+
+struct InterpFunction {
+  std::vector<uint32_t> code;
+};
+
+}  // namespace detwasm::internal

@@ -1,0 +1,141 @@
+// The interpreter's lowering: a BodyDecoder consumer that writes each operator
+// as interpreter code while the body is decoded, resolving branch targets
+// through per-label fixup chains (each unresolved target word holds the index
+// of the previous one), so lowering is a single linear pass.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "interp/interp_code.hpp"
+#include "module/module_data.hpp"
+#include "validate/body_decoder.hpp"
+
+namespace detwasm::internal {
+
+class InterpLowering {
+ public:
+  static constexpr uint32_t kNoFixup = 0xFFFFFFFFu;
+
+  struct ControlData {
+    uint32_t fixups = kNoFixup;      // chain of forward-branch target words
+    uint32_t loop_start = 0;         // code index of a loop's first instruction
+    uint32_t else_fixup = kNoFixup;  // an if's BrUnless target word
+  };
+  using Ctl = Control<ControlData>;
+
+  InterpLowering(const ModuleData& module, InterpFunction& out) : m_(module), code_(out.code) {}
+
+  void begin_function(const FunctionInfo& info) {
+    num_locals_ = info.num_locals;
+    num_results_ = static_cast<uint32_t>(info.type->results.size());
+    code_.clear();
+  }
+  void end_function(uint32_t) { code_.shrink_to_fit(); }
+
+  void on_block(Ctl&) {}
+  void on_loop(Ctl& c) { c.data.loop_start = pc(); }
+  void on_if(Ctl& c) {
+    if (!c.start_reachable) return;
+    emit(IOp::BrUnless);
+    c.data.else_fixup = pc();
+    code_.push_back(kNoFixup);
+  }
+  void on_else(Ctl& c) {
+    if (!c.start_reachable) return;
+    // End of the then-arm: jump over the else-arm (harmless if the arm was dead).
+    emit(IOp::Jump);
+    add_fixup(c);
+    code_[c.data.else_fixup] = pc();
+    c.data.else_fixup = kNoFixup;
+  }
+  void on_end(Ctl& c) {
+    if (!c.start_reachable) return;
+    if (c.data.else_fixup != kNoFixup) code_[c.data.else_fixup] = pc();
+    patch_fixups(c, pc());
+    if (c.kind == ControlKind::Function) emit(IOp::ReturnN, num_results_);
+  }
+
+  void on_unreachable() { emit(IOp::Unreachable); }
+  void on_br(Ctl& t) { emit_branch(IOp::Branch, t); }
+  void on_br_if(Ctl& t) { emit_branch(IOp::BranchIf, t); }
+  void on_br_table(std::span<Ctl* const> targets, Ctl& dflt) {
+    emit(IOp::BranchTable, static_cast<uint32_t>(targets.size()), dflt.label_arity());
+    for (Ctl* t : targets) emit_target(*t);
+    emit_target(dflt);
+  }
+  void on_return() { emit(IOp::ReturnN, num_results_); }
+  void on_call(uint32_t f, const FuncType&) { emit(IOp::Call, f); }
+  void on_call_indirect(uint32_t type, uint32_t table, const FuncType&) { emit(IOp::CallIndirect, type, table); }
+  void on_drop() { emit(IOp::Drop); }
+  void on_select(ValType) { emit(IOp::Select); }
+  void on_local_get(uint32_t i, ValType) { emit(IOp::LocalGet, i); }
+  void on_local_set(uint32_t i, ValType) { emit(IOp::LocalSet, i); }
+  void on_local_tee(uint32_t i, ValType) { emit(IOp::LocalTee, i); }
+  void on_global_get(uint32_t g, ValType) { emit(IOp::GlobalGet, g); }
+  void on_global_set(uint32_t g, ValType) { emit(IOp::GlobalSet, g); }
+  void on_table_get(uint32_t t) { emit(IOp::TableGet, t); }
+  void on_table_set(uint32_t t) { emit(IOp::TableSet, t); }
+  void on_load(Opcode op, MemArg a) { emit(static_cast<IOp>(op), a.offset); }
+  void on_store(Opcode op, MemArg a) { emit(static_cast<IOp>(op), a.offset); }
+  void on_memory_size() { emit(IOp::MemorySize); }
+  void on_memory_grow() { emit(IOp::MemoryGrow); }
+  void on_i32_const(int32_t v) { emit(IOp::I32Const, static_cast<uint32_t>(v)); }
+  void on_i64_const(int64_t v) { emit64(IOp::I64Const, static_cast<uint64_t>(v)); }
+  void on_f32_const(uint32_t bits) { emit(IOp::F32Const, bits); }
+  void on_f64_const(uint64_t bits) { emit64(IOp::F64Const, bits); }
+  void on_numeric(Opcode op, const NumericSig&) { emit(static_cast<IOp>(op)); }
+  void on_ref_null(ValType) { emit(IOp::RefNull); }
+  void on_ref_is_null() { emit(IOp::RefIsNull); }
+  void on_ref_func(uint32_t f) { emit(IOp::RefFunc, f); }
+  void on_memory_init(uint32_t seg) { emit(IOp::MemoryInit, seg); }
+  void on_data_drop(uint32_t seg) { emit(IOp::DataDrop, seg); }
+  void on_memory_copy() { emit(IOp::MemoryCopy); }
+  void on_memory_fill() { emit(IOp::MemoryFill); }
+  void on_table_init(uint32_t elem, uint32_t table) { emit(IOp::TableInit, elem, table); }
+  void on_elem_drop(uint32_t elem) { emit(IOp::ElemDrop, elem); }
+  void on_table_copy(uint32_t dst, uint32_t src) { emit(IOp::TableCopy, dst, src); }
+  void on_table_grow(uint32_t t) { emit(IOp::TableGrow, t); }
+  void on_table_size(uint32_t t) { emit(IOp::TableSize, t); }
+  void on_table_fill(uint32_t t) { emit(IOp::TableFill, t); }
+
+ private:
+  uint32_t pc() const { return static_cast<uint32_t>(code_.size()); }
+  template <typename... Imm>
+  void emit(IOp op, Imm... imm) {
+    code_.push_back(static_cast<uint32_t>(op));
+    (code_.push_back(static_cast<uint32_t>(imm)), ...);
+  }
+  void emit64(IOp op, uint64_t v) { emit(op, static_cast<uint32_t>(v), static_cast<uint32_t>(v >> 32)); }
+  void add_fixup(Ctl& c) {
+    code_.push_back(c.data.fixups);
+    c.data.fixups = pc() - 1;
+  }
+  void patch_fixups(Ctl& c, uint32_t target) {
+    for (uint32_t at = c.data.fixups; at != kNoFixup;) {
+      uint32_t next = code_[at];
+      code_[at] = target;
+      at = next;
+    }
+    c.data.fixups = kNoFixup;
+  }
+  // A branch target: the label's code index (a loop's start is known; a
+  // block's end is patched later) and the slot its values land in.
+  void emit_target(Ctl& t) {
+    if (t.kind == ControlKind::Loop) code_.push_back(t.data.loop_start);
+    else add_fixup(t);
+    code_.push_back(num_locals_ + t.height);
+  }
+  void emit_branch(IOp op, Ctl& t) {
+    code_.push_back(static_cast<uint32_t>(op));
+    emit_target(t);
+    code_.push_back(t.label_arity());
+  }
+
+  const ModuleData& m_;
+  std::vector<uint32_t>& code_;
+  uint32_t num_locals_ = 0;
+  uint32_t num_results_ = 0;
+};
+
+}  // namespace detwasm::internal

@@ -1,0 +1,280 @@
+// The reference interpreter, end to end through the C++ API.
+#include <gtest/gtest.h>
+
+#include "test_util.hpp"
+
+namespace detwasm::test {
+namespace {
+
+// (module
+//   (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+//   (func (export "div_s") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+//   (func (export "fac") (param i64) (result i64)
+//     (if (result i64) (i64.eqz (local.get 0))
+//       (then (i64.const 1))
+//       (else (i64.mul (local.get 0) (call 2 (i64.sub (local.get 0) (i64.const 1))))))))
+const std::vector<uint8_t> kArith = from_hex(
+    "0061736d01000000010c0260027f7f017f60017e017e030403000001071503036164640000056469765f730001036661"
+    "6300020a27030700200020016a0b0700200020016d0b1500200050047e4201052000200042017d10027e0b0b000e046e"
+    "616d65020703000001000200");
+
+// (module
+//   (func (export "swap") (param i32 i64) (result i64 i32) (local.get 1) (local.get 0))
+//   (func (export "sum3") (result i32)
+//     (i32.const 1) (i32.const 2) (i32.const 3)
+//     (block (param i32 i32 i32) (result i32) (i32.add) (i32.add))))
+const std::vector<uint8_t> kMultiValue = from_hex(
+    "0061736d0100000001130360027f7e027e7f6000017f60037f7f7f017f0303020001070f02047377617000000473756d"
+    "3300010a16020600200120000b0d0041014102410302026a6a0b0b000c046e616d6502050200000100");
+
+// (module
+//   (func (export "sum_to") (param i32) (result i32) (local i32)
+//     (block
+//       (loop
+//         (br_if 1 (i32.eqz (local.get 0)))
+//         (local.set 1 (i32.add (local.get 1) (local.get 0)))
+//         (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+//         (br 0)))
+//     (local.get 1))
+//   (func (export "switch") (param i32) (result i32)
+//     (block (block (block (br_table 0 1 2 (local.get 0))) (return (i32.const 10))) (return (i32.const 20)))
+//     (i32.const 30)))
+const std::vector<uint8_t> kLoop = from_hex(
+    "0061736d0100000001060160017f017f03030200000713020673756d5f746f00000673776974636800010a3e02210101"
+    "7f024003402000450d01200120006a2101200041016b21000c000b0b20010b1a0002400240024020000e020001020b41"
+    "0a0f0b41140f0b411e0b000c046e616d6502050200000100");
+
+// (module
+//   (memory (export "mem") 1 3)
+//   (data (i32.const 8) "\01\02\03\04")
+//   (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
+//   (func (export "store") (param i32 i32) (i32.store offset=4 (local.get 0) (local.get 1)))
+//   (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
+//   (func (export "size") (result i32) (memory.size)))
+const std::vector<uint8_t> kMemory = from_hex(
+    "0061736d01000000010f0360017f017f60027f7f006000017f03050400010002050401010103072405036d656d020004"
+    "6c6f616400000573746f726500010467726f7700020473697a6500030a1f04070020002802000b090020002001360204"
+    "0b0600200040000b04003f000b0b0a010041080b04010203040010046e616d650209040000010002000300");
+
+// (module
+//   (type $ii (func (param i32) (result i32)))
+//   (table 3 funcref)
+//   (elem (i32.const 0) $inc $dbl)
+//   (func $inc (type $ii) (i32.add (local.get 0) (i32.const 1)))
+//   (func $dbl (type $ii) (i32.mul (local.get 0) (i32.const 2)))
+//   (func $nullary (result i32) (i32.const 7))
+//   (func (export "call") (param i32 i32) (result i32) (call_indirect (type $ii) (local.get 1) (local.get 0))))
+const std::vector<uint8_t> kIndirect = from_hex(
+    "0061736d0100000001100360017f017f6000017f60027f7f017f030504000001020404017000030708010463616c6c00"
+    "030908010041000b0200010a20040700200041016a0b0700200041026c0b040041070b0900200120001100000b002d04"
+    "6e616d650114030003696e63010364626c02076e756c6c617279020904000001000200030004050100026969");
+
+// (module
+//   (func $f (export "forever") (param i32) (result i32) (call $f (i32.add (local.get 0) (i32.const 1))))
+//   (func $g (export "depth") (param i32) (result i32)
+//     (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+//       (else (i32.add (i32.const 1) (call $g (i32.sub (local.get 0) (i32.const 1))))))))
+const std::vector<uint8_t> kRecursion = from_hex(
+    "0061736d0100000001060160017f017f030302000007130207666f7265766572000005646570746800010a2102090020"
+    "0041016a10000b1500200045047f4100054101200041016b10016a0b0b0015046e616d65010702000166010167020502"
+    "00000100");
+
+// (module
+//   (import "env" "twice" (func $twice (param i32) (result i32)))
+//   (import "env" "fail" (func $fail))
+//   (memory (export "mem") 1)
+//   (func (export "use") (param i32) (result i32) (i32.add (call $twice (local.get 0)) (i32.const 1)))
+//   (func $inner (call $fail))
+//   (func (export "nested") (call $inner)))
+const std::vector<uint8_t> kHostImport = from_hex(
+    "0061736d0100000001090260017f017f60000002180203656e76057477696365000003656e76046661696c0001030403"
+    "0001010503010001071603036d656d0200037573650002066e657374656400040a150309002000100041016a0b040010"
+    "010b040010030b0029046e616d650115030005747769636501046661696c0305696e6e6572020b050000010002000300"
+    "0400");
+
+// (module
+//   (memory 1)
+//   (func $start (i32.store (i32.const 70000) (i32.const 1)))
+//   (start $start))
+const std::vector<uint8_t> kStartTraps = from_hex(
+    "0061736d010000000104016000000302010005030100010801000a0d010b0041f0a20441013602000b0014046e616d65"
+    "010801000573746172740203010000");
+
+// (module
+//   (func $leaf (unreachable))
+//   (func $middle (call $leaf))
+//   (func (export "outer") (call $middle)))
+const std::vector<uint8_t> kNamedTrap = from_hex(
+    "0061736d01000000010401600000030403000000070901056f7574657200020a0f030300000b040010000b040010010b"
+    "001f046e616d65010f0200046c65616601066d6964646c65020703000001000200");
+
+
+TEST(Interpreter, IntegerArithmeticAndRecursion) {
+  Loaded m(kArith);
+  EXPECT_RESULT(m.call("add", {Value::i32(2), Value::i32(40)}), Value::i32(42));
+  EXPECT_RESULT(m.call("add", {Value::i32(-1), Value::i32(1)}), Value::i32(0));
+  EXPECT_RESULT(m.call("div_s", {Value::i32(-7), Value::i32(2)}), Value::i32(-3));
+  EXPECT_RESULT(m.call("fac", {Value::i64(20)}), Value::i64(2432902008176640000));
+}
+
+TEST(Interpreter, IntegerTrapsAreValues) {
+  Loaded m(kArith);
+  EXPECT_TRAP(m.call("div_s", {Value::i32(1), Value::i32(0)}), TrapKind::IntegerDivideByZero);
+  EXPECT_TRAP(m.call("div_s", {Value::i32(INT32_MIN), Value::i32(-1)}), TrapKind::IntegerOverflow);
+  // The store stays usable after a trap.
+  EXPECT_RESULT(m.call("add", {Value::i32(1), Value::i32(2)}), Value::i32(3));
+}
+
+TEST(Interpreter, ArgumentTypesAreChecked) {
+  Loaded m(kArith);
+  EXPECT_THROW(m.call("add", {Value::i32(1)}), UsageError);
+  EXPECT_THROW(m.call("add", {Value::i32(1), Value::i64(2)}), UsageError);
+}
+
+TEST(Interpreter, MultiValueFunctionsAndBlocks) {
+  Loaded m(kMultiValue);
+  EXPECT_RESULT(m.call("swap", {Value::i32(5), Value::i64(-6)}), Value::i64(-6), Value::i32(5));
+  EXPECT_RESULT(m.call("sum3"), Value::i32(6));
+}
+
+TEST(Interpreter, LoopsAndBranchTables) {
+  Loaded m(kLoop);
+  EXPECT_RESULT(m.call("sum_to", {Value::i32(100)}), Value::i32(5050));
+  EXPECT_RESULT(m.call("switch", {Value::i32(0)}), Value::i32(10));
+  EXPECT_RESULT(m.call("switch", {Value::i32(1)}), Value::i32(20));
+  EXPECT_RESULT(m.call("switch", {Value::i32(2)}), Value::i32(30));
+  EXPECT_RESULT(m.call("switch", {Value::i32(99)}), Value::i32(30));  // default target
+}
+
+TEST(Interpreter, MemoryAccessDataAndGrowth) {
+  Loaded m(kMemory);
+  EXPECT_RESULT(m.call("load", {Value::i32(8)}), Value::i32(0x04030201));
+  EXPECT_RESULT(m.call("store", {Value::i32(100), Value::i32(77)}));
+  EXPECT_RESULT(m.call("load", {Value::i32(104)}), Value::i32(77));
+  EXPECT_TRAP(m.call("load", {Value::i32(65533)}), TrapKind::MemoryOutOfBounds);
+  EXPECT_TRAP(m.call("store", {Value::i32(-1), Value::i32(0)}), TrapKind::MemoryOutOfBounds);
+  EXPECT_RESULT(m.call("grow", {Value::i32(1)}), Value::i32(1));
+  EXPECT_RESULT(m.call("size"), Value::i32(2));
+  EXPECT_RESULT(m.call("load", {Value::i32(65533)}), Value::i32(0));  // now in bounds
+  EXPECT_RESULT(m.call("grow", {Value::i32(5)}), Value::i32(-1));     // past the declared max
+  auto mem = m.instance.get_memory("mem");
+  ASSERT_TRUE(mem);
+  EXPECT_EQ(mem->data_size(), 2u * 65536);
+  EXPECT_EQ(mem->data()[104], 77);
+}
+
+TEST(Interpreter, MemoryGrowthObeysTheEngineLimit) {
+  EngineConfig config;
+  config.limits.max_memory_pages = 2;
+  Loaded m(kMemory, config);
+  EXPECT_RESULT(m.call("grow", {Value::i32(1)}), Value::i32(1));
+  EXPECT_RESULT(m.call("grow", {Value::i32(1)}), Value::i32(-1));
+}
+
+TEST(Interpreter, IndirectCallsCheckBoundsNullAndSignature) {
+  Loaded m(kIndirect);
+  EXPECT_RESULT(m.call("call", {Value::i32(0), Value::i32(5)}), Value::i32(6));
+  EXPECT_RESULT(m.call("call", {Value::i32(1), Value::i32(5)}), Value::i32(10));
+  EXPECT_TRAP(m.call("call", {Value::i32(2), Value::i32(5)}), TrapKind::IndirectCallToNull);
+  EXPECT_TRAP(m.call("call", {Value::i32(3), Value::i32(5)}), TrapKind::TableOutOfBounds);
+}
+
+TEST(Interpreter, StackBudgetIsCountedInWasmSlots) {
+  EngineConfig config;
+  config.limits.stack_budget_slots = 1000;
+  Loaded m(kRecursion, config);
+  EXPECT_TRAP(m.call("forever", {Value::i32(0)}), TrapKind::StackExhausted);
+  // $g costs 4 (frame) + 1 (local) + 3 (operands) = 8 slots a call, so
+  // 1000 slots hold 125 activations: depth 124 fits, 125 does not.
+  EXPECT_RESULT(m.call("depth", {Value::i32(124)}), Value::i32(124));
+  EXPECT_TRAP(m.call("depth", {Value::i32(125)}), TrapKind::StackExhausted);
+  // The budget is returned after a trap.
+  EXPECT_RESULT(m.call("depth", {Value::i32(124)}), Value::i32(124));
+}
+
+TEST(Interpreter, HostFunctionsSeeArgumentsCallerMemoryAndReturnTraps) {
+  Engine engine;
+  Store store(engine);
+  Module module = Module::compile(engine, kHostImport);
+  int calls = 0;
+  Func twice = store.new_host_func(
+      FuncType{{ValType::I32}, {ValType::I32}},
+      [&](Caller& caller, std::span<const Value> args, std::span<Value> results) -> std::optional<Trap> {
+        ++calls;
+        auto mem = caller.memory();
+        if (!mem) return Trap::host("no memory");
+        mem->data()[0] = 42;
+        results[0] = Value::i32(args[0].as_i32() * 2);
+        return std::nullopt;
+      });
+  Func fail = store.new_host_func(FuncType{}, [](Caller&, std::span<const Value>, std::span<Value>) {
+    return std::optional<Trap>(Trap::host("refused"));
+  });
+  Linker linker;
+  linker.define("env", "twice", twice);
+  linker.define("env", "fail", fail);
+  auto inst = linker.instantiate(store, module);
+  ASSERT_TRUE(inst.ok());
+  auto r = inst.instance.get_func("use")->call(store, std::vector<Value>{Value::i32(20)});
+  EXPECT_RESULT(r, Value::i32(41));
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(inst.instance.get_memory("mem")->data()[0], 42);
+  auto t = inst.instance.get_func("nested")->call(store, {});
+  ASSERT_TRUE(t.trap);
+  EXPECT_EQ(t.trap->kind, TrapKind::HostError);
+  EXPECT_EQ(t.trap->message, "refused");
+}
+
+TEST(Interpreter, HostExceptionsBecomeTraps) {
+  Engine engine;
+  Store store(engine);
+  Func boom = store.new_host_func(FuncType{}, [](Caller&, std::span<const Value>, std::span<Value>) -> std::optional<Trap> {
+    throw std::runtime_error("boom");
+  });
+  auto r = boom.call(store, {});
+  ASSERT_TRUE(r.trap);
+  EXPECT_EQ(r.trap->kind, TrapKind::HostError);
+  EXPECT_NE(r.trap->message.find("boom"), std::string::npos);
+}
+
+TEST(Interpreter, LinkErrorsNameTheImport) {
+  Engine engine;
+  Store store(engine);
+  Module module = Module::compile(engine, kHostImport);
+  Linker linker;
+  try {
+    linker.instantiate(store, module);
+    FAIL() << "expected a LinkError";
+  } catch (const LinkError& e) {
+    EXPECT_NE(std::string(e.what()).find("env"), std::string::npos);
+  }
+  Func wrong = store.new_host_func(FuncType{{ValType::I64}, {ValType::I32}},
+                                   [](Caller&, std::span<const Value>, std::span<Value>) { return std::optional<Trap>(); });
+  linker.define("env", "twice", wrong);
+  linker.define("env", "fail", wrong);
+  EXPECT_THROW(linker.instantiate(store, module), LinkError);
+}
+
+TEST(Interpreter, StartFunctionTrapIsReported) {
+  Engine engine;
+  Store store(engine);
+  Module module = Module::compile(engine, kStartTraps);
+  auto inst = store.instantiate(module, {});
+  ASSERT_TRUE(inst.trap);
+  EXPECT_EQ(inst.trap->kind, TrapKind::MemoryOutOfBounds);
+}
+
+TEST(Interpreter, TrapsCarryTheWasmCallStackWithNames) {
+  Loaded m(kNamedTrap);
+  auto r = m.call("outer");
+  ASSERT_TRUE(r.trap);
+  EXPECT_EQ(r.trap->kind, TrapKind::Unreachable);
+  ASSERT_EQ(r.trap->frames.size(), 3u);
+  EXPECT_EQ(r.trap->frames[0].func_index, 0u);
+  EXPECT_EQ(r.trap->frames[0].func_name, "leaf");
+  EXPECT_EQ(r.trap->frames[1].func_name, "middle");
+  EXPECT_EQ(r.trap->frames[2].func_index, 2u);
+}
+
+}  // namespace
+}  // namespace detwasm::test
