@@ -124,6 +124,22 @@ bool is_unsigned_trunc(Opcode op) {
   }
 }
 
+// Float operators whose result may be a NaN created or rewritten by the
+// operator itself (so its bits depend on NaN canonicalization).
+bool may_make_nan(Opcode op) {
+  switch (op) {
+    case Opcode::F32Ceil: case Opcode::F32Floor: case Opcode::F32Trunc: case Opcode::F32Nearest:
+    case Opcode::F32Sqrt: case Opcode::F32Add: case Opcode::F32Sub: case Opcode::F32Mul: case Opcode::F32Div:
+    case Opcode::F32Min: case Opcode::F32Max: case Opcode::F64Ceil: case Opcode::F64Floor: case Opcode::F64Trunc:
+    case Opcode::F64Nearest: case Opcode::F64Sqrt: case Opcode::F64Add: case Opcode::F64Sub: case Opcode::F64Mul:
+    case Opcode::F64Div: case Opcode::F64Min: case Opcode::F64Max: case Opcode::F32DemoteF64:
+    case Opcode::F64PromoteF32:
+      return true;
+    default:
+      return false;
+  }
+}
+
 constexpr std::array<ValType, 6> kAllTypes = {ValType::I32, ValType::I64, ValType::F32,
                                               ValType::F64, ValType::FuncRef, ValType::ExternRef};
 
@@ -466,7 +482,8 @@ class BodyGen {
   void numeric_(ValType t) {
     std::vector<const NumericOp*> ops;
     for (const NumericOp& op : kNumericOps)
-      if (op.out == t) ops.push_back(&op);
+      if (op.out == t && (cfg_.float_arithmetic || !may_make_nan(op.op))) ops.push_back(&op);
+    if (ops.empty()) return leaf_(t);
     const NumericOp& op = *one_of_(ops);
     if (is_div_or_rem(op.op)) {
       divide_(op);

@@ -87,6 +87,10 @@ struct GenConfig {
   uint32_t trap_percent = 6;       // chance that a trap-prone operand is made to trap
   bool imports = true;             // host functions and globals from "env"
   bool start_function = true;
+  // Float operators that may create a NaN (arithmetic, rounding, promote,
+  // demote). Without them every float bit pattern only moves, so engines that
+  // do not canonicalize NaNs (other oracles) agree bit for bit.
+  bool float_arithmetic = true;
 };
 
 struct GeneratedModule {
