@@ -3,7 +3,10 @@
 // compiled identity.
 #pragma once
 
+#include <array>
 #include <cstdint>
+
+#include <detwasm/gas.hpp>
 
 namespace detwasm {
 
@@ -39,6 +42,15 @@ enum class Tier : uint8_t { Interpreter, Jit };
 struct EngineConfig {
   ResourceLimits limits;
   Tier tier = Tier::Interpreter;
+  // Metering is decided when a module is compiled: without it, compiled code
+  // holds no gas accounting at all.
+  bool metering = false;
+  GasSchedule gas_schedule = GasSchedule::v1();
 };
+
+// A digest of everything in a configuration that changes compiled code or
+// execution (limits, metering, the gas schedule): equal configurations, and
+// only those, have equal identities.
+std::array<uint8_t, 32> config_identity(const EngineConfig& config);
 
 }  // namespace detwasm

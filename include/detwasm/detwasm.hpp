@@ -133,6 +133,10 @@ class Caller {
   Store& store() { return store_; }
   // The calling instance's memory 0, if it has one.
   std::optional<Memory> memory();
+  // Charges `amount` gas for work the host does; returns an OutOfGas trap
+  // (and charges nothing) when less is left. The host returns that trap.
+  std::optional<Trap> consume_gas(uint64_t amount);
+  uint64_t gas_left() const;
 
  private:
   Store& store_;
@@ -243,13 +247,23 @@ class Store {
 
   Engine& engine();
 
-  Func new_host_func(FuncType type, HostFunction fn, std::string debug_name = {});
+  // `gas_cost` is charged to metered callers on each call; without it the
+  // engine's schedule gives host_call_default.
+  Func new_host_func(FuncType type, HostFunction fn, std::string debug_name = {},
+                     std::optional<uint64_t> gas_cost = std::nullopt);
   Memory new_memory(MemoryType type);                 // UsageError past the limits
   Table new_table(TableType type, Value init);        // UsageError past the limits
   Global new_global(GlobalType type, Value init);     // UsageError on type mismatch
 
   // `imports` are in the module's import order. Throws LinkError on mismatch.
   Instantiation instantiate(const Module& module, std::span<const Extern> imports);
+
+  // Gas. Metered code (modules compiled with EngineConfig::metering) draws on
+  // the store's gas; a limit holds until it is set again. Without a limit,
+  // gas is unlimited and still counted.
+  void set_gas_limit(uint64_t limit);
+  uint64_t gas_left() const;
+  uint64_t gas_used() const;  // since the limit was last set
 
   internal::StoreImpl& impl() { return *impl_; }
 

@@ -2,6 +2,7 @@
 #include <detwasm/detwasm.hpp>
 
 #include "interp/interpreter.hpp"
+#include "runtime/float_env.hpp"
 #include "runtime/instantiate.hpp"
 #include "runtime/objects.hpp"
 
@@ -24,9 +25,10 @@ Store::Store(Engine& engine) : impl_(std::make_unique<StoreImpl>()) {
 Store::~Store() = default;
 Engine& Store::engine() { return *impl_->engine; }
 
-Func Store::new_host_func(FuncType type, HostFunction fn, std::string debug_name) {
+Func Store::new_host_func(FuncType type, HostFunction fn, std::string debug_name, std::optional<uint64_t> gas_cost) {
   if (!fn) throw UsageError("host function is empty");
   auto f = std::make_unique<FuncInst>();
+  f->host_gas_cost = gas_cost.value_or(impl_->engine->config().gas_schedule.host_call_default);
   f->host_type = std::move(type);
   f->type = &f->host_type;
   f->type_id = impl_->engine->impl().types.intern(f->host_type);
@@ -60,6 +62,13 @@ Global Store::new_global(GlobalType type, Value init) {
   return Global(internal::new_global(*impl_, type, init.bits));
 }
 
+void Store::set_gas_limit(uint64_t limit) {
+  impl_->exec.gas_limit = limit;
+  impl_->exec.gas_left = limit;
+}
+uint64_t Store::gas_left() const { return impl_->exec.gas_left; }
+uint64_t Store::gas_used() const { return impl_->exec.gas_limit - impl_->exec.gas_left; }
+
 Instantiation Store::instantiate(const Module& module, std::span<const Extern> imports) {
   return internal::instantiate(*impl_, module.data(), imports);
 }
@@ -80,6 +89,7 @@ CallResult Func::call(Store& store, std::span<const Value> args) const {
   }
   std::vector<uint64_t> out(t.results.size());
   CallResult r;
+  FloatEnvGuard float_env;
   r.trap = interp_invoke(store.impl(), f_, in.data(), out.data());
   if (!r.trap) {
     r.results.reserve(out.size());
@@ -166,6 +176,14 @@ std::vector<std::pair<std::string, Extern>> Instance::exports() const {
   for (const Export& e : d_->module->exports) out.emplace_back(e.name, d_->exports.at(e.name));
   return out;
 }
+
+std::optional<Trap> Caller::consume_gas(uint64_t amount) {
+  ExecState& ex = store_.impl().exec;
+  if (ex.gas_left < amount) return Trap::make(TrapKind::OutOfGas);
+  ex.gas_left -= amount;
+  return std::nullopt;
+}
+uint64_t Caller::gas_left() const { return store_.impl().exec.gas_left; }
 
 std::optional<Memory> Caller::memory() {
   if (!instance_ || instance_->memories.empty()) return std::nullopt;

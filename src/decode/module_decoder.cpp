@@ -41,6 +41,7 @@ uint8_t section_order(uint8_t id) {
 ModuleDecoder::ModuleDecoder(EngineImpl& engine, BodyPreparation prep)
     : engine_(engine), limits_(engine.config.limits), prep_(prep), m_(std::make_shared<ModuleData>()) {
   if (sodium_init() < 0) throw Error("libsodium failed to initialise");
+  if (engine.config.metering) m_->gas = engine.config.gas_schedule;
   crypto_generichash_init(&hash_state_, nullptr, 0, 32);
 }
 
@@ -597,7 +598,7 @@ void ModuleDecoder::decode_function_body(size_t begin, size_t end) {
     }
     case BodyPreparation::Interpreter: {
       InterpLowering consumer(*m_, def.interp);
-      BodyDecoder<InterpLowering> decoder(*m_, limits_, consumer);
+      BodyDecoder<InterpLowering> decoder(*m_, limits_, consumer, m_->gas ? &*m_->gas : nullptr);
       decoder.decode(func_index, def, b + begin, b + end, begin);
       data_use_without_count_ = std::min(data_use_without_count_, decoder.data_use_without_count());
       break;

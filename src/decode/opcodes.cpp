@@ -15,16 +15,16 @@ constexpr ValType F64 = ValType::F64;
 
 std::string_view opcode_name(Opcode op) {
   switch (op) {
-#define DETWASM_CONTROL_OP(Name, opcode, text) \
+#define DETWASM_CONTROL_OP(Name, opcode, text, Gas) \
   case Opcode::Name:                           \
     return text;
-#define DETWASM_NUMERIC_OP(Name, opcode, text, In1, In2, Out) \
+#define DETWASM_NUMERIC_OP(Name, opcode, text, In1, In2, Out, Gas) \
   case Opcode::Name:                                          \
     return text;
-#define DETWASM_LOAD_OP(Name, opcode, text, Out, size_log2) \
+#define DETWASM_LOAD_OP(Name, opcode, text, Out, size_log2, Gas) \
   case Opcode::Name:                                        \
     return text;
-#define DETWASM_STORE_OP(Name, opcode, text, In, size_log2) \
+#define DETWASM_STORE_OP(Name, opcode, text, In, size_log2, Gas) \
   case Opcode::Name:                                        \
     return text;
 #include "decode/opcodes.def"
@@ -32,9 +32,28 @@ std::string_view opcode_name(Opcode op) {
   return "<unknown>";
 }
 
+GasClass gas_class(Opcode op) {
+  switch (op) {
+#define DETWASM_CONTROL_OP(Name, opcode, text, Gas) \
+  case Opcode::Name:                                \
+    return GasClass::Gas;
+#define DETWASM_NUMERIC_OP(Name, opcode, text, In1, In2, Out, Gas) \
+  case Opcode::Name:                                               \
+    return GasClass::Gas;
+#define DETWASM_LOAD_OP(Name, opcode, text, Out, size_log2, Gas) \
+  case Opcode::Name:                                             \
+    return GasClass::Gas;
+#define DETWASM_STORE_OP(Name, opcode, text, In, size_log2, Gas) \
+  case Opcode::Name:                                             \
+    return GasClass::Gas;
+#include "decode/opcodes.def"
+  }
+  return GasClass::Base;
+}
+
 bool numeric_signature(Opcode op, NumericSig* sig) {
   switch (op) {
-#define DETWASM_NUMERIC_OP(Name, opcode, text, In1, In2, Out) \
+#define DETWASM_NUMERIC_OP(Name, opcode, text, In1, In2, Out, Gas) \
   case Opcode::Name:                                          \
     *sig = NumericSig{In1, In2, Out, #In2[0] != 'N'};          \
     return true;
@@ -46,7 +65,7 @@ bool numeric_signature(Opcode op, NumericSig* sig) {
 
 bool load_signature(Opcode op, ValType* type, uint32_t* size_log2) {
   switch (op) {
-#define DETWASM_LOAD_OP(Name, opcode, text, Out, size) \
+#define DETWASM_LOAD_OP(Name, opcode, text, Out, size, Gas) \
   case Opcode::Name:                                   \
     *type = Out;                                       \
     *size_log2 = size;                                 \
@@ -59,7 +78,7 @@ bool load_signature(Opcode op, ValType* type, uint32_t* size_log2) {
 
 bool store_signature(Opcode op, ValType* type, uint32_t* size_log2) {
   switch (op) {
-#define DETWASM_STORE_OP(Name, opcode, text, In, size) \
+#define DETWASM_STORE_OP(Name, opcode, text, In, size, Gas) \
   case Opcode::Name:                                   \
     *type = In;                                        \
     *size_log2 = size;                                 \

@@ -4,15 +4,16 @@
 #include <cstdint>
 #include <string_view>
 
+#include <detwasm/gas.hpp>
 #include <detwasm/types.hpp>
 
 namespace detwasm::internal {
 
 enum class Opcode : uint16_t {
-#define DETWASM_CONTROL_OP(Name, opcode, text) Name = opcode,
-#define DETWASM_NUMERIC_OP(Name, opcode, text, In1, In2, Out) Name = opcode,
-#define DETWASM_LOAD_OP(Name, opcode, text, Out, size_log2) Name = opcode,
-#define DETWASM_STORE_OP(Name, opcode, text, In, size_log2) Name = opcode,
+#define DETWASM_CONTROL_OP(Name, opcode, text, Gas) Name = opcode,
+#define DETWASM_NUMERIC_OP(Name, opcode, text, In1, In2, Out, Gas) Name = opcode,
+#define DETWASM_LOAD_OP(Name, opcode, text, Out, size_log2, Gas) Name = opcode,
+#define DETWASM_STORE_OP(Name, opcode, text, In, size_log2, Gas) Name = opcode,
 #include "decode/opcodes.def"
 };
 
@@ -28,6 +29,9 @@ struct NumericSig {
   ValType in1, in2, out;
   bool has_in2;
 };
+
+// The gas class of every operator, from the operator table.
+GasClass gas_class(Opcode op);
 
 // Access size of a load or store in bytes, as log2.
 uint32_t memory_access_size_log2(Opcode op);

@@ -11,10 +11,10 @@ namespace detwasm::internal {
 
 enum class IOp : uint32_t {
   // Wasm operators, with their own opcode values.
-#define DETWASM_CONTROL_OP(Name, opcode, text) Name = opcode,
-#define DETWASM_NUMERIC_OP(Name, opcode, text, In1, In2, Out) Name = opcode,
-#define DETWASM_LOAD_OP(Name, opcode, text, Out, size_log2) Name = opcode,
-#define DETWASM_STORE_OP(Name, opcode, text, In, size_log2) Name = opcode,
+#define DETWASM_CONTROL_OP(Name, opcode, text, Gas) Name = opcode,
+#define DETWASM_NUMERIC_OP(Name, opcode, text, In1, In2, Out, Gas) Name = opcode,
+#define DETWASM_LOAD_OP(Name, opcode, text, Out, size_log2, Gas) Name = opcode,
+#define DETWASM_STORE_OP(Name, opcode, text, In, size_log2, Gas) Name = opcode,
 #include "decode/opcodes.def"
   // Lowered control flow, numbered past every Wasm opcode.
   //   Jump target                      unconditional, no stack change
@@ -24,12 +24,15 @@ enum class IOp : uint32_t {
   //   BranchIf target slot arity       pop i32; if non-zero, Branch
   //   BranchTable n arity [target slot] x (n + 1)    pop i32 index; the last entry is the default
   //   Return arity
+  //   ChargeGas lo hi                  take a straight-line segment's cost (64-bit) from the
+  //                                    gas left, or trap out of gas before the segment runs
   Jump = 0x10000,
   BrUnless,
   Branch,
   BranchIf,
   BranchTable,
   ReturnN,
+  ChargeGas,
 };
 
 struct InterpFunction {

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "interp/numeric.hpp"
+#include "runtime/float_env.hpp"
 #include "runtime/instantiate.hpp"
 
 namespace detwasm::internal {
@@ -94,8 +95,10 @@ std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* entry, const uint6
   InstanceData* inst = nullptr;
   uint8_t* mem = nullptr;
   uint64_t mem_size = 0;
+  const GasSchedule* gas = nullptr;  // the running module's schedule, if metered
 
   auto refresh_memory = [&] {
+    gas = inst->module->gas ? &*inst->module->gas : nullptr;
     if (!inst->memories.empty()) {
       const LinearMemory& lm = inst->memories[0]->memory;
       mem = lm.base();
@@ -136,6 +139,18 @@ std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* entry, const uint6
     return finish_trap(make_trap(TrapKind::StackExhausted));
   }
 
+  // A dynamic cost, charged before the operation. False when out of gas.
+  auto charge = [&](uint64_t cost) -> bool {
+    if (!gas) return true;
+    if (ex.gas_left < cost) return false;
+    ex.gas_left -= cost;
+    return true;
+  };
+  // The per-byte or per-element part of an operation over n items.
+  auto per_item = [](uint64_t n, uint64_t unit_cost) -> uint64_t {
+    return n > UINT64_MAX / (unit_cost ? unit_cost : 1) ? UINT64_MAX : n * unit_cost;
+  };
+
   auto mem_ea = [&](uint64_t addr, uint32_t offset, uint32_t size, uint64_t* ea) -> bool {
     uint64_t a = static_cast<uint64_t>(u32(addr)) + offset;
     *ea = a;
@@ -167,6 +182,13 @@ std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* entry, const uint6
 
       case IOp::Unreachable:
         TRAP(TrapKind::Unreachable);
+      case IOp::ChargeGas: {
+        uint64_t cost = static_cast<uint64_t>(pc[0]) | (static_cast<uint64_t>(pc[1]) << 32);
+        if (ex.gas_left < cost) TRAP(TrapKind::OutOfGas);
+        ex.gas_left -= cost;
+        pc += 2;
+        break;
+      }
       case IOp::Jump:
         pc = func->def->interp.code.data() + pc[0];
         break;
@@ -239,11 +261,13 @@ std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* entry, const uint6
         if (!callee->def) {
           const size_t np = callee->type->params.size(), nr = callee->type->results.size();
           if (ex.budget_used + kFrameOverheadSlots > budget) TRAP(TrapKind::StackExhausted);
+          if (!charge(callee->host_gas_cost)) TRAP(TrapKind::OutOfGas);
           ex.budget_used += kFrameOverheadSlots;
           ex.top = static_cast<size_t>(sp - stack_begin);
           ++ex.host_depth;
           auto trap = call_host(store, callee, inst, sp - np, sp - np);
           --ex.host_depth;
+          set_wasm_float_env();  // the host may have changed it
           ex.budget_used -= kFrameOverheadSlots;
           if (trap) return finish_trap(std::move(*trap));
           sp = sp - np + nr;
@@ -355,6 +379,7 @@ std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* entry, const uint6
         break;
       case IOp::MemoryGrow: {
         uint32_t delta = u32(TOP());
+        if (gas && !charge(per_item(delta, gas->per_memory_page_grown))) TRAP(TrapKind::OutOfGas);
         auto old = grow_memory(*inst->memories[0], delta, store.limits());
         TOP() = old ? *old : 0xFFFFFFFFu;
         refresh_memory();
@@ -388,6 +413,7 @@ std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* entry, const uint6
         uint32_t seg = pc[0];
         pc += 1;
         uint64_t n = u32(POP()), s = u32(POP()), d = u32(POP());
+        if (gas && !charge(gas->bulk_memory_cost(n))) TRAP(TrapKind::OutOfGas);
         const DataSegment& ds = inst->module->datas[seg];
         uint64_t len = inst->data_dropped[seg] ? 0 : ds.bytes_size;
         if (s + n > len || d + n > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
@@ -400,6 +426,7 @@ std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* entry, const uint6
         break;
       case IOp::MemoryCopy: {
         uint64_t n = u32(POP()), s = u32(POP()), d = u32(POP());
+        if (gas && !charge(gas->bulk_memory_cost(n))) TRAP(TrapKind::OutOfGas);
         if (s + n > mem_size || d + n > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
         if (n) std::memmove(mem + d, mem + s, n);
         break;
@@ -408,6 +435,7 @@ std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* entry, const uint6
         uint64_t n = u32(POP());
         uint8_t v = static_cast<uint8_t>(POP());
         uint64_t d = u32(POP());
+        if (gas && !charge(gas->bulk_memory_cost(n))) TRAP(TrapKind::OutOfGas);
         if (d + n > mem_size) TRAP(TrapKind::MemoryOutOfBounds);
         if (n) std::memset(mem + d, v, n);
         break;
@@ -417,6 +445,7 @@ std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* entry, const uint6
         TableInst* t = inst->tables[pc[1]];
         pc += 2;
         uint64_t n = u32(POP()), s = u32(POP()), d = u32(POP());
+        if (gas && !charge(per_item(n, gas->per_table_element))) TRAP(TrapKind::OutOfGas);
         const std::vector<uint64_t>& items = inst->elem_segments[seg];
         if (s + n > items.size() || d + n > t->elems.size())
           TRAP_MSG(TrapKind::TableOutOfBounds, "out of bounds table access");
@@ -433,6 +462,7 @@ std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* entry, const uint6
         TableInst* st = inst->tables[pc[1]];
         pc += 2;
         uint64_t n = u32(POP()), s = u32(POP()), d = u32(POP());
+        if (gas && !charge(per_item(n, gas->per_table_element))) TRAP(TrapKind::OutOfGas);
         if (s + n > st->elems.size() || d + n > dt->elems.size())
           TRAP_MSG(TrapKind::TableOutOfBounds, "out of bounds table access");
         if (n) std::memmove(dt->elems.data() + d, st->elems.data() + s, n * sizeof(uint64_t));
@@ -443,6 +473,7 @@ std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* entry, const uint6
         pc += 1;
         uint32_t n = u32(POP());
         uint64_t init = POP();
+        if (gas && !charge(per_item(n, gas->per_table_element))) TRAP(TrapKind::OutOfGas);
         auto old = grow_table(*t, n, init);
         PUSH(old ? *old : 0xFFFFFFFFu);
         break;
@@ -457,6 +488,7 @@ std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* entry, const uint6
         uint64_t n = u32(POP());
         uint64_t v = POP();
         uint64_t d = u32(POP());
+        if (gas && !charge(per_item(n, gas->per_table_element))) TRAP(TrapKind::OutOfGas);
         if (d + n > t->elems.size()) TRAP_MSG(TrapKind::TableOutOfBounds, "out of bounds table access");
         std::fill(t->elems.begin() + d, t->elems.begin() + d + n, v);
         break;

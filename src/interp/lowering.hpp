@@ -33,6 +33,15 @@ class InterpLowering {
   }
   void end_function(uint32_t) { code_.shrink_to_fit(); }
 
+  void begin_gas_segment() {
+    emit(IOp::ChargeGas, 0u, 0u);
+    gas_imm_ = pc() - 2;
+  }
+  void end_gas_segment(uint64_t cost) {
+    code_[gas_imm_] = static_cast<uint32_t>(cost);
+    code_[gas_imm_ + 1] = static_cast<uint32_t>(cost >> 32);
+  }
+
   void on_block(Ctl&) {}
   void on_loop(Ctl& c) { c.data.loop_start = pc(); }
   void on_if(Ctl& c) {
@@ -136,6 +145,7 @@ class InterpLowering {
   std::vector<uint32_t>& code_;
   uint32_t num_locals_ = 0;
   uint32_t num_results_ = 0;
+  uint32_t gas_imm_ = 0;  // the open segment's ChargeGas immediate
 };
 
 }  // namespace detwasm::internal

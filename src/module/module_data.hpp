@@ -110,6 +110,9 @@ struct ModuleData {
   std::vector<FunctionDef> functions;  // defined functions only
   std::vector<bool> declared_funcs;    // function indices that ref.func may name
 
+  // The schedule the module was compiled to meter with; none when unmetered.
+  std::optional<GasSchedule> gas;
+
   std::string module_name;                              // from the name section
   std::unordered_map<uint32_t, std::string> func_names; // from the name section
 

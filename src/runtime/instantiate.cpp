@@ -4,6 +4,7 @@
 #include <string>
 
 #include "interp/interpreter.hpp"
+#include "runtime/float_env.hpp"
 
 namespace detwasm::internal {
 
@@ -218,6 +219,7 @@ Instantiation instantiate(StoreImpl& store, std::shared_ptr<const ModuleData> mo
   }
 
   if (m.start) {
+    FloatEnvGuard float_env;
     auto trap = interp_invoke(store, inst.funcs[*m.start], nullptr, nullptr);
     if (trap) result.trap = std::move(trap);
   }

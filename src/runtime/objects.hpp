@@ -44,6 +44,7 @@ struct FuncInst {
   const FunctionDef* def = nullptr;  // null for host functions
   HostFunction host;
   FuncType host_type;
+  uint64_t host_gas_cost = 0;  // charged to metered callers per call
   std::string debug_name;
 };
 
@@ -84,6 +85,8 @@ struct ExecState {
   size_t top = 0;               // slots of `stack` in use by enclosing invocations
   uint64_t budget_used = 0;     // slots charged by live activations
   uint32_t host_depth = 0;      // nesting of host -> Wasm re-entries
+  uint64_t gas_limit = UINT64_MAX;  // as last set through the API
+  uint64_t gas_left = UINT64_MAX;   // only metered code consumes it
 };
 
 // Host -> Wasm -> host re-entries allowed before StackExhausted; each one

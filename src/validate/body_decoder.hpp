@@ -12,6 +12,14 @@
 //    is already updated when the hook runs.
 //  - Heights are counted in values on the function's operand stack (locals
 //    excluded), so a consumer can compute where a branch leaves its results.
+//  - Gas (when a schedule is given): the decoder cuts reachable code into
+//    straight-line segments and prices each from the schedule. It calls
+//    begin_gas_segment() where a segment starts (function entry after the
+//    locals, loop header, if and else arms, after end, after br_if and
+//    calls), before the segment's first operator hook, and
+//    end_gas_segment(cost) once the segment's cost is known. A consumer emits
+//    a charge at the start and fills in the cost at the end, so every tier
+//    charges the same amounts at the same points.
 #pragma once
 
 #include <algorithm>
@@ -72,6 +80,8 @@ struct EmptyConsumer {
   using Ctl = Control<ControlData>;
   void begin_function(const FunctionInfo&) {}
   void end_function(uint32_t /*max_stack_height*/) {}
+  void begin_gas_segment() {}
+  void end_gas_segment(uint64_t /*cost*/) {}
   void on_block(Ctl&) {}
   void on_loop(Ctl&) {}
   void on_if(Ctl&) {}
@@ -138,8 +148,10 @@ class BodyDecoder {
  public:
   using Ctl = Control<typename Consumer::ControlData>;
 
-  BodyDecoder(const ModuleData& module, const ResourceLimits& limits, Consumer& consumer)
-      : m_(module), limits_(limits), c_(consumer) {}
+  // `gas` null means no metering: no gas hook is called.
+  BodyDecoder(const ModuleData& module, const ResourceLimits& limits, Consumer& consumer,
+              const GasSchedule* gas = nullptr)
+      : m_(module), limits_(limits), c_(consumer), gas_(gas) {}
 
   // Decodes the body [begin, end) of defined function `func_index`, whose
   // first byte is at module offset `base_offset`. Fills `def`'s locals and
@@ -262,12 +274,32 @@ class BodyDecoder {
   }
   [[noreturn]] void type_error(const std::string& msg) { throw_invalid(op_offset_, msg); }
 
+  // Gas segments (only with a schedule and in reachable code).
+  void gas_add(GasClass c) {
+    if (gas_) seg_cost_ += gas_->op_cost(c);
+  }
+  void gas_open(uint64_t initial = 0) {
+    if (!gas_) return;
+    c_.begin_gas_segment();
+    seg_open_ = true;
+    seg_cost_ = initial;
+  }
+  void gas_close() {
+    if (!gas_ || !seg_open_) return;
+    c_.end_gas_segment(seg_cost_);
+    seg_open_ = false;
+    seg_cost_ = 0;
+  }
+
   void decode_operator(Reader& r);
   void decode_misc_operator(Reader& r, uint32_t sub);
 
   const ModuleData& m_;
   const ResourceLimits& limits_;
   Consumer& c_;
+  const GasSchedule* gas_;
+  bool seg_open_ = false;
+  uint64_t seg_cost_ = 0;
   const FuncType* func_type_ = nullptr;
   const std::vector<LocalRun>* local_runs_ = nullptr;
   uint32_t num_params_ = 0;

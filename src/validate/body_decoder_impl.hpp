@@ -23,6 +23,8 @@ void BodyDecoder<Consumer>::decode(uint32_t func_index, FunctionDef& def, const 
   fn.results_span = func_type_->results;
   push_control(ControlKind::Function, fn);
   c_.on_block(controls_.back());
+  seg_open_ = false;
+  if (gas_) gas_open(static_cast<uint64_t>(def.num_locals - num_params_) * gas_->per_local_initialised);
 
   const uint8_t* op_pos = r.pos();
   try {
@@ -110,9 +112,11 @@ template <typename Consumer>
 void BodyDecoder<Consumer>::decode_operator(Reader& r) {
   uint8_t byte = r.u8();
   const bool live = reachable();
+  if (live && gas_ && byte != kPrefixMisc && is_known_opcode(byte)) gas_add(gas_class(static_cast<Opcode>(byte)));
   switch (byte) {
     case 0x00:  // unreachable
       if (live) c_.on_unreachable();
+      if (live) gas_close();
       set_unreachable();
       return;
     case 0x01:  // nop
@@ -125,12 +129,18 @@ void BodyDecoder<Consumer>::decode_operator(Reader& r) {
       if (byte == 0x04) pop(ValType::I32);
       pop_all(sig.params());
       ControlKind kind = byte == 0x02 ? ControlKind::Block : byte == 0x03 ? ControlKind::Loop : ControlKind::If;
+      // A loop header is a branch target: the segment before it ends here.
+      if (live && kind == ControlKind::Loop) gas_close();
       push_control(kind, sig);
       push_all(sig.params());
       Ctl& ctl = controls_.back();
       if (kind == ControlKind::Block) c_.on_block(ctl);
       else if (kind == ControlKind::Loop) c_.on_loop(ctl);
       else c_.on_if(ctl);
+      if (live && kind != ControlKind::Block) {
+        gas_close();  // the if's own segment, with the if in it
+        gas_open();   // the loop body or the then-arm
+      }
       return;
     }
     case 0x05: {  // else
@@ -140,7 +150,9 @@ void BodyDecoder<Consumer>::decode_operator(Reader& r) {
       ctl.kind = ControlKind::Else;
       ctl.unreachable = false;
       push_all(ctl.params());
+      gas_close();
       c_.on_else(ctl);
+      if (ctl.start_reachable) gas_open();
       return;
     }
     case 0x0B: {  // end
@@ -153,10 +165,13 @@ void BodyDecoder<Consumer>::decode_operator(Reader& r) {
         if (!std::equal(p.begin(), p.end(), res.begin(), res.end()))
           type_error("type mismatch: if without else must leave its params as results");
       }
+      gas_close();
       c_.on_end(ctl);
       Ctl done = ctl;
       controls_.pop_back();
       push_all(done.results());
+      // After a block's end, a branch target: a new segment.
+      if (!controls_.empty() && reachable()) gas_open();
       return;
     }
     case 0x0C: {  // br
@@ -164,6 +179,7 @@ void BodyDecoder<Consumer>::decode_operator(Reader& r) {
       Ctl& target = label(depth);
       pop_all(target.label_types());
       if (live) c_.on_br(target);
+      if (live) gas_close();
       set_unreachable();
       return;
     }
@@ -173,7 +189,11 @@ void BodyDecoder<Consumer>::decode_operator(Reader& r) {
       pop(ValType::I32);
       pop_all(target.label_types());
       push_all(target.label_types());
-      if (live) c_.on_br_if(target);
+      if (live) {
+        c_.on_br_if(target);
+        gas_close();
+        gas_open();
+      }
       return;
     }
     case 0x0E: {  // br_table
@@ -190,12 +210,14 @@ void BodyDecoder<Consumer>::decode_operator(Reader& r) {
       }
       pop_all(dflt.label_types());
       if (live) c_.on_br_table(std::span<Ctl* const>(br_targets_), dflt);
+      if (live) gas_close();
       set_unreachable();
       return;
     }
     case 0x0F:  // return
       pop_all(func_type_->results);
       if (live) c_.on_return();
+      if (live) gas_close();
       set_unreachable();
       return;
     case 0x10: {  // call
@@ -204,7 +226,11 @@ void BodyDecoder<Consumer>::decode_operator(Reader& r) {
       const FuncType& ft = m_.func_type(f);
       pop_all(ft.params);
       push_all(ft.results);
-      if (live) c_.on_call(f, ft);
+      if (live) {
+        c_.on_call(f, ft);
+        gas_close();
+        gas_open();  // after the call returns
+      }
       return;
     }
     case 0x11: {  // call_indirect
@@ -217,7 +243,11 @@ void BodyDecoder<Consumer>::decode_operator(Reader& r) {
       pop(ValType::I32);
       pop_all(ft.params);
       push_all(ft.results);
-      if (live) c_.on_call_indirect(type_index, table, ft);
+      if (live) {
+        c_.on_call_indirect(type_index, table, ft);
+        gas_close();
+        gas_open();
+      }
       return;
     }
     case 0x1A:  // drop
@@ -404,6 +434,7 @@ void BodyDecoder<Consumer>::decode_operator(Reader& r) {
 template <typename Consumer>
 void BodyDecoder<Consumer>::decode_misc_operator(Reader& r, uint32_t sub) {
   const bool live = reachable();
+  if (live && gas_ && sub <= 17) gas_add(gas_class(static_cast<Opcode>(0xFC00 | sub)));
   if (sub <= 7) {
     Opcode op = static_cast<Opcode>(0xFC00 | sub);
     NumericSig sig;

@@ -1,0 +1,49 @@
+#!/bin/sh
+# Builds detwasm and runs the whole test suite with ctest (unit, property,
+# spec, CLI, example) in build/. With --sanitize, or when CI=true, runs the
+# same suite again under AddressSanitizer and UndefinedBehaviorSanitizer in
+# build-asan/. Exits non-zero if any build or test fails.
+set -eu
+cd "$(dirname "$0")/.."
+
+sanitize=no
+for arg in "$@"; do
+  case $arg in
+    --sanitize) sanitize=yes ;;
+    -h|--help) echo "usage: scripts/test.sh [--sanitize]"; exit 0 ;;
+    *) echo "error: unknown argument $arg (usage: scripts/test.sh [--sanitize])" >&2; exit 2 ;;
+  esac
+done
+[ "${CI:-}" = true ] && sanitize=yes
+
+scripts/install-deps.sh
+
+summaries=""
+status=0
+
+# suite BUILD_DIR [CMAKE_OPTION...]: configure, build and test one build.
+suite() {
+  dir=$1
+  shift
+  log="$dir/ctest.log"
+  echo "=== $dir: configure and build"
+  if ! { cmake -S . -B "$dir" -G Ninja "$@" && cmake --build "$dir" -j2; }; then
+    summaries="$summaries
+$dir: BUILD FAILED"
+    status=1
+    return
+  fi
+  echo "=== $dir: ctest"
+  ctest --test-dir "$dir" -j2 --output-on-failure 2>&1 | tee "$log"
+  grep -q "^100% tests passed" "$log" || status=1
+  summaries="$summaries
+$dir: $(grep "tests passed" "$log" || echo "ctest did not finish")"
+}
+
+suite build
+if [ "$sanitize" = yes ]; then
+  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 suite build-asan -DDETWASM_SANITIZE=ON
+fi
+
+echo "=== summary$summaries"
+exit "$status"

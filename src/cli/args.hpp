@@ -1,0 +1,38 @@
+// Command-line parsing for the `detwasm` tool. Options may come before or
+// after the command; anything not starting with "--" is positional, so
+// negative numbers ("-1", "-inf") are read as arguments, and "--" ends the
+// options.
+#pragma once
+
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <detwasm/config.hpp>
+
+namespace detwasm::cli {
+
+enum class Command : uint8_t { Help, Version, Run, Validate, Spec };
+
+struct Args {
+  Command command = Command::Help;
+  Tier tier = Tier::Interpreter;
+  std::vector<std::string> files;      // run/validate: one module; spec: JSON files
+  std::optional<std::string> invoke;   // run: the export to call
+  std::vector<std::string> values;     // run: its arguments, as text
+  bool json = false;                   // run: one JSON object on stdout
+  bool verbose = false;                // spec: a line per command
+  bool by_kind = false;                // spec: counts per command kind
+};
+
+// A command line that cannot be understood; the message says why.
+class UsageFailure : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+Args parse_args(const std::vector<std::string>& argv);  // without argv[0]; throws UsageFailure
+const char* usage_text();
+
+}  // namespace detwasm::cli

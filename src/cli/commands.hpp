@@ -1,0 +1,35 @@
+// The subcommands of the `detwasm` tool and what they share.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <detwasm/detwasm.hpp>
+
+#include "cli/args.hpp"
+
+namespace detwasm::cli {
+
+// Exit statuses.
+constexpr int kExitOk = 0;
+constexpr int kExitTrap = 1;   // also: spec tests failed
+constexpr int kExitError = 2;  // load, validation, link or usage error
+
+int run_command(const Args& args);
+int validate_command(const Args& args);
+int spec_command(const Args& args);
+
+// A problem that ends the command with kExitError; main prints
+// "error: " and the message as the one line on stderr.
+class CommandFailure : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+std::vector<uint8_t> read_module_file(const std::string& path);  // throws CommandFailure
+EngineConfig engine_config(const Args& args);
+// "invalid module at offset 0x1f: type mismatch ..."
+std::string describe_module_error(const ModuleError& e);
+
+}  // namespace detwasm::cli

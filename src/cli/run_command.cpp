@@ -1,0 +1,104 @@
+#include <cstdio>
+#include <iostream>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.hpp"
+#include "spec/value_text.hpp"
+
+namespace detwasm::cli {
+
+namespace {
+
+using ordered_json = nlohmann::ordered_json;
+
+const ExportType& find_func_export(const std::vector<ExportType>& exports, const std::string& name) {
+  for (const ExportType& e : exports)
+    if (e.name == name) {
+      if (e.kind != ExternKind::Func)
+        throw CommandFailure("export '" + name + "' is a " + std::string(to_string(e.kind)) + ", not a function");
+      return e;
+    }
+  throw CommandFailure("no exported function '" + name + "'");
+}
+
+std::vector<Value> parse_arguments(const std::string& name, const FuncType& type,
+                                   const std::vector<std::string>& texts) {
+  if (texts.size() != type.params.size())
+    throw CommandFailure("'" + name + "' takes " + std::to_string(type.params.size()) + " argument(s) " +
+                         to_string(type) + ", got " + std::to_string(texts.size()));
+  std::vector<Value> values;
+  for (size_t i = 0; i < texts.size(); ++i) {
+    try {
+      values.push_back(text::parse_value(type.params[i], texts[i]));
+    } catch (const text::ValueTextError& e) {
+      throw CommandFailure("argument " + std::to_string(i + 1) + ": " + e.what());
+    }
+  }
+  return values;
+}
+
+// One line: the message, then where it happened if the trap says.
+std::string trap_line(const Trap& trap) {
+  std::string line = "trap: " + trap.message;
+  if (!trap.frames.empty()) {
+    const TrapFrame& f = trap.frames.front();
+    line += " in function " + std::to_string(f.func_index);
+    if (!f.func_name.empty()) line += " (" + f.func_name + ")";
+  }
+  return line;
+}
+
+// {"results":[{"type":"i32","value":"3"}],"trap":null}; floats as their
+// hex bit pattern so that nothing is lost.
+ordered_json to_json(const std::vector<Value>& results, const std::optional<Trap>& trap) {
+  ordered_json out;
+  out["results"] = ordered_json::array();
+  for (const Value& v : results) {
+    bool is_float = v.type == ValType::F32 || v.type == ValType::F64;
+    out["results"].push_back({{"type", std::string(to_string(v.type))},
+                              {"value", is_float ? text::format_bits(v) : text::format_payload(v)}});
+  }
+  if (trap)
+    out["trap"] = {{"kind", trap_kind_name(trap->kind)}, {"message", trap->message}};
+  else
+    out["trap"] = nullptr;
+  return out;
+}
+
+int report(const Args& args, const std::vector<Value>& results, const std::optional<Trap>& trap) {
+  if (args.json) {
+    std::cout << to_json(results, trap).dump() << std::endl;
+  } else {
+    for (const Value& v : results) std::cout << text::format_value(v) << "\n";
+    std::cout.flush();
+    if (trap) std::fprintf(stderr, "%s\n", trap_line(*trap).c_str());
+  }
+  return trap ? kExitTrap : kExitOk;
+}
+
+}  // namespace
+
+// Loads the module, checks the export and its arguments before anything
+// runs, instantiates it with no imports, then calls the export.
+int run_command(const Args& args) {
+  std::vector<uint8_t> bytes = read_module_file(args.files.front());
+  Engine engine(engine_config(args));
+  Module module = Module::compile(engine, bytes);
+  std::string name = args.invoke.value_or("_start");
+  std::vector<ExportType> exports = module.exports();
+  const ExportType& target = find_func_export(exports, name);
+  std::vector<Value> arguments = parse_arguments(name, target.func, args.values);
+
+  Store store(engine);
+  Linker linker;
+  Instantiation inst = linker.instantiate(store, module);
+  if (inst.trap) return report(args, {}, inst.trap);
+  std::optional<Func> func = inst.instance.get_func(name);
+  if (!func) throw CommandFailure("no exported function '" + name + "'");
+  CallResult r = func->call(store, arguments);
+  return report(args, r.results, r.trap);
+}
+
+}  // namespace detwasm::cli

@@ -1,0 +1,30 @@
+#include <iostream>
+
+#include "cli/commands.hpp"
+#include "spec/spec_runner.hpp"
+
+namespace detwasm::cli {
+
+// Runs each JSON file; exit 0 only when no command failed.
+int spec_command(const Args& args) {
+  spec::RunOptions options;
+  options.tier = args.tier;
+  options.verbose = args.verbose;
+  spec::Counts total;
+  for (const std::string& file : args.files) {
+    spec::RunReport report;
+    try {
+      report = spec::run_spec_file(file, options, std::cout);
+    } catch (const spec::SpecFileError& e) {
+      throw CommandFailure(e.what());
+    }
+    total += report.total;
+    if (args.by_kind)
+      for (const auto& [kind, counts] : report.by_kind) std::cout << "  " << kind << ": " << counts.to_string() << "\n";
+  }
+  if (args.files.size() > 1) std::cout << "total: " << total.to_string() << "\n";
+  std::cout.flush();
+  return total.failed == 0 ? kExitOk : kExitTrap;
+}
+
+}  // namespace detwasm::cli

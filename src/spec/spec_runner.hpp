@@ -1,0 +1,56 @@
+// Runs the official Wasm spec tests as converted by wabt's `wast2json`: a
+// JSON list of commands, with every binary module in a .wasm file beside it.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <ostream>
+#include <stdexcept>
+#include <string>
+
+#include <detwasm/config.hpp>
+
+namespace detwasm::spec {
+
+struct Counts {
+  uint64_t passed = 0;
+  uint64_t failed = 0;
+  uint64_t skipped = 0;
+
+  Counts& operator+=(const Counts& o) {
+    passed += o.passed;
+    failed += o.failed;
+    skipped += o.skipped;
+    return *this;
+  }
+  std::string to_string() const;  // "N passed, N failed, N skipped"
+};
+
+struct RunOptions {
+  Tier tier = Tier::Interpreter;
+  bool verbose = false;  // a line for every command, not only for failures
+};
+
+struct RunReport {
+  Counts total;
+  std::map<std::string, Counts> by_kind;  // by command type: "module", "assert_return", ...
+};
+
+// The JSON file cannot be read or is not a wast2json command list.
+class SpecFileError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+// Runs every command of `json_file` in one fresh Engine and Store, with the
+// spectest host module defined and `register` adding to the same linker.
+// Writes one line per failed command ("FILE.wast:LINE: KIND: FAILED: what
+// differed"), one per note ("...: note: ...", e.g. a module rejected with
+// another error kind than the test names), in verbose mode one per command,
+// and last "FILE.json: N passed, N failed, N skipped". A C++ exception from the engine fails only the command that
+// raised it. Text modules (only usable by a text parser) are skipped.
+// Throws SpecFileError, or UsageError if the engine rejects the options.
+RunReport run_spec_file(const std::filesystem::path& json_file, const RunOptions& options, std::ostream& out);
+
+}  // namespace detwasm::spec

@@ -1,0 +1,31 @@
+# The official spec suite (../shared/spec-testsuite beside the source tree),
+# converted with wabt's wast2json and run with `detwasm spec`. Totals are
+# pinned per tier in tests/spec/expected-TIER.txt; a tier is tested once its
+# pins file exists.
+find_program(WAST2JSON wast2json REQUIRED)
+find_package(Python3 REQUIRED COMPONENTS Interpreter)
+
+set(DETWASM_SPEC_SUITE ${PROJECT_SOURCE_DIR}/../shared/spec-testsuite
+    CACHE PATH "The WebAssembly spec test suite (with core/ inside)")
+
+foreach(tier interp jit)
+  set(pins ${CMAKE_CURRENT_SOURCE_DIR}/spec/expected-${tier}.txt)
+  if(EXISTS ${pins})
+    add_test(NAME spec.core.${tier}
+      COMMAND Python3::Interpreter ${PROJECT_SOURCE_DIR}/scripts/run-spec.py
+        --detwasm $<TARGET_FILE:detwasm-cli> --wast2json ${WAST2JSON}
+        --suite ${DETWASM_SPEC_SUITE}/core --out ${CMAKE_BINARY_DIR}/spec/core-${tier}
+        --tier ${tier} --expected ${pins} --jobs 2)
+    set_tests_properties(spec.core.${tier} PROPERTIES TIMEOUT 1200 PROCESSORS 2)
+  endif()
+endforeach()
+
+# The runner itself: a small file with every command kind passes as is, and
+# each altered expectation gives exactly one failure.
+foreach(alter none return-value nan-expected externref trap-kind accepted-module unlinkable)
+  add_test(NAME spec.runner.${alter}
+    COMMAND Python3::Interpreter ${CMAKE_CURRENT_SOURCE_DIR}/spec/runner_check.py
+      --detwasm $<TARGET_FILE:detwasm-cli> --wast2json ${WAST2JSON}
+      --wast ${CMAKE_CURRENT_SOURCE_DIR}/spec/runner-check.wast
+      --out ${CMAKE_BINARY_DIR}/spec/runner-check --alter ${alter})
+endforeach()

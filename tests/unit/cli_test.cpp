@@ -1,0 +1,281 @@
+// The `detwasm` tool as a user meets it: the built binary run as a process,
+// on modules assembled from the wat source below with wabt's wat2wasm.
+#include <algorithm>
+#include <fstream>
+#include <regex>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "support/run_process.hpp"
+
+namespace detwasm::test {
+namespace {
+
+constexpr const char* kFunctionsWat = R"(
+(module
+  (memory (export "mem") 1)
+  (func (export "add") (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
+  (func (export "sub64") (param i64 i64) (result i64) (i64.sub (local.get 0) (local.get 1)))
+  (func (export "id32") (param i32) (result i32) (local.get 0))
+  (func (export "id64") (param i64) (result i64) (local.get 0))
+  (func (export "idf32") (param f32) (result f32) (local.get 0))
+  (func (export "idf64") (param f64) (result f64) (local.get 0))
+  (func (export "mulf64") (param f64 f64) (result f64) (f64.mul (local.get 0) (local.get 1)))
+  (func (export "nanf32") (result f32) (f32.div (f32.const 0) (f32.const 0)))
+  (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (func (export "oob") (result i32) (i32.load (i32.const 65536)))
+  (func (export "pair") (result i32 i64) (i32.const 7) (i64.const -8))
+  (func (export "nothing"))
+  (func (export "store-load") (param i32 i32) (result i32)
+    (i32.store (local.get 0) (local.get 1))
+    (i32.load (local.get 0)))
+  (func (export "id-extern") (param externref) (result externref) (local.get 0))
+  (func (export "null-func") (result funcref) (ref.null func))
+)
+)";
+
+class CliTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    dir_ = new TempDir();
+    functions_ = new std::string(assemble("functions", kFunctionsWat));
+  }
+  static void TearDownTestSuite() {
+    delete functions_;
+    delete dir_;
+  }
+
+  // Assembles wat text into DIR/name.wasm; `check` false lets an invalid
+  // module through.
+  static std::string assemble(const std::string& name, const std::string& wat, bool check = true) {
+    std::filesystem::path wat_path = dir_->path() / (name + ".wat");
+    std::filesystem::path wasm_path = dir_->path() / (name + ".wasm");
+    std::ofstream(wat_path) << wat;
+    std::vector<std::string> argv = {DETWASM_WAT2WASM, wat_path.string(), "-o", wasm_path.string()};
+    if (!check) argv.push_back("--no-check");
+    ProcessResult r = run_process(argv);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return wasm_path.string();
+  }
+
+  static std::string write_bytes(const std::string& name, const std::string& bytes) {
+    std::filesystem::path path = dir_->path() / name;
+    std::ofstream(path, std::ios::binary) << bytes;
+    return path.string();
+  }
+
+  static ProcessResult cli(std::vector<std::string> args) {
+    args.insert(args.begin(), DETWASM_CLI_PATH);
+    return run_process(args);
+  }
+
+  // `run` on the test module; returns stdout, expecting success.
+  static std::string run_ok(const std::string& func, const std::vector<std::string>& values) {
+    std::vector<std::string> args = {"run", *functions_, "--invoke", func};
+    args.insert(args.end(), values.begin(), values.end());
+    ProcessResult r = cli(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.err, "");
+    return r.out;
+  }
+
+  // Expects exit status 2 and exactly one line on stderr, which it returns.
+  static std::string usage_or_load_error(const std::vector<std::string>& args) {
+    ProcessResult r = cli(args);
+    EXPECT_EQ(r.exit_code, 2) << r.out;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+    EXPECT_TRUE(r.err.starts_with("error: ")) << r.err;
+    return r.err;
+  }
+
+  static std::string run_error(const std::string& func, const std::vector<std::string>& values) {
+    std::vector<std::string> args = {"run", *functions_, "--invoke", func};
+    args.insert(args.end(), values.begin(), values.end());
+    return usage_or_load_error(args);
+  }
+
+  static TempDir* dir_;
+  static std::string* functions_;
+};
+
+TempDir* CliTest::dir_ = nullptr;
+std::string* CliTest::functions_ = nullptr;
+
+TEST_F(CliTest, PrintsResultsAsTypeColonValue) {
+  EXPECT_EQ(run_ok("add", {"1", "2"}), "i32:3\n");
+  EXPECT_EQ(run_ok("sub64", {"0", "1"}), "i64:-1\n");
+  EXPECT_EQ(run_ok("mulf64", {"1.25", "2"}), "f64:2.5\n");
+  EXPECT_EQ(run_ok("pair", {}), "i32:7\ni64:-8\n");
+  EXPECT_EQ(run_ok("nothing", {}), "");
+  EXPECT_EQ(run_ok("null-func", {}), "funcref:null\n");
+}
+
+TEST_F(CliTest, ReadsIntegersSignedUnsignedAndHex) {
+  EXPECT_EQ(run_ok("id32", {"4294967295"}), "i32:-1\n");
+  EXPECT_EQ(run_ok("id32", {"-2147483648"}), "i32:-2147483648\n");
+  EXPECT_EQ(run_ok("id32", {"0x80000000"}), "i32:-2147483648\n");
+  EXPECT_EQ(run_ok("id64", {"18446744073709551615"}), "i64:-1\n");
+  EXPECT_EQ(run_ok("id64", {"-9223372036854775808"}), "i64:-9223372036854775808\n");
+  EXPECT_EQ(run_ok("id64", {"0x7fffffffffffffff"}), "i64:9223372036854775807\n");
+}
+
+TEST_F(CliTest, ReadsAndPrintsFloatsLosslessly) {
+  EXPECT_EQ(run_ok("idf32", {"0.1"}), "f32:0.1\n");
+  EXPECT_EQ(run_ok("idf64", {"0.1"}), "f64:0.1\n");
+  EXPECT_EQ(run_ok("idf64", {"-0"}), "f64:-0\n");
+  EXPECT_EQ(run_ok("idf32", {"inf"}), "f32:inf\n");
+  EXPECT_EQ(run_ok("idf64", {"-inf"}), "f64:-inf\n");
+  EXPECT_EQ(run_ok("idf32", {"nan"}), "f32:nan\n");
+  EXPECT_EQ(run_ok("idf32", {"-nan"}), "f32:nan:0xffc00000\n");
+  EXPECT_EQ(run_ok("idf32", {"0x7fa00000"}), "f32:nan:0x7fa00000\n");
+  EXPECT_EQ(run_ok("idf32", {"nan:0x7fa00000"}), "f32:nan:0x7fa00000\n");
+  EXPECT_EQ(run_ok("idf32", {"0x3fc00000"}), "f32:1.5\n");
+  EXPECT_EQ(run_ok("idf64", {"0x400921fb54442d18"}), "f64:3.141592653589793\n");
+  EXPECT_EQ(run_ok("idf64", {"1e300"}), "f64:1e+300\n");
+  EXPECT_EQ(run_ok("nanf32", {}), "f32:nan\n");
+}
+
+TEST_F(CliTest, ReadsReferences) {
+  EXPECT_EQ(run_ok("id-extern", {"null"}), "externref:null\n");
+  EXPECT_EQ(run_ok("id-extern", {"5"}), "externref:5\n");
+}
+
+TEST_F(CliTest, UsesMemory) { EXPECT_EQ(run_ok("store-load", {"8", "123456"}), "i32:123456\n"); }
+
+TEST_F(CliTest, RejectsBadArguments) {
+  EXPECT_NE(run_error("id32", {"4294967296"}).find("out of range"), std::string::npos);
+  EXPECT_NE(run_error("id32", {"-2147483649"}).find("out of range"), std::string::npos);
+  EXPECT_NE(run_error("id64", {"18446744073709551616"}).find("out of range"), std::string::npos);
+  EXPECT_NE(run_error("id64", {"-9223372036854775809"}).find("out of range"), std::string::npos);
+  EXPECT_NE(run_error("idf32", {"1e39"}).find("out of range"), std::string::npos);
+  EXPECT_NE(run_error("id32", {"0x100000000"}).find("bit pattern"), std::string::npos);
+  EXPECT_NE(run_error("id32", {"twelve"}).find("argument 1"), std::string::npos);
+  EXPECT_NE(run_error("idf64", {"1.5x"}).find("argument 1"), std::string::npos);
+  EXPECT_NE(run_error("idf32", {"nan:0x3f800000"}).find("NaN"), std::string::npos);
+  EXPECT_NE(run_error("id-extern", {"0"}).find("argument 1"), std::string::npos);
+  EXPECT_NE(run_error("add", {"1"}).find("takes 2 argument"), std::string::npos);
+  EXPECT_NE(run_error("add", {"1", "2", "3"}).find("takes 2 argument"), std::string::npos);
+}
+
+TEST_F(CliTest, RejectsMissingOrNonFunctionExport) {
+  EXPECT_NE(run_error("no-such", {}).find("no exported function 'no-such'"), std::string::npos);
+  EXPECT_NE(run_error("mem", {}).find("not a function"), std::string::npos);
+}
+
+TEST_F(CliTest, TrapExitsWithOne) {
+  ProcessResult r = cli({"run", *functions_, "--invoke", "div", "1", "0"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_EQ(r.out, "");
+  EXPECT_TRUE(r.err.starts_with("trap: ")) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
+TEST_F(CliTest, JsonResults) {
+  ProcessResult r = cli({"run", *functions_, "--json", "--invoke", "add", "1", "2"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, R"({"results":[{"type":"i32","value":"3"}],"trap":null})" "\n");
+
+  r = cli({"run", *functions_, "--invoke", "pair", "--json"});
+  EXPECT_EQ(r.out, R"({"results":[{"type":"i32","value":"7"},{"type":"i64","value":"-8"}],"trap":null})" "\n");
+
+  // Floats as their bit pattern, so that NaN payloads and -0 survive.
+  r = cli({"run", *functions_, "--json", "--invoke", "idf32", "-0"});
+  EXPECT_EQ(r.out, R"({"results":[{"type":"f32","value":"0x80000000"}],"trap":null})" "\n");
+  r = cli({"run", *functions_, "--json", "--invoke", "idf64", "nan:0x7ff0000000000001"});
+  EXPECT_EQ(r.out, R"({"results":[{"type":"f64","value":"0x7ff0000000000001"}],"trap":null})" "\n");
+}
+
+TEST_F(CliTest, JsonTrap) {
+  ProcessResult r = cli({"run", *functions_, "--json", "--invoke", "oob"});
+  EXPECT_EQ(r.exit_code, 1);
+  nlohmann::json doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["results"], nlohmann::json::array());
+  EXPECT_EQ(doc["trap"]["kind"], "memory_out_of_bounds");
+  EXPECT_TRUE(doc["trap"]["message"].is_string());
+  EXPECT_FALSE(doc["trap"]["message"].get<std::string>().empty());
+
+  r = cli({"run", *functions_, "--json", "--invoke", "div", "1", "0"});
+  EXPECT_EQ(nlohmann::json::parse(r.out)["trap"]["kind"], "integer_divide_by_zero");
+}
+
+TEST_F(CliTest, StartFunctionTrapExitsWithOne) {
+  std::string path = assemble("start-trap", "(module (func $s unreachable) (start $s) (func (export \"f\")))");
+  ProcessResult r = cli({"run", path, "--invoke", "f"});
+  EXPECT_EQ(r.exit_code, 1);
+  EXPECT_TRUE(r.err.starts_with("trap: ")) << r.err;
+  r = cli({"run", path, "--invoke", "f", "--json"});
+  EXPECT_EQ(nlohmann::json::parse(r.out)["trap"]["kind"], "unreachable");
+}
+
+TEST_F(CliTest, MissingImportIsALinkError) {
+  std::string path = assemble("imports", R"((module (import "env" "f" (func)) (func (export "g"))))");
+  EXPECT_TRUE(usage_or_load_error({"run", path, "--invoke", "g"}).starts_with("error: link error"));
+}
+
+TEST_F(CliTest, MalformedModuleNamesTheOffset) {
+  // A type section that claims 5 bytes but ends after 2.
+  std::string path = write_bytes("truncated.wasm", std::string("\0asm\1\0\0\0\1\5\1\x60", 12));
+  std::regex line(R"(error: malformed module at offset 0x[0-9a-f]+: .+\n)");
+  EXPECT_TRUE(std::regex_match(usage_or_load_error({"validate", path}), line));
+  EXPECT_TRUE(std::regex_match(usage_or_load_error({"run", path, "--invoke", "f"}), line));
+
+  std::string not_wasm = write_bytes("not-wasm.wasm", "hello");
+  EXPECT_TRUE(std::regex_match(usage_or_load_error({"validate", not_wasm}), line));
+}
+
+TEST_F(CliTest, InvalidModuleNamesTheOffset) {
+  std::string path = assemble("invalid", "(module (func (result i32) (i64.const 0)))", /*check=*/false);
+  std::regex line(R"(error: invalid module at offset 0x[0-9a-f]+: .+\n)");
+  EXPECT_TRUE(std::regex_match(usage_or_load_error({"validate", path}), line));
+}
+
+TEST_F(CliTest, ValidateAcceptsAValidModule) {
+  ProcessResult r = cli({"validate", *functions_});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.err, "");
+}
+
+TEST_F(CliTest, UsageErrors) {
+  usage_or_load_error({});
+  usage_or_load_error({"frobnicate"});
+  usage_or_load_error({"run"});
+  usage_or_load_error({"validate"});
+  usage_or_load_error({"spec"});
+  usage_or_load_error({"validate", *functions_, "--json"});
+  usage_or_load_error({"run", *functions_, "--invoke"});
+  usage_or_load_error({"run", *functions_, "--no-such-option"});
+  usage_or_load_error({"--tier", "fast", "validate", *functions_});
+  usage_or_load_error({"validate", (dir_->path() / "absent.wasm").string()});
+  usage_or_load_error({"spec", (dir_->path() / "absent.json").string()});
+}
+
+TEST_F(CliTest, HelpAndVersion) {
+  ProcessResult r = cli({"--help"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_NE(r.out.find("Usage:"), std::string::npos);
+  EXPECT_EQ(cli({"run", "-h"}).exit_code, 0);
+
+  r = cli({"--version"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_TRUE(std::regex_match(r.out, std::regex("detwasm [0-9]+\\.[0-9]+\\.[0-9]+\n"))) << r.out;
+}
+
+TEST_F(CliTest, TierOption) {
+  EXPECT_EQ(run_ok("add", {"--tier", "interp", "2", "3"}), "i32:5\n");
+  // The JIT tier either runs the same way or is refused as a usage error.
+  ProcessResult r = cli({"--tier=jit", "run", *functions_, "--invoke", "add", "2", "3"});
+  if (r.exit_code == 0) {
+    EXPECT_EQ(r.out, "i32:5\n");
+  } else {
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(r.err.starts_with("error: ")) << r.err;
+  }
+}
+
+TEST_F(CliTest, OptionsEndWithDoubleDash) {
+  EXPECT_EQ(run_ok("sub64", {"--", "-5", "-7"}), "i64:2\n");
+}
+
+}  // namespace
+}  // namespace detwasm::test

@@ -1,0 +1,221 @@
+// Gas metering: the vectors in gas/vectors, exact out-of-gas semantics,
+// dynamic and host costs, and metering compiled out.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+
+#include "interp/interp_code.hpp"
+#include "module/module_data.hpp"
+#include "test_util.hpp"
+
+namespace detwasm::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+// Compiles a .wat file with wabt's wat2wasm.
+std::vector<uint8_t> wat_file_to_wasm(const fs::path& wat) {
+  fs::path out = fs::temp_directory_path() / ("detwasm-gas-" + std::to_string(::getpid()) + ".wasm");
+  std::string cmd = "wat2wasm '" + wat.string() + "' -o '" + out.string() + "'";
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("wat2wasm failed on " + wat.string());
+  std::ifstream in(out, std::ios::binary);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  fs::remove(out);
+  return bytes;
+}
+
+Value parse_value(const std::string& tok) {
+  auto colon = tok.find(':');
+  auto type = val_type_from_string(tok.substr(0, colon));
+  if (!type) throw std::runtime_error("bad value " + tok);
+  int64_t v = std::stoll(tok.substr(colon + 1));
+  return *type == ValType::I64 ? Value::i64(v) : Value::i32(static_cast<int32_t>(v));
+}
+
+std::vector<Value> parse_values(const std::string& list) {
+  std::vector<Value> out;
+  std::istringstream ss(list);
+  std::string tok;
+  while (ss >> tok) out.push_back(parse_value(tok));
+  return out;
+}
+
+struct Invoke {
+  std::string name;
+  std::vector<Value> args, results;
+  uint64_t gas;
+};
+
+std::vector<Invoke> read_invokes(const fs::path& wat) {
+  std::ifstream in(wat);
+  std::regex re(R"(^;; invoke (\S+) \(([^)]*)\) -> \(([^)]*)\) gas (\d+)$)");
+  std::vector<Invoke> out;
+  std::string line;
+  while (std::getline(in, line)) {
+    std::smatch m;
+    if (std::regex_match(line, m, re))
+      out.push_back(Invoke{m[1], parse_values(m[2]), parse_values(m[3]), std::stoull(m[4])});
+  }
+  return out;
+}
+
+struct MeteredRun {
+  CallResult result;
+  uint64_t gas_used;
+  std::vector<uint8_t> memory;
+};
+
+MeteredRun run_metered(Tier tier, const std::vector<uint8_t>& bytes, const Invoke& inv, std::optional<uint64_t> limit) {
+  EngineConfig config;
+  config.tier = tier;
+  config.metering = true;
+  Loaded m(bytes, config);
+  if (limit) m.store.set_gas_limit(*limit);
+  MeteredRun run{m.call(inv.name, inv.args), m.store.gas_used(), {}};
+  if (auto mem = m.instance.get_memory("memory")) run.memory.assign(mem->data(), mem->data() + mem->data_size());
+  return run;
+}
+
+class GasVectors : public ::testing::TestWithParam<Tier> {};
+
+TEST_P(GasVectors, ExactGasAndOutOfGasAtOneUnitLess) {
+  size_t checked = 0;
+  for (const auto& entry : fs::directory_iterator(fs::path(DETWASM_SOURCE_DIR) / "gas" / "vectors")) {
+    if (entry.path().extension() != ".wat") continue;
+    auto bytes = wat_file_to_wasm(entry.path());
+    for (const Invoke& inv : read_invokes(entry.path())) {
+      SCOPED_TRACE(entry.path().filename().string() + " " + inv.name);
+      MeteredRun free_run = run_metered(GetParam(), bytes, inv, std::nullopt);
+      ASSERT_FALSE(free_run.result.trap) << free_run.result.trap->message;
+      EXPECT_EQ(free_run.result.results, inv.results);
+      EXPECT_EQ(free_run.gas_used, inv.gas);
+      MeteredRun exact = run_metered(GetParam(), bytes, inv, inv.gas);
+      EXPECT_FALSE(exact.result.trap);
+      EXPECT_EQ(exact.gas_used, inv.gas);
+      MeteredRun short_run = run_metered(GetParam(), bytes, inv, inv.gas - 1);
+      ASSERT_TRUE(short_run.result.trap);
+      EXPECT_EQ(short_run.result.trap->kind, TrapKind::OutOfGas);
+      EXPECT_LE(short_run.gas_used, inv.gas - 1);
+      ++checked;
+    }
+  }
+  EXPECT_GE(checked, 9u);
+}
+
+INSTANTIATE_TEST_SUITE_P(Tiers, GasVectors, ::testing::Values(Tier::Interpreter),
+                         [](const auto& info) { return info.param == Tier::Interpreter ? "interp" : "jit"; });
+
+// (module
+//   (import "env" "work" (func $work (param i32) (result i32)))
+//   (memory (export "memory") 1)
+//   (global $g (export "g") (mut i32) (i32.const 0))
+//   (func (export "run") (param i32) (result i32)
+//     (global.set $g (i32.const 1))
+//     (i32.store (i32.const 0) (i32.const 42))
+//     (call $work (local.get 0))))
+const std::vector<uint8_t> kHostWork = from_hex(
+    "0061736d0100000001060160017f017f020c0103656e7604776f726b00000302010005030100010606017f0141000b07"
+    "1403066d656d6f72790200016703000372756e00010a13011100410124004100412a360200200010000b");
+
+// "run" costs 19 before the call (i32.const, global.set, 2 x i32.const,
+// i32.store, local.get, call), the host's declared 50, and whatever the host
+// charges itself (its argument).
+struct HostRun {
+  std::optional<Trap> trap;
+  uint64_t gas_used;
+  int32_t global;
+  uint8_t mem0;
+  bool host_ran;
+};
+
+HostRun run_host_work(int32_t arg, std::optional<uint64_t> limit) {
+  EngineConfig config;
+  config.metering = true;
+  Engine engine(config);
+  Store store(engine);
+  bool ran = false;
+  Func work = store.new_host_func(
+      FuncType{{ValType::I32}, {ValType::I32}},
+      [&](Caller& caller, std::span<const Value> args, std::span<Value> results) -> std::optional<Trap> {
+        ran = true;
+        if (auto trap = caller.consume_gas(static_cast<uint64_t>(args[0].as_i32()))) return trap;
+        results[0] = args[0];
+        return std::nullopt;
+      },
+      "work", 50);
+  Module module = Module::compile(engine, kHostWork);
+  auto inst = store.instantiate(module, std::vector<Extern>{work});
+  if (limit) store.set_gas_limit(*limit);
+  auto r = inst.instance.get_func("run")->call(store, std::vector<Value>{Value::i32(arg)});
+  return HostRun{r.trap, store.gas_used(), inst.instance.get_global("g")->get().as_i32(),
+                 inst.instance.get_memory("memory")->data()[0], ran};
+}
+
+TEST(Gas, HostCallsChargeTheirDeclaredCostAndCanChargeMore) {
+  HostRun full = run_host_work(5, std::nullopt);
+  EXPECT_FALSE(full.trap);
+  EXPECT_EQ(full.gas_used, 19u + 50u + 5u);
+  EXPECT_FALSE(run_host_work(5, 74).trap);
+  // The host's own charge fails: the segment before the call has run.
+  HostRun host_short = run_host_work(5, 73);
+  ASSERT_TRUE(host_short.trap);
+  EXPECT_EQ(host_short.trap->kind, TrapKind::OutOfGas);
+  EXPECT_TRUE(host_short.host_ran);
+  EXPECT_EQ(host_short.global, 1);
+  EXPECT_EQ(host_short.mem0, 42);
+  // The declared cost cannot be paid: the host never runs.
+  HostRun call_short = run_host_work(5, 68);
+  ASSERT_TRUE(call_short.trap);
+  EXPECT_EQ(call_short.trap->kind, TrapKind::OutOfGas);
+  EXPECT_FALSE(call_short.host_ran);
+  EXPECT_EQ(call_short.gas_used, 19u);
+  // The first segment cannot be paid: no effect of it is visible.
+  HostRun entry_short = run_host_work(5, 18);
+  ASSERT_TRUE(entry_short.trap);
+  EXPECT_EQ(entry_short.gas_used, 0u);
+  EXPECT_EQ(entry_short.global, 0);
+  EXPECT_EQ(entry_short.mem0, 0);
+}
+
+// (module (func (export "f") (result i32) (i32.add (i32.const 1) (i32.const 2))))
+const std::vector<uint8_t> kAdd = from_hex("0061736d010000000105016000017f03020100070501016600000a0901070041014102" "6a0b");
+
+TEST(Gas, MeteringOffCompilesNoCharges) {
+  Engine engine;  // metering off by default
+  Module m = Module::compile(engine, kAdd);
+  for (const auto& f : m.data()->functions)
+    for (uint32_t w : f.interp.code) EXPECT_NE(w, static_cast<uint32_t>(internal::IOp::ChargeGas));
+  Store store(engine);
+  store.set_gas_limit(0);
+  auto inst = store.instantiate(m, {});
+  EXPECT_RESULT(inst.instance.get_func("f")->call(store, {}), Value::i32(3));
+  EXPECT_EQ(store.gas_used(), 0u);
+}
+
+TEST(Gas, ConfigurationIdentityCoversMeteringScheduleAndLimits) {
+  EngineConfig a, b;
+  EXPECT_EQ(config_identity(a), config_identity(b));
+  b.metering = true;
+  EXPECT_NE(config_identity(a), config_identity(b));
+  EngineConfig c = b;
+  c.gas_schedule.op_class_cost[static_cast<size_t>(GasClass::IntDiv)] += 1;
+  EXPECT_NE(config_identity(b), config_identity(c));
+  EngineConfig d;
+  d.limits.stack_budget_slots += 1;
+  EXPECT_NE(config_identity(a), config_identity(d));
+}
+
+TEST(Gas, ScheduleParsingRejectsBadData) {
+  EXPECT_EQ(GasSchedule::v1().id, "detwasm-gas-v1");
+  EXPECT_EQ(GasSchedule::v1().op_cost(GasClass::Call), 10u);
+  EXPECT_THROW(GasSchedule::from_json("{"), Error);
+  EXPECT_THROW(GasSchedule::from_json(R"({"id":"x","op_class_cost":{}})"), Error);
+}
+
+}  // namespace
+}  // namespace detwasm::test
