@@ -11,10 +11,10 @@ namespace {
 
 bool is_known(uint16_t value) {
   switch (value) {
-#define DETWASM_CONTROL_OP(Name, opcode, text) case opcode:
-#define DETWASM_NUMERIC_OP(Name, opcode, text, In1, In2, Out) case opcode:
-#define DETWASM_LOAD_OP(Name, opcode, text, Out, size_log2) case opcode:
-#define DETWASM_STORE_OP(Name, opcode, text, In, size_log2) case opcode:
+#define DETWASM_CONTROL_OP(Name, opcode, text, ...) case opcode:
+#define DETWASM_NUMERIC_OP(Name, opcode, text, In1, In2, Out, ...) case opcode:
+#define DETWASM_LOAD_OP(Name, opcode, text, Out, size_log2, ...) case opcode:
+#define DETWASM_STORE_OP(Name, opcode, text, In, size_log2, ...) case opcode:
 #include "decode/opcodes.def"
     return true;
     default: return false;

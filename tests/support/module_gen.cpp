@@ -76,7 +76,7 @@ struct NumericOp {
   ValType in1, in2, out;
 };
 constexpr NumericOp kNumericOps[] = {
-#define DETWASM_NUMERIC_OP(Name, opcode, text, In1, In2, Out) {Opcode::Name, T_##In1, T_##In2, T_##Out},
+#define DETWASM_NUMERIC_OP(Name, opcode, text, In1, In2, Out, ...) {Opcode::Name, T_##In1, T_##In2, T_##Out},
 #include "decode/opcodes.def"
 };
 
@@ -86,11 +86,11 @@ struct MemoryOp {
   uint32_t size_log2;
 };
 constexpr MemoryOp kLoadOps[] = {
-#define DETWASM_LOAD_OP(Name, opcode, text, Out, size_log2) {Opcode::Name, T_##Out, size_log2},
+#define DETWASM_LOAD_OP(Name, opcode, text, Out, size_log2, ...) {Opcode::Name, T_##Out, size_log2},
 #include "decode/opcodes.def"
 };
 constexpr MemoryOp kStoreOps[] = {
-#define DETWASM_STORE_OP(Name, opcode, text, In, size_log2) {Opcode::Name, T_##In, size_log2},
+#define DETWASM_STORE_OP(Name, opcode, text, In, size_log2, ...) {Opcode::Name, T_##In, size_log2},
 #include "decode/opcodes.def"
 };
 

@@ -51,10 +51,10 @@ using namespace wasm_bytes;
 
 uint32_t natural_align_log2(Opcode opcode) {
   switch (opcode) {
-#define DETWASM_LOAD_OP(Name, opcode, text, Out, size_log2) \
+#define DETWASM_LOAD_OP(Name, opcode, text, Out, size_log2, ...) \
   case Opcode::Name:                                        \
     return size_log2;
-#define DETWASM_STORE_OP(Name, opcode, text, In, size_log2) \
+#define DETWASM_STORE_OP(Name, opcode, text, In, size_log2, ...) \
   case Opcode::Name:                                        \
     return size_log2;
 #include "decode/opcodes.def"

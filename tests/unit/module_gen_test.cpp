@@ -43,13 +43,13 @@ TEST(ModuleGen, CoversEveryOperator) {
     }
   }
   std::vector<std::string> missing;
-#define DETWASM_CONTROL_OP(Name, opcode, text) \
+#define DETWASM_CONTROL_OP(Name, opcode, text, ...) \
   if (!seen.count(opcode)) missing.push_back(text);
-#define DETWASM_NUMERIC_OP(Name, opcode, text, In1, In2, Out) \
+#define DETWASM_NUMERIC_OP(Name, opcode, text, In1, In2, Out, ...) \
   if (!seen.count(opcode)) missing.push_back(text);
-#define DETWASM_LOAD_OP(Name, opcode, text, Out, size_log2) \
+#define DETWASM_LOAD_OP(Name, opcode, text, Out, size_log2, ...) \
   if (!seen.count(opcode)) missing.push_back(text);
-#define DETWASM_STORE_OP(Name, opcode, text, In, size_log2) \
+#define DETWASM_STORE_OP(Name, opcode, text, In, size_log2, ...) \
   if (!seen.count(opcode)) missing.push_back(text);
 #include "decode/opcodes.def"
   std::string list;
