@@ -1306,7 +1306,7 @@ GeneratedModule generate_module(const GenConfig& cfg, ChoiceSource& r) {
     const FuncType& t = m.func_type(n_imported_funcs + i);
     uint32_t times = t.params.empty() ? 1 : 2;
     for (uint32_t k = 0; k < times; ++k) {
-      CallPlan c{out.func_exports[i], {}};
+      CallPlan c{out.func_exports[i], {}, std::nullopt};
       for (ValType p : t.params) c.args.push_back(gen_arg(r, p, n_defined));
       out.calls.push_back(std::move(c));
     }

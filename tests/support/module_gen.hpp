@@ -104,7 +104,7 @@ struct GeneratedModule {
   std::vector<CallPlan> calls;              // every export, with arguments
 
   // The plan a differential or determinism test runs.
-  RunPlan plan() const { return {calls, budget_global, call_budget}; }
+  RunPlan plan() const { return {calls, budget_global, call_budget, std::nullopt}; }
 };
 
 // Deterministic in (config, choices).

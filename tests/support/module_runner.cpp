@@ -14,11 +14,14 @@ std::string hex(uint64_t v, int digits) {
   return buf;
 }
 
-// FNV-1a over the arguments: the stub's results depend on every bit of them.
+// FNV-1a over the arguments: the stub's results depend on every bit of
+// them, except that a reference counts only as null or not (its bits are an
+// address in one store).
 uint64_t mix_args(std::span<const Value> args) {
   uint64_t h = 0xCBF29CE484222325ull;
   for (const Value& v : args) {
-    for (uint64_t x : {uint64_t(v.type), v.bits}) {
+    uint64_t bits = is_ref(v.type) ? uint64_t(!v.is_null()) : v.bits;
+    for (uint64_t x : {uint64_t(v.type), bits}) {
       for (int i = 0; i < 8; ++i) {
         h ^= (x >> (8 * i)) & 0xFF;
         h *= 0x100000001B3ull;
@@ -48,7 +51,7 @@ RunPlan zero_arg_plan(const Module& module) {
   RunPlan plan;
   for (const ExportType& e : module.exports()) {
     if (e.kind != ExternKind::Func) continue;
-    CallPlan c{e.name, {}};
+    CallPlan c{e.name, {}, std::nullopt};
     for (ValType t : e.func.params) c.args.push_back({t, 0});
     plan.calls.push_back(std::move(c));
   }
@@ -113,6 +116,7 @@ Outcome run_module(Store& store, const Module& module, const RunPlan& plan) {
   Instantiation inst;
   try {
     imports = make_stub_imports(store, module);
+    if (plan.gas_limit) store.set_gas_limit(*plan.gas_limit);
     inst = store.instantiate(module, imports);
   } catch (const LinkError& e) {
     out.stage = std::string("link error: ") + e.what();
@@ -151,7 +155,10 @@ Outcome run_module(Store& store, const Module& module, const RunPlan& plan) {
     std::vector<Value> args;
     for (const ArgSpec& a : c.args) args.push_back(arg_value(a, func_exports));
     if (budget) budget->set(Value::i32(static_cast<int32_t>(plan.budget_value)));
+    std::optional<uint64_t> gas = c.gas_limit ? c.gas_limit : plan.gas_limit;
+    if (gas) store.set_gas_limit(*gas);
     CallResult r = f->call(store, args);
+    if (gas) out.gas_used.push_back(store.gas_used());
     std::string line = c.export_name + " ->";
     if (r.trap) {
       line += " " + trap_string(*r.trap);
@@ -180,6 +187,11 @@ Outcome run_module(Store& store, const Module& module, const RunPlan& plan) {
   return out;
 }
 
+bool call_trapped_with(const Outcome& out, size_t i, TrapKind kind) {
+  return i < out.calls.size() &&
+         out.calls[i].find(std::string("-> trap ") + trap_kind_name(kind) + " ") != std::string::npos;
+}
+
 std::string Outcome::to_string() const {
   std::ostringstream os;
   os << "stage: " << stage << "\n";
@@ -187,6 +199,7 @@ std::string Outcome::to_string() const {
   for (const auto& g : globals) os << "  " << g << "\n";
   for (const auto& t : tables) os << "  " << t << "\n";
   for (const auto& [name, bytes] : memories) os << "  memory " << name << ": " << bytes.size() << " bytes\n";
+  for (size_t i = 0; i < gas_used.size(); ++i) os << "  gas used by call #" << i << ": " << gas_used[i] << "\n";
   return os.str();
 }
 
@@ -207,6 +220,12 @@ std::string compare_outcomes(const Outcome& a, const Outcome& b) {
   for (auto diff : {compare_lists("call", a.calls, b.calls), compare_lists("global", a.globals, b.globals),
                     compare_lists("table", a.tables, b.tables)})
     if (!diff.empty()) return diff;
+  if (!a.gas_used.empty() && !b.gas_used.empty()) {
+    for (size_t i = 0; i < std::min(a.gas_used.size(), b.gas_used.size()); ++i)
+      if (a.gas_used[i] != b.gas_used[i])
+        return "gas used by call #" + std::to_string(i) + ": " + std::to_string(a.gas_used[i]) + " vs " +
+               std::to_string(b.gas_used[i]);
+  }
   if (a.memories.size() != b.memories.size()) return "memory count differs";
   for (size_t i = 0; i < a.memories.size(); ++i) {
     const auto& [name, x] = a.memories[i];

@@ -23,6 +23,7 @@ struct ArgSpec {
 struct CallPlan {
   std::string export_name;
   std::vector<ArgSpec> args;
+  std::optional<uint64_t> gas_limit;  // overrides the plan's for this call
 };
 
 struct RunPlan {
@@ -30,6 +31,9 @@ struct RunPlan {
   // If set, this exported i32 global is set to `budget_value` before each call.
   std::optional<std::string> budget_global;
   uint32_t budget_value = 0;
+  // For metered modules: the store's gas limit, set before instantiation
+  // and again before each call; the gas each call used is recorded.
+  std::optional<uint64_t> gas_limit;
 };
 
 // Every function export once, with zero arguments.
@@ -59,6 +63,7 @@ struct Outcome {
   std::vector<std::string> globals; // "g0 = i64:0x..."
   std::vector<std::string> tables;  // "t0 = [funcref:f1 funcref:null]"
   std::vector<std::pair<std::string, std::vector<uint8_t>>> memories;  // by export name
+  std::vector<uint64_t> gas_used;   // per call, when the plan sets a gas limit
 
   std::string to_string() const;
 };
@@ -67,8 +72,12 @@ struct Outcome {
 // Never throws for Wasm behaviour; UsageError from a bad plan propagates.
 Outcome run_module(Store& store, const Module& module, const RunPlan& plan);
 
-// Empty if equal; otherwise a description of the first difference.
+// Empty if equal; otherwise a description of the first difference. Gas is
+// compared when both outcomes record it.
 std::string compare_outcomes(const Outcome& a, const Outcome& b);
+
+// Whether call `i` of an outcome trapped with `kind`.
+bool call_trapped_with(const Outcome& out, size_t i, TrapKind kind);
 
 // Raw-bits rendering of a value; references through `names` where possible.
 std::string value_string(const Value& v, const std::vector<std::pair<Func, std::string>>& names);
