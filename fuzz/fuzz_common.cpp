@@ -9,9 +9,10 @@
 
 namespace detwasm::fuzz {
 
-EngineConfig fuzz_engine_config(Tier tier) {
+EngineConfig fuzz_engine_config(Tier tier, bool metering) {
   EngineConfig c;
   c.tier = tier;
+  c.metering = metering;
   c.limits.max_memory_pages = 16;        // 1 MiB
   c.limits.max_table_elements = 10'000;
   c.limits.stack_budget_slots = 1u << 14;
@@ -36,6 +37,12 @@ test::RunPlan bounded_zero_arg_plan(const Module& module) {
     for (ValType t : module.data()->func_type(e.index).params) c.args.push_back({t, 0});
     plan.calls.push_back(std::move(c));
   }
+  return plan;
+}
+
+test::RunPlan metered_zero_arg_plan(const Module& module) {
+  test::RunPlan plan = test::zero_arg_plan(module);
+  plan.gas_limit = kGasPerCall;
   return plan;
 }
 

@@ -12,11 +12,16 @@
 
 namespace detwasm::fuzz {
 
-// Operators one call may execute (by the static bound of support/code_walk.hpp).
+// Operators one unmetered call may execute (by the static bound of support/code_walk.hpp).
 constexpr uint64_t kMaxSteps = 200'000;
+// Gas for instantiation and for each metered call.
+constexpr uint64_t kGasPerCall = 2'000'000;
 
 // Small memories, tables and stack budget, so that one input stays cheap.
-EngineConfig fuzz_engine_config(Tier tier);
+EngineConfig fuzz_engine_config(Tier tier, bool metering);
+
+// Every function export with zero arguments, metered with kGasPerCall.
+test::RunPlan metered_zero_arg_plan(const Module& module);
 
 // True if instantiation cannot run forever: no start function, or one with a bound.
 bool start_is_bounded(const Module& module);
