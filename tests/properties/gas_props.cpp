@@ -1,6 +1,7 @@
-// Gas on generated modules: metering changes nothing but gas, gas used is
-// deterministic, and a call's gas is exact: with that much it ends as
-// before, with one unit less it runs out of gas.
+// Gas on generated modules: metering changes nothing but gas (stack
+// exhaustion included), gas used is deterministic, and a call's gas is
+// exact: with that much it ends as before, with one unit less it runs out
+// of gas.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -70,6 +71,27 @@ RC_GTEST_PROP(GasOnGeneratedModules, CallGasIsExact, ()) {
   Outcome short_by_one = run(m, metered(), exact);
   RC_LOG() << "with " << used - 1 << ": " << short_by_one.calls.at(k) << "\n";
   RC_ASSERT(call_trapped_with(short_by_one, k, TrapKind::OutOfGas));
+}
+
+// With a large call budget and a small stack budget, deep recursion
+// exhausts the stack: at the same call with and without metering, and the
+// same way twice.
+RC_GTEST_PROP(GasOnGeneratedModules, StackExhaustionIgnoresMetering, ()) {
+  GenConfig deep;
+  deep.call_budget = 3000;
+  GeneratedModule m = *gen_module(deep);
+  EngineConfig plain_config, metered_config = metered();
+  plain_config.limits.stack_budget_slots = metered_config.limits.stack_budget_slots = 2000;
+  Outcome plain = run(m, plain_config, m.plan());
+  Outcome metered_run = run(m, metered_config, with_gas(m, kAmpleGas));
+  Outcome again = run(m, metered_config, with_gas(m, kAmpleGas));
+  bool exhausted = false;
+  for (size_t i = 0; i < plain.calls.size(); ++i) exhausted |= call_trapped_with(plain, i, TrapKind::StackExhausted);
+  RC_CLASSIFY(exhausted, "stack exhausted");
+  std::string diff = compare_outcomes(plain, metered_run);
+  RC_LOG() << plain.to_string() << diff << "\n";
+  RC_ASSERT(diff.empty());
+  RC_ASSERT(compare_outcomes(metered_run, again).empty());
 }
 
 }  // namespace

@@ -81,6 +81,7 @@ void assert_same_verdict(const Verdict& a, const Verdict& b, const char* what) {
   RC_LOG() << what << ":\n  " << a.to_string() << "\n  " << b.to_string() << "\n";
   RC_ASSERT(a.ok() == b.ok());
   if (!a.ok()) RC_ASSERT(a.kind == b.kind);
+  if (!a.ok()) RC_ASSERT(a.offset == b.offset);
 }
 
 // Compiles and runs in a fresh engine and store.
