@@ -40,9 +40,7 @@ void put_section(std::vector<uint8_t>& out, SectionId id, std::span<const uint8_
 }
 
 std::vector<uint8_t> preamble() {
-  std::vector<uint8_t> out(std::begin(kMagic), std::end(kMagic));
-  out.insert(out.end(), std::begin(kVersion), std::end(kVersion));
-  return out;
+  return {kMagic[0], kMagic[1], kMagic[2], kMagic[3], kVersion[0], kVersion[1], kVersion[2], kVersion[3]};
 }
 
 }  // namespace wasm_bytes
