@@ -165,7 +165,11 @@ GeneratedModule generate_module(const GenConfig& cfg, ChoiceSource& r) {
   // Tables: table 0 holds funcrefs so call_indirect always has a table.
   {
     uint32_t min = 1 + r.below(8);
-    m.b.add_table({ValType::FuncRef, {min, min + r.below(9)}});
+    TableType t0{ValType::FuncRef, {min, min + r.below(9)}};
+    if (cfg.imports && r.chance(20))
+      m.b.import_table("env", "tab", t0);
+    else
+      m.b.add_table(t0);
     m.tables.push_back({ValType::FuncRef, min});
     if (r.chance(60)) {
       uint32_t min1 = r.below(5);
@@ -183,7 +187,11 @@ GeneratedModule generate_module(const GenConfig& cfg, ChoiceSource& r) {
   if (r.chance(80)) {
     m.has_memory = true;
     m.mem_min_pages = r.weighted(std::array<uint32_t, 3>{1, 6, 2});
-    m.b.add_memory({{m.mem_min_pages, m.mem_min_pages + r.below(4)}});
+    MemoryType mt{{m.mem_min_pages, m.mem_min_pages + r.below(4)}};
+    if (cfg.imports && r.chance(20))
+      m.b.import_memory("env", "mem", mt);
+    else
+      m.b.add_memory(mt);
   }
 
   // Globals: the budget, then random ones.

@@ -17,7 +17,8 @@
 // index order of the defined functions), its memory ("mem"), its tables
 // ("t0", ...), every global except the budget ("g0", ... in global index
 // order) and the budget global ("budget"). Imports, if any, are host functions
-// "env"."h<i>" and globals "env"."g<i>"; see module_runner.hpp for the stubs.
+// "env"."h<i>", globals "env"."g<i>", the memory "env"."mem" and table 0
+// "env"."tab"; see module_runner.hpp for the stubs.
 #pragma once
 
 #include <cstdint>
@@ -85,7 +86,7 @@ struct GenConfig {
   uint32_t max_loop_iterations = 3;
   uint32_t call_budget = 40;       // function entries per export call
   uint32_t trap_percent = 6;       // chance that a trap-prone operand is made to trap
-  bool imports = true;             // host functions and globals from "env"
+  bool imports = true;             // host functions, globals, memory, table 0 from "env"
   bool start_function = true;
   // Float operators that may create a NaN (arithmetic, rounding, promote,
   // demote). Without them every float bit pattern only moves, so engines that
