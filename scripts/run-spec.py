@@ -38,7 +38,8 @@ def run_file(args, wast):
     target, error = convert(args.wast2json, wast, Path(args.out))
     if error:
         return wast.name, None, {}, [f"wast2json failed: {error}"]
-    run = subprocess.run([args.detwasm, "--tier", args.tier, "spec", str(target), "--by-kind"],
+    extra = ["--metered"] if args.metered else []
+    run = subprocess.run([args.detwasm, "--tier", args.tier, "spec", str(target), "--by-kind"] + extra,
                          capture_output=True, text=True)
     m = FILE_LINE.search(run.stdout)
     if run.returncode not in (0, 1) or not m:
@@ -84,6 +85,8 @@ def main():
     parser.add_argument("--out", required=True, help="folder for the converted files")
     parser.add_argument("--tier", default="interp", choices=["interp", "jit"])
     parser.add_argument("--wast2json", default="wast2json")
+    parser.add_argument("--metered", action="store_true",
+                        help="compile with gas metering (unlimited gas): results must not change")
     parser.add_argument("--expected", help="file of pinned totals to compare with")
     parser.add_argument("--bless", action="store_true",
                         help="write the totals to --expected instead of comparing (also DETWASM_BLESS=1)")

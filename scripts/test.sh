@@ -42,7 +42,8 @@ $dir: $(grep "tests passed" "$log" || echo "ctest did not finish")"
 
 suite build
 if [ "$sanitize" = yes ]; then
-  ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 suite build-asan -DDETWASM_SANITIZE=ON
+  export UBSAN_OPTIONS=print_stacktrace=1
+  suite build-asan -DDETWASM_SANITIZE=ON
 fi
 
 echo "=== summary$summaries"

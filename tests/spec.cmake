@@ -17,6 +17,13 @@ foreach(tier interp jit)
         --suite ${DETWASM_SPEC_SUITE}/core --out ${CMAKE_BINARY_DIR}/spec/core-${tier}
         --tier ${tier} --expected ${pins} --jobs 2)
     set_tests_properties(spec.core.${tier} PROPERTIES TIMEOUT 1200 PROCESSORS 2)
+    # Metering must change no result, trap or verdict: same pins.
+    add_test(NAME spec.core.${tier}-metered
+      COMMAND Python3::Interpreter ${PROJECT_SOURCE_DIR}/scripts/run-spec.py
+        --detwasm $<TARGET_FILE:detwasm-cli> --wast2json ${WAST2JSON}
+        --suite ${DETWASM_SPEC_SUITE}/core --out ${CMAKE_BINARY_DIR}/spec/core-${tier}-metered
+        --tier ${tier} --expected ${pins} --jobs 2 --metered)
+    set_tests_properties(spec.core.${tier}-metered PROPERTIES TIMEOUT 1200 PROCESSORS 2)
   endif()
 endforeach()
 

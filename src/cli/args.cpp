@@ -23,8 +23,8 @@ Tier tier_named(const std::string& name) {
 
 // Options accepted by each command, besides --tier, --help and --version.
 void check_option_allowed(Command command, const std::string& option) {
-  bool allowed = (command == Command::Run && (option == "--invoke" || option == "--json")) ||
-                 (command == Command::Spec && (option == "--verbose" || option == "--by-kind"));
+  bool allowed = (command == Command::Run && (option == "--invoke" || option == "--json" || option == "--gas")) ||
+                 (command == Command::Spec && (option == "--verbose" || option == "--by-kind" || option == "--metered"));
   if (!allowed) throw UsageFailure("option " + option + " does not apply to this command");
 }
 
@@ -90,6 +90,22 @@ Args parse_args(const std::vector<std::string>& argv) {
     } else if (name == "--by-kind") {
       args.by_kind = flag();
       command_options.push_back(name);
+    } else if (name == "--gas") {
+      std::string v = value();
+      size_t used = 0;
+      uint64_t limit = 0;
+      try {
+        if (v.empty() || v[0] == '-') throw std::invalid_argument(v);
+        limit = std::stoull(v, &used, 10);
+      } catch (const std::exception&) {
+        throw UsageFailure("--gas needs a non-negative integer, got '" + v + "'");
+      }
+      if (used != v.size()) throw UsageFailure("--gas needs a non-negative integer, got '" + v + "'");
+      args.gas = limit;
+      command_options.push_back(name);
+    } else if (name == "--metered") {
+      args.metered = flag();
+      command_options.push_back(name);
     } else {
       throw UsageFailure("unknown option " + name);
     }
@@ -130,7 +146,7 @@ const char* usage_text() {
   return R"(detwasm: a deterministic, gas-metered WebAssembly engine
 
 Usage:
-  detwasm run MODULE.wasm [--invoke NAME] [--json] [ARG...]
+  detwasm run MODULE.wasm [--invoke NAME] [--json] [--gas LIMIT] [ARG...]
       Instantiate the module (it may have no imports) and call the exported
       function NAME (default: _start). Arguments are read by the function's
       parameter types: decimal integers (signed or unsigned), floats (1.5,
@@ -139,7 +155,7 @@ Usage:
       object instead, with floats as hex bit patterns.
   detwasm validate MODULE.wasm
       Decode and validate the module.
-  detwasm spec FILE.json... [--verbose] [--by-kind]
+  detwasm spec FILE.json... [--verbose] [--by-kind] [--metered]
       Run spec tests converted by wabt's wast2json; the modules are read
       from beside the JSON file.
 

@@ -24,6 +24,8 @@ struct Args {
   bool json = false;                   // run: one JSON object on stdout
   bool verbose = false;                // spec: a line per command
   bool by_kind = false;                // spec: counts per command kind
+  std::optional<uint64_t> gas;         // run: meter, with this gas limit
+  bool metered = false;                // spec: compile with metering (unlimited gas)
 };
 
 // A command line that cannot be understood; the message says why.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -29,7 +30,5 @@ class CommandFailure : public std::runtime_error {
 
 std::vector<uint8_t> read_module_file(const std::string& path);  // throws CommandFailure
 EngineConfig engine_config(const Args& args);
-// "invalid module at offset 0x1f: type mismatch ..."
-std::string describe_module_error(const ModuleError& e);
 
 }  // namespace detwasm::cli

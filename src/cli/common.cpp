@@ -1,5 +1,4 @@
 #include <cerrno>
-#include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -17,20 +16,8 @@ std::vector<uint8_t> read_module_file(const std::string& path) {
 EngineConfig engine_config(const Args& args) {
   EngineConfig config;
   config.tier = args.tier;
+  config.metering = args.gas.has_value() || args.metered;
   return config;
-}
-
-std::string describe_module_error(const ModuleError& e) {
-  const char* what = "";
-  switch (e.kind()) {
-    case ModuleError::Kind::Malformed: what = "malformed module"; break;
-    case ModuleError::Kind::Invalid: what = "invalid module"; break;
-    case ModuleError::Kind::Unsupported: what = "unsupported module"; break;
-    case ModuleError::Kind::LimitExceeded: what = "module over a limit"; break;
-  }
-  char offset[24];
-  std::snprintf(offset, sizeof offset, "0x%llx", static_cast<unsigned long long>(e.offset()));
-  return std::string(what) + " at offset " + offset + ": " + e.message();
 }
 
 }  // namespace detwasm::cli

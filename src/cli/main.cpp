@@ -9,6 +9,7 @@
 
 #include "cli/args.hpp"
 #include "cli/commands.hpp"
+#include "spec/spec_runner.hpp"
 
 namespace {
 
@@ -36,7 +37,7 @@ int main(int argc, char** argv) {
   } catch (const CommandFailure& e) {
     return fail(e.what());
   } catch (const ModuleError& e) {
-    return fail(describe_module_error(e));
+    return fail(spec::describe_module_error(e));
   } catch (const LinkError& e) {
     return fail(std::string("link error: ") + e.what());
   } catch (const UsageError& e) {

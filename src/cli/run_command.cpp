@@ -52,7 +52,8 @@ std::string trap_line(const Trap& trap) {
 
 // {"results":[{"type":"i32","value":"3"}],"trap":null}; floats as their
 // hex bit pattern so that nothing is lost.
-ordered_json to_json(const std::vector<Value>& results, const std::optional<Trap>& trap) {
+ordered_json to_json(const std::vector<Value>& results, const std::optional<Trap>& trap,
+                     std::optional<uint64_t> gas_used) {
   ordered_json out;
   out["results"] = ordered_json::array();
   for (const Value& v : results) {
@@ -64,16 +65,20 @@ ordered_json to_json(const std::vector<Value>& results, const std::optional<Trap
     out["trap"] = {{"kind", trap_kind_name(trap->kind)}, {"message", trap->message}};
   else
     out["trap"] = nullptr;
+  if (gas_used) out["gas_used"] = *gas_used;  // metered runs only
   return out;
 }
 
-int report(const Args& args, const std::vector<Value>& results, const std::optional<Trap>& trap) {
+int report(const Args& args, const Store& store, const std::vector<Value>& results, const std::optional<Trap>& trap) {
+  std::optional<uint64_t> gas_used;
+  if (args.gas) gas_used = store.gas_used();
   if (args.json) {
-    std::cout << to_json(results, trap).dump() << std::endl;
+    std::cout << to_json(results, trap, gas_used).dump() << std::endl;
   } else {
     for (const Value& v : results) std::cout << text::format_value(v) << "\n";
     std::cout.flush();
     if (trap) std::fprintf(stderr, "%s\n", trap_line(*trap).c_str());
+    if (gas_used) std::fprintf(stderr, "gas used: %llu\n", static_cast<unsigned long long>(*gas_used));
   }
   return trap ? kExitTrap : kExitOk;
 }
@@ -92,13 +97,14 @@ int run_command(const Args& args) {
   std::vector<Value> arguments = parse_arguments(name, target.func, args.values);
 
   Store store(engine);
+  if (args.gas) store.set_gas_limit(*args.gas);  // the start function is metered too
   Linker linker;
   Instantiation inst = linker.instantiate(store, module);
-  if (inst.trap) return report(args, {}, inst.trap);
+  if (inst.trap) return report(args, store, {}, inst.trap);
   std::optional<Func> func = inst.instance.get_func(name);
   if (!func) throw CommandFailure("no exported function '" + name + "'");
   CallResult r = func->call(store, arguments);
-  return report(args, r.results, r.trap);
+  return report(args, store, r.results, r.trap);
 }
 
 }  // namespace detwasm::cli

@@ -8,7 +8,7 @@ namespace detwasm::cli {
 // Runs each JSON file; exit 0 only when no command failed.
 int spec_command(const Args& args) {
   spec::RunOptions options;
-  options.tier = args.tier;
+  options.config = engine_config(args);
   options.verbose = args.verbose;
   spec::Counts total;
   for (const std::string& file : args.files) {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include <detwasm/config.hpp>
+#include <detwasm/errors.hpp>
 
 namespace detwasm::spec {
 
@@ -28,7 +29,7 @@ struct Counts {
 };
 
 struct RunOptions {
-  Tier tier = Tier::Interpreter;
+  EngineConfig config;  // tier, limits, metering
   bool verbose = false;  // a line for every command, not only for failures
 };
 
@@ -52,5 +53,9 @@ class SpecFileError : public std::runtime_error {
 // raised it. Text modules (only usable by a text parser) are skipped.
 // Throws SpecFileError, or UsageError if the engine rejects the options.
 RunReport run_spec_file(const std::filesystem::path& json_file, const RunOptions& options, std::ostream& out);
+
+// How the runner and the CLI name a rejected module:
+// "invalid module at offset 0x1f: type mismatch ...".
+std::string describe_module_error(const ModuleError& e);
 
 }  // namespace detwasm::spec

@@ -60,16 +60,19 @@ void BodyDecoder<Consumer>::decode_locals(Reader& r, FunctionDef& def, const Fun
   uint64_t total = type.params.size();
   def.local_runs.clear();
   def.local_runs.reserve(groups);
+  uint64_t limit_at = 0;
   for (uint32_t i = 0; i < groups; ++i) {
     uint64_t at = r.offset();
     uint32_t n = r.u32();
     total += n;
+    // Past 2^32 - 1 the binary is malformed; the configured limit is checked
+    // once every declaration is read, so the format's verdict comes first.
     if (total > 0xFFFFFFFFull) throw_malformed(at, "too many locals");
-    if (total > limits_.max_locals_per_function)
-      throw_limit(at, "too many locals (" + std::to_string(total) + ")");
+    if (total > limits_.max_locals_per_function && !limit_at) limit_at = at;
     ValType t = read_val_type(r);
-    if (n) def.local_runs.push_back({static_cast<uint32_t>(total), t});
+    if (n && !limit_at) def.local_runs.push_back({static_cast<uint32_t>(total), t});
   }
+  if (limit_at) throw_limit(limit_at, "too many locals (" + std::to_string(total) + ")");
   def.num_locals = static_cast<uint32_t>(total);
 }
 

@@ -2,7 +2,6 @@
 // on modules assembled from the wat source below with wabt's wat2wasm.
 #include <algorithm>
 #include <fstream>
-#include <regex>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -99,6 +98,15 @@ class CliTest : public ::testing::Test {
   static std::string* functions_;
 };
 
+// Is `err` exactly "error: KIND module at offset 0x<hex>: <message>\n"?
+bool is_module_error_line(const std::string& err, const std::string& kind) {
+  std::string prefix = "error: " + kind + " module at offset 0x";
+  if (!err.starts_with(prefix) || !err.ends_with("\n")) return false;
+  size_t hex_end = err.find_first_not_of("0123456789abcdef", prefix.size());
+  return hex_end != std::string::npos && hex_end > prefix.size() && err.compare(hex_end, 2, ": ") == 0 &&
+         err.size() > hex_end + 3;
+}
+
 TempDir* CliTest::dir_ = nullptr;
 std::string* CliTest::functions_ = nullptr;
 
@@ -186,6 +194,29 @@ TEST_F(CliTest, JsonResults) {
   EXPECT_EQ(r.out, R"({"results":[{"type":"f64","value":"0x7ff0000000000001"}],"trap":null})" "\n");
 }
 
+// add costs 3 under detwasm-gas-v1 (two local.get and an i32.add).
+TEST_F(CliTest, GasMetersTheRunAndReportsGasUsed) {
+  ProcessResult r = cli({"run", *functions_, "--json", "--gas", "3", "--invoke", "add", "1", "2"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, R"({"results":[{"type":"i32","value":"3"}],"trap":null,"gas_used":3})" "\n");
+
+  r = cli({"run", *functions_, "--json", "--gas=2", "--invoke", "add", "1", "2"});
+  EXPECT_EQ(r.exit_code, 1);
+  nlohmann::json doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["trap"]["kind"], "out_of_gas");
+  EXPECT_EQ(doc["gas_used"], 0);
+
+  r = cli({"run", *functions_, "--gas", "100", "--invoke", "add", "1", "2"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "i32:3\n");
+  EXPECT_EQ(r.err, "gas used: 3\n");
+
+  for (const char* bad : {"-1", "x", "1.5", ""}) {
+    r = cli({"run", *functions_, "--gas", bad, "--invoke", "add", "1", "2"});
+    EXPECT_EQ(r.exit_code, 2) << bad;
+  }
+}
+
 TEST_F(CliTest, JsonTrap) {
   ProcessResult r = cli({"run", *functions_, "--json", "--invoke", "oob"});
   EXPECT_EQ(r.exit_code, 1);
@@ -216,18 +247,16 @@ TEST_F(CliTest, MissingImportIsALinkError) {
 TEST_F(CliTest, MalformedModuleNamesTheOffset) {
   // A type section that claims 5 bytes but ends after 2.
   std::string path = write_bytes("truncated.wasm", std::string("\0asm\1\0\0\0\1\5\1\x60", 12));
-  std::regex line(R"(error: malformed module at offset 0x[0-9a-f]+: .+\n)");
-  EXPECT_TRUE(std::regex_match(usage_or_load_error({"validate", path}), line));
-  EXPECT_TRUE(std::regex_match(usage_or_load_error({"run", path, "--invoke", "f"}), line));
+  EXPECT_TRUE(is_module_error_line(usage_or_load_error({"validate", path}), "malformed"));
+  EXPECT_TRUE(is_module_error_line(usage_or_load_error({"run", path, "--invoke", "f"}), "malformed"));
 
   std::string not_wasm = write_bytes("not-wasm.wasm", "hello");
-  EXPECT_TRUE(std::regex_match(usage_or_load_error({"validate", not_wasm}), line));
+  EXPECT_TRUE(is_module_error_line(usage_or_load_error({"validate", not_wasm}), "malformed"));
 }
 
 TEST_F(CliTest, InvalidModuleNamesTheOffset) {
   std::string path = assemble("invalid", "(module (func (result i32) (i64.const 0)))", /*check=*/false);
-  std::regex line(R"(error: invalid module at offset 0x[0-9a-f]+: .+\n)");
-  EXPECT_TRUE(std::regex_match(usage_or_load_error({"validate", path}), line));
+  EXPECT_TRUE(is_module_error_line(usage_or_load_error({"validate", path}), "invalid"));
 }
 
 TEST_F(CliTest, ValidateAcceptsAValidModule) {
@@ -258,7 +287,8 @@ TEST_F(CliTest, HelpAndVersion) {
 
   r = cli({"--version"});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_TRUE(std::regex_match(r.out, std::regex("detwasm [0-9]+\\.[0-9]+\\.[0-9]+\n"))) << r.out;
+  EXPECT_TRUE(r.out.starts_with("detwasm ") && r.out.ends_with("\n")) << r.out;
+  EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '.'), 2) << r.out;  // MAJOR.MINOR.PATCH
 }
 
 TEST_F(CliTest, TierOption) {
