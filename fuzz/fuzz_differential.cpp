@@ -48,7 +48,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bool generated = !(size >= 4 && std::memcmp(data, kMagic, 4) == 0);
   if (generated) {
     test::ByteChoices choices({data, size});
-    test::GeneratedModule m = test::generate_module(test::GenConfig{}, choices);
+    test::GenConfig config;
+    // A large call budget lets recursion reach the (small) stack budget.
+    if (choices.chance(30)) config.call_budget = 3000;
+    test::GeneratedModule m = test::generate_module(config, choices);
     bytes = std::move(m.bytes);
     unmetered = metered = m.plan();
     metered.gas_limit = uint64_t(1) << 62;

@@ -446,9 +446,11 @@ class BodyGen {
   }
 
   // An i32 address for an access of `size` bytes: mostly in bounds.
+  // An i32 address for an access of `size` bytes: mostly in bounds, some at
+  // the end of the current memory (where off-by-one bounds checks fail).
   void address_(uint32_t size) {
     uint64_t mem_bytes = uint64_t(m_.mem_min_pages) * kWasmPageSize;
-    switch (r_.weighted(std::array<uint32_t, 3>{9, 8, cfg_.trap_percent})) {
+    switch (r_.weighted(std::array<uint32_t, 4>{9, 8, 2, cfg_.trap_percent})) {
       case 0:
         code.i32_const(static_cast<int32_t>(mem_bytes > size ? r_.in_range(0, std::min<uint64_t>(mem_bytes - size, 256))
                                                               : 0));
@@ -457,14 +459,24 @@ class BodyGen {
         expr_(ValType::I32);
         code.i32_const(mem_bytes >= kWasmPageSize ? 0x7FFF : 0xFF).op(Opcode::I32And);
         break;
+      case 2:
+        if (!m_.has_memory) return address_(size);
+        // memory.size * 64 KiB - size + d, for d in [-2, 1]: in bounds up to d = 0.
+        code.memory_size().i32_const(16).op(Opcode::I32Shl);
+        code.i32_const(static_cast<int32_t>(size) + 2 - static_cast<int32_t>(r_.below(4)));
+        code.op(Opcode::I32Sub);
+        break;
       default: expr_(ValType::I32); break;
     }
   }
 
+  // The static offset of a memory access: mostly small; sometimes so large
+  // that address + offset passes 4 GiB, which must trap rather than wrap.
   uint32_t offset_() {
-    switch (r_.weighted(std::array<uint32_t, 3>{16, 3, 1})) {
+    switch (r_.weighted(std::array<uint32_t, 4>{16, 3, 1, 1})) {
       case 0: return r_.chance(50) ? 0 : r_.below(64);
       case 1: return r_.below(70000);
+      case 2: return 0xFFFFFFFFu - r_.below(64);
       default: return static_cast<uint32_t>(r_.next_u64());
     }
   }
