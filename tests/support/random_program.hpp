@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "support/wasm_builder.hpp"
+#include "support/simple_module_builder.hpp"
 
 namespace detwasm::test {
 
@@ -29,7 +29,7 @@ class RandomProgram {
   // A module of `functions` functions "f0".. with params (i32 i64 f32 f64);
   // function k calls only functions above k, so nothing recurses.
   std::vector<uint8_t> module(uint32_t functions) {
-    ModuleBuilder b;
+    SimpleModuleBuilder b;
     b.set_memory(1, 1);
     results_.clear();
     for (uint32_t i = 0; i < functions; ++i) results_.push_back(kParams[pick(4)]);

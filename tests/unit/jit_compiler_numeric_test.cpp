@@ -9,7 +9,7 @@
 #include <string>
 
 #include "support/jit_differential.hpp"
-#include "support/wasm_builder.hpp"
+#include "support/simple_module_builder.hpp"
 
 namespace detwasm::jit {
 namespace {
@@ -60,7 +60,7 @@ std::vector<NumericOp> numeric_ops() {
 // One function per operator and operand shape; `shape` is 0 (locals),
 // 1 (second operand constant) or 2 (all constant, one function per value).
 std::vector<uint8_t> build_module(int shape) {
-  test::ModuleBuilder b;
+  test::SimpleModuleBuilder b;
   for (const NumericOp& op : numeric_ops()) {
     std::vector<ValType> params = {op.in1};
     if (op.binary && shape == 0) params.push_back(op.in2);

@@ -4,7 +4,7 @@
 
 #include "jit/module_compiler.hpp"
 #include "support/jit_differential.hpp"
-#include "support/wasm_builder.hpp"
+#include "support/simple_module_builder.hpp"
 
 namespace detwasm::jit {
 namespace {
@@ -14,7 +14,7 @@ using internal::Opcode;
 // `depth` nested blocks (result i32), innermost a br_table with `targets`
 // entries spread over every depth, carrying one value; repeated `copies` times.
 std::vector<uint8_t> br_table_module(uint32_t depth, uint32_t targets, uint32_t copies) {
-  test::ModuleBuilder b;
+  test::SimpleModuleBuilder b;
   uint32_t type = b.add_type({ValType::I32}, {ValType::I32});
   std::vector<uint8_t> body;
   for (uint32_t c = 0; c < copies; ++c) {
@@ -58,7 +58,7 @@ TEST(JitLinear, BranchTablesRunCorrectly) {
 }
 
 TEST(JitLinear, ManyLocalsAndDeepConstantStacks) {
-  test::ModuleBuilder b;
+  test::SimpleModuleBuilder b;
   uint32_t type = b.add_type({}, {ValType::I64});
   // 20000 declared locals, 5000 constants pushed before a block, summed after.
   std::vector<ValType> locals(20000, ValType::I64);

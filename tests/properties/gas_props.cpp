@@ -1,0 +1,98 @@
+// Gas on generated modules: metering changes nothing but gas (stack
+// exhaustion included), gas used is deterministic, and a call's gas is
+// exact: with that much it ends as before, with one unit less it runs out
+// of gas.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <optional>
+
+#include <detwasm/detwasm.hpp>
+
+#include "support/module_gen.hpp"
+#include "support/module_runner.hpp"
+
+namespace detwasm::test {
+namespace {
+
+constexpr uint64_t kAmpleGas = uint64_t(1) << 62;
+
+EngineConfig metered() {
+  EngineConfig c;
+  c.metering = true;
+  return c;
+}
+
+Outcome run(const GeneratedModule& m, const EngineConfig& config, const RunPlan& plan) {
+  Engine engine(config);
+  Store store(engine);
+  return run_module(store, Module::compile(engine, m.bytes), plan);
+}
+
+RunPlan with_gas(const GeneratedModule& m, uint64_t limit) {
+  RunPlan p = m.plan();
+  p.gas_limit = limit;
+  return p;
+}
+
+RC_GTEST_PROP(GasOnGeneratedModules, MeteringChangesNothingButGas, ()) {
+  GeneratedModule m = *gen_module();
+  Outcome plain = run(m, EngineConfig{}, m.plan());
+  Outcome metered_once = run(m, metered(), with_gas(m, kAmpleGas));
+  Outcome metered_twice = run(m, metered(), with_gas(m, kAmpleGas));
+  RC_LOG() << metered_once.to_string();
+  std::string diff = compare_outcomes(plain, metered_once);
+  RC_LOG() << diff << "\n";
+  RC_ASSERT(diff.empty());
+  RC_ASSERT(metered_once.gas_used.size() == m.calls.size());
+  RC_ASSERT(compare_outcomes(metered_once, metered_twice).empty());  // gas included
+}
+
+RC_GTEST_PROP(GasOnGeneratedModules, CallGasIsExact, ()) {
+  GeneratedModule m = *gen_module();
+  RC_PRE(!m.calls.empty());
+  Outcome full = run(m, metered(), with_gas(m, kAmpleGas));
+  RC_PRE(full.stage == "ok");
+  size_t k = *rc::gen::inRange<size_t>(0, m.calls.size());
+  uint64_t used = full.gas_used.at(k);
+  RC_LOG() << "call #" << k << " used " << used << " gas: " << full.calls[k] << "\n";
+
+  // The calls before k with ample gas, then call k with exactly what it used.
+  RunPlan exact = with_gas(m, kAmpleGas);
+  exact.calls.resize(k + 1);
+  exact.calls[k].gas_limit = used;
+  Outcome enough = run(m, metered(), exact);
+  RC_LOG() << "with " << used << ": " << enough.calls.at(k) << "\n";
+  RC_ASSERT(enough.calls.at(k) == full.calls[k]);
+  RC_ASSERT(enough.gas_used.at(k) == used);
+
+  RC_PRE(used > 0);
+  exact.calls[k].gas_limit = used - 1;
+  Outcome short_by_one = run(m, metered(), exact);
+  RC_LOG() << "with " << used - 1 << ": " << short_by_one.calls.at(k) << "\n";
+  RC_ASSERT(call_trapped_with(short_by_one, k, TrapKind::OutOfGas));
+}
+
+// With a large call budget and a small stack budget, deep recursion
+// exhausts the stack: at the same call with and without metering, and the
+// same way twice.
+RC_GTEST_PROP(GasOnGeneratedModules, StackExhaustionIgnoresMetering, ()) {
+  GenConfig deep;
+  deep.call_budget = 3000;
+  GeneratedModule m = *gen_module(deep);
+  EngineConfig plain_config, metered_config = metered();
+  plain_config.limits.stack_budget_slots = metered_config.limits.stack_budget_slots = 2000;
+  Outcome plain = run(m, plain_config, m.plan());
+  Outcome metered_run = run(m, metered_config, with_gas(m, kAmpleGas));
+  Outcome again = run(m, metered_config, with_gas(m, kAmpleGas));
+  bool exhausted = false;
+  for (size_t i = 0; i < plain.calls.size(); ++i) exhausted |= call_trapped_with(plain, i, TrapKind::StackExhausted);
+  RC_CLASSIFY(exhausted, "stack exhausted");
+  std::string diff = compare_outcomes(plain, metered_run);
+  RC_LOG() << plain.to_string() << diff << "\n";
+  RC_ASSERT(diff.empty());
+  RC_ASSERT(compare_outcomes(metered_run, again).empty());
+}
+
+}  // namespace
+}  // namespace detwasm::test
