@@ -28,6 +28,7 @@ Engine& Store::engine() { return *impl_->engine; }
 Func Store::new_host_func(FuncType type, HostFunction fn, std::string debug_name, std::optional<uint64_t> gas_cost) {
   if (!fn) throw UsageError("host function is empty");
   auto f = std::make_unique<FuncInst>();
+  f->store = impl_.get();
   f->host_gas_cost = gas_cost.value_or(impl_->engine->config().gas_schedule.host_call_default);
   f->host_type = std::move(type);
   f->type = &f->host_type;
@@ -80,6 +81,7 @@ const FuncType& Func::type() const { return *f_->type; }
 
 CallResult Func::call(Store& store, std::span<const Value> args) const {
   if (!f_) throw UsageError("call of a null function");
+  if (f_->store != &store.impl()) throw UsageError("the function belongs to another store");
   const FuncType& t = *f_->type;
   if (args.size() != t.params.size())
     throw UsageError("expected " + std::to_string(t.params.size()) + " arguments, got " + std::to_string(args.size()));

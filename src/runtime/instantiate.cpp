@@ -26,6 +26,11 @@ std::string import_name(const Import& imp) { return "\"" + imp.module + "\" \"" 
   throw LinkError("incompatible import type for " + import_name(imp) + ": " + why);
 }
 
+// Objects of another store would dangle when it goes: a misuse, not a link error.
+[[noreturn]] void foreign(const Import& imp) {
+  throw UsageError("import " + import_name(imp) + " belongs to another store");
+}
+
 uint32_t table_max(const TableType& type, const ResourceLimits& limits) {
   uint32_t m = type.limits.max.value_or(0xFFFFFFFFu);
   return std::min(m, limits.max_table_elements);
@@ -61,7 +66,7 @@ MemoryInst* new_memory(StoreImpl& store, const MemoryType& type) {
   if (type.limits.min > max) return nullptr;
   auto lm = LinearMemory::create(type.limits.min, max);
   if (!lm) return nullptr;
-  store.memories.push_back(std::make_unique<MemoryInst>(std::move(*lm), type));
+  store.memories.push_back(std::make_unique<MemoryInst>(&store, std::move(*lm), type));
   return store.memories.back().get();
 }
 
@@ -69,6 +74,7 @@ TableInst* new_table(StoreImpl& store, const TableType& type, uint64_t init) {
   uint32_t max = table_max(type, store.limits());
   if (type.limits.min > max) return nullptr;
   auto t = std::make_unique<TableInst>();
+  t->store = &store;
   t->type = type;
   t->max_size = max;
   t->elems.assign(type.limits.min, init);
@@ -78,7 +84,7 @@ TableInst* new_table(StoreImpl& store, const TableType& type, uint64_t init) {
 }
 
 GlobalInst* new_global(StoreImpl& store, const GlobalType& type, uint64_t init) {
-  store.globals.push_back(std::make_unique<GlobalInst>(GlobalInst{type, init}));
+  store.globals.push_back(std::make_unique<GlobalInst>(GlobalInst{&store, type, init}));
   return store.globals.back().get();
 }
 
@@ -108,6 +114,7 @@ Instantiation instantiate(StoreImpl& store, std::shared_ptr<const ModuleData> mo
       case ExternKind::Func: {
         FuncInst* f = std::get<Func>(ext).raw();
         if (!f) link_error(imp, "null function");
+        if (f->store != &store) foreign(imp);
         if (f->type_id != m.type_ids[imp.func_type])
           link_error(imp, "expected " + to_string(m.types[imp.func_type]) + ", got " + to_string(*f->type));
         inst.funcs.push_back(f);
@@ -116,6 +123,7 @@ Instantiation instantiate(StoreImpl& store, std::shared_ptr<const ModuleData> mo
       case ExternKind::Table: {
         TableInst* t = std::get<Table>(ext).raw();
         if (!t) link_error(imp, "null table");
+        if (t->store != &store) foreign(imp);
         Limits actual{static_cast<uint32_t>(t->elems.size()), t->type.limits.max};
         if (t->type.elem != imp.table.elem) link_error(imp, "element type differs");
         if (!limits_match(actual, imp.table.limits)) link_error(imp, "table limits do not match");
@@ -125,6 +133,7 @@ Instantiation instantiate(StoreImpl& store, std::shared_ptr<const ModuleData> mo
       case ExternKind::Memory: {
         MemoryInst* mem = std::get<Memory>(ext).raw();
         if (!mem) link_error(imp, "null memory");
+        if (mem->store != &store) foreign(imp);
         Limits actual{mem->memory.pages(), mem->type.limits.max};
         if (!limits_match(actual, imp.memory.limits)) link_error(imp, "memory limits do not match");
         inst.memories.push_back(mem);
@@ -133,6 +142,7 @@ Instantiation instantiate(StoreImpl& store, std::shared_ptr<const ModuleData> mo
       case ExternKind::Global: {
         GlobalInst* g = std::get<Global>(ext).raw();
         if (!g) link_error(imp, "null global");
+        if (g->store != &store) foreign(imp);
         if (g->type != imp.global) link_error(imp, "global type differs");
         inst.globals.push_back(g);
         break;
@@ -143,6 +153,7 @@ Instantiation instantiate(StoreImpl& store, std::shared_ptr<const ModuleData> mo
   // Defined functions.
   for (size_t i = 0; i < m.functions.size(); ++i) {
     auto f = std::make_unique<FuncInst>();
+    f->store = &store;
     uint32_t func_index = m.num_imported_funcs + static_cast<uint32_t>(i);
     f->type_id = m.type_ids[m.functions[i].type_index];
     f->type = &m.types[m.functions[i].type_index];

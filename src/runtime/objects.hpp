@@ -47,6 +47,7 @@ struct FuncInst {
   FuncInst& operator=(const FuncInst&) = delete;
 
   jit::JitFuncRef ref;             // code, context and type for compiled callers
+  StoreImpl* store = nullptr;      // the owner: objects never cross stores
   uint32_t type_id = 0;            // canonical, from the engine's TypeRegistry
   const FuncType* type = nullptr;  // points into the module or at host_type
   InstanceData* instance = nullptr;  // owning instance; null for host functions
@@ -59,7 +60,8 @@ struct FuncInst {
 };
 
 struct MemoryInst {
-  MemoryInst(LinearMemory m, MemoryType t) : memory(std::move(m)), type(t) { sync_view(); }
+  MemoryInst(StoreImpl* s, LinearMemory m, MemoryType t) : store(s), memory(std::move(m)), type(t) { sync_view(); }
+  StoreImpl* store;
   LinearMemory memory;
   MemoryType type;
   jit::MemoryView view;  // what compiled code reads; kept in step by sync_view()
@@ -70,6 +72,7 @@ struct MemoryInst {
 };
 
 struct TableInst {
+  StoreImpl* store = nullptr;
   TableType type;
   std::vector<uint64_t> elems;  // references; 0 is null
   uint32_t max_size = 0;        // from the type and the engine limit
@@ -81,6 +84,7 @@ struct TableInst {
 };
 
 struct GlobalInst {
+  StoreImpl* store = nullptr;
   GlobalType type;
   uint64_t value = 0;
 };
