@@ -46,5 +46,20 @@ if [ "$sanitize" = yes ]; then
   suite build-asan -DDETWASM_SANITIZE=ON
 fi
 
+# A short fuzz smoke (decode/validate/instantiate, and the JIT against the
+# interpreter) in CI; scripts/fuzz-smoke.sh alone runs it longer.
+if [ "${CI:-}" = true ]; then
+  echo "=== fuzz smoke"
+  if FUZZ_SECONDS=${FUZZ_SECONDS:-30} scripts/fuzz-smoke.sh > build-fuzz.log 2>&1; then
+    summaries="$summaries
+fuzz smoke: $(grep -c '^Done' build-fuzz.log) harnesses, no crash"
+  else
+    tail -40 build-fuzz.log
+    summaries="$summaries
+fuzz smoke: FAILED (see build-fuzz.log)"
+    status=1
+  fi
+fi
+
 echo "=== summary$summaries"
 exit "$status"
