@@ -14,6 +14,7 @@
 #include "jit/abi.hpp"
 #include "jit/code_memory.hpp"
 #include "jit/entry.hpp"
+#include "jit/loaded_code.hpp"
 #include "jit/native_stack.hpp"
 #include "jit/trap_handler.hpp"
 
@@ -37,18 +38,6 @@ class GuardedMemory {
     view.size = size;
   }
   MemoryView view;
-};
-
-// Compiled code registered with the fault handler.
-struct LoadedCode {
-  CodeMemory memory;
-  TrapTable traps;
-  CodeRegistration registration;
-
-  LoadedCode(std::span<const uint8_t> bytes, std::vector<uint32_t> offsets, std::vector<TrapSite> sites)
-      : memory(bytes, std::move(offsets)), traps(std::move(sites)) {
-    registration = CodeRegistration(memory.base(), memory.size(), &traps);
-  }
 };
 
 struct TestRuntime {

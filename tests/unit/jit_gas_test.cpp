@@ -1,20 +1,13 @@
-// Gas in compiled code: the shared vectors, exact agreement with the
-// interpreter on gas used and on where out-of-gas strikes, and metering
-// compiled out when off.
+// Gas in compiled code: exact agreement with the interpreter on gas used and
+// on where out-of-gas strikes, and metering compiled out when off.
 #include <gtest/gtest.h>
 
-#include <cstdlib>
-#include <filesystem>
-#include <fstream>
-#include <regex>
-#include <sstream>
 
 #include "support/jit_differential.hpp"
 
 namespace detwasm::jit {
 namespace {
 
-namespace fs = std::filesystem;
 using detwasm::test::from_hex;
 using testing::Differential;
 using testing::JitInstance;
@@ -25,78 +18,8 @@ EngineConfig metered() {
   return c;
 }
 
-std::vector<uint8_t> wat_to_wasm(const fs::path& wat) {
-  fs::path out = fs::temp_directory_path() / ("detwasm-jit-gas-" + std::to_string(::getpid()) + ".wasm");
-  std::string cmd = std::string(DETWASM_WAT2WASM) + " '" + wat.string() + "' -o '" + out.string() + "'";
-  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("wat2wasm failed on " + wat.string());
-  std::ifstream in(out, std::ios::binary);
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  fs::remove(out);
-  return bytes;
-}
-
-// ";; invoke name (i32:2 i64:3) -> (i32:5) gas 3"
-struct Invoke {
-  std::string name;
-  std::vector<uint64_t> args, results;
-  uint64_t gas;
-};
-
-std::vector<uint64_t> parse_values(const std::string& list) {
-  std::vector<uint64_t> out;
-  std::istringstream ss(list);
-  std::string tok;
-  while (ss >> tok) {
-    auto colon = tok.find(':');
-    int64_t v = std::stoll(tok.substr(colon + 1));
-    out.push_back(tok.substr(0, colon) == "i64" ? static_cast<uint64_t>(v) : static_cast<uint32_t>(v));
-  }
-  return out;
-}
-
-std::vector<Invoke> read_invokes(const fs::path& wat) {
-  std::ifstream in(wat);
-  std::regex re(R"(^;; invoke (\S+) \(([^)]*)\) -> \(([^)]*)\) gas (\d+)$)");
-  std::vector<Invoke> out;
-  std::string line;
-  while (std::getline(in, line)) {
-    std::smatch m;
-    if (std::regex_match(line, m, re))
-      out.push_back(Invoke{m[1], parse_values(m[2]), parse_values(m[3]), std::stoull(m[4])});
-  }
-  return out;
-}
-
-TEST(JitGas, SharedVectorsExactGasAndOutOfGasAtOneUnitLess) {
-  size_t checked = 0;
-  for (const auto& entry : fs::directory_iterator(fs::path(DETWASM_SOURCE_DIR) / "gas" / "vectors")) {
-    if (entry.path().extension() != ".wat") continue;
-    auto bytes = wat_to_wasm(entry.path());
-    for (const Invoke& inv : read_invokes(entry.path())) {
-      SCOPED_TRACE(entry.path().filename().string() + " " + inv.name);
-      {
-        JitInstance free_run(bytes, {}, metered());
-        auto r = free_run.call(inv.name, inv.args);
-        ASSERT_FALSE(r.trap);
-        EXPECT_EQ(r.results, inv.results);
-        EXPECT_EQ(UINT64_MAX - free_run.gas_left(), inv.gas);
-      }
-      {
-        JitInstance exact(bytes, {}, metered());
-        exact.set_gas(inv.gas);
-        EXPECT_FALSE(exact.call(inv.name, inv.args).trap);
-        EXPECT_EQ(exact.gas_left(), 0u);
-      }
-      {
-        JitInstance short_run(bytes, {}, metered());
-        short_run.set_gas(inv.gas - 1);
-        EXPECT_EQ(short_run.call(inv.name, inv.args).trap, TrapKind::OutOfGas);
-      }
-      ++checked;
-    }
-  }
-  EXPECT_GE(checked, 9u);
-}
+// The shared gas/vectors run through the engine in the JIT tier too: GasVectors
+// in gas_test.cpp.
 
 // (module
 //   (memory 1 4)

@@ -18,7 +18,7 @@
 namespace detwasm::jit {
 namespace {
 
-using testing::LoadedCode;
+using jit::LoadedCode;
 using testing::TestRuntime;
 using x64::X64MacroAssembler;
 
