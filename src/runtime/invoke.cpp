@@ -138,8 +138,8 @@ std::optional<Trap> jit_invoke(StoreImpl& store, FuncInst* f, const uint64_t* ar
     store.trap_frames.capacity = kMaxTrapFrames;
   }
   jx.trap_frames = &store.trap_frames;
-  // A nested entry (from a host function) keeps the outer call's exit state.
-  const uint64_t saved_exit_sp = jx.exit_sp, saved_exit_pc = jx.exit_pc;
+  // A nested entry (from a host function) gets the outer call's exit state
+  // back from the entry trampoline itself.
   jx.gas = ex.gas_left;
   jx.stack_budget = limits.stack_budget_slots - ex.budget_used;
 
@@ -149,8 +149,6 @@ std::optional<Trap> jit_invoke(StoreImpl& store, FuncInst* f, const uint64_t* ar
   store.pending_trap.reset();
   std::optional<TrapKind> kind = jit::call_compiled(*store.native_stack, f->ref.context, f->ref.code, values, np, nr);
 
-  jx.exit_sp = saved_exit_sp;
-  jx.exit_pc = saved_exit_pc;
   ex.gas_left = jx.gas;
   if (kind) {
     Trap trap = store.pending_trap && store.pending_trap->kind == *kind ? std::move(*store.pending_trap)
@@ -184,7 +182,6 @@ void link_func_ref(StoreImpl& store, FuncInst& f) {
   f.ref.type_id = f.type_id;
   f.ref.num_params = static_cast<uint32_t>(f.type->params.size());
   f.ref.num_results = static_cast<uint32_t>(f.type->results.size());
-  f.ref.host = &f;
   if (!f.def) {
     f.ref.code = jit::runtime_stubs().host_adapter;
     f.ref.context = &store.jit_exec_holder;

@@ -97,19 +97,6 @@ ArgSpec gen_arg(ChoiceSource& r, ValType t, uint32_t num_func_exports) {
   }
 }
 
-const char* type_name(ValType t) {
-  switch (t) {
-    case ValType::I32: return "i32";
-    case ValType::I64: return "i64";
-    case ValType::F32: return "f32";
-    case ValType::F64: return "f64";
-    case ValType::V128: return "v128";
-    case ValType::FuncRef: return "funcref";
-    case ValType::ExternRef: return "externref";
-  }
-  return "?";
-}
-
 }  // namespace
 
 GeneratedModule generate_module(const GenConfig& cfg, ChoiceSource& r) {
@@ -436,7 +423,7 @@ void showValue(const GeneratedModule& m, std::ostream& os) {
   for (const CallPlan& c : m.calls) {
     os << "  " << c.export_name << "(";
     for (size_t i = 0; i < c.args.size(); ++i)
-      os << (i ? ", " : "") << type_name(c.args[i].type) << ":0x" << std::hex << c.args[i].bits << std::dec;
+      os << (i ? ", " : "") << to_string(c.args[i].type) << ":0x" << std::hex << c.args[i].bits << std::dec;
     os << ")\n";
   }
 }
