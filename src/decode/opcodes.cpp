@@ -51,6 +51,20 @@ GasClass gas_class(Opcode op) {
   return GasClass::Base;
 }
 
+const std::array<uint8_t, 256> kByteOperatorGasClass = [] {
+  std::array<uint8_t, 256> t{};
+  t.fill(kNoGasClass);
+  auto set = [&t](Opcode op, GasClass c) {
+    if (static_cast<uint32_t>(op) < 0x100) t[static_cast<uint32_t>(op)] = static_cast<uint8_t>(c);
+  };
+#define DETWASM_CONTROL_OP(Name, opcode, text, Gas) set(Opcode::Name, GasClass::Gas);
+#define DETWASM_NUMERIC_OP(Name, opcode, text, In1, In2, Out, Gas) set(Opcode::Name, GasClass::Gas);
+#define DETWASM_LOAD_OP(Name, opcode, text, Out, size_log2, Gas) set(Opcode::Name, GasClass::Gas);
+#define DETWASM_STORE_OP(Name, opcode, text, In, size_log2, Gas) set(Opcode::Name, GasClass::Gas);
+#include "decode/opcodes.def"
+  return t;
+}();
+
 bool numeric_signature(Opcode op, NumericSig* sig) {
   switch (op) {
 #define DETWASM_NUMERIC_OP(Name, opcode, text, In1, In2, Out, Gas) \

@@ -1,6 +1,7 @@
 // The Opcode enumeration and per-operator facts, generated from opcodes.def.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string_view>
 
@@ -32,6 +33,11 @@ struct NumericSig {
 
 // The gas class of every operator, from the operator table.
 GasClass gas_class(Opcode op);
+// The gas class of every single-byte operator, indexed by its byte;
+// kNoGasClass for the prefixes and the bytes that are no operator. A table
+// rather than gas_class() because the decoder prices every operator.
+inline constexpr uint8_t kNoGasClass = 0xFF;
+extern const std::array<uint8_t, 256> kByteOperatorGasClass;
 
 // Access size of a load or store in bytes, as log2.
 uint32_t memory_access_size_log2(Opcode op);

@@ -136,7 +136,6 @@ struct FramePatch {
 // A gas charge whose cost is filled in when its segment ends.
 struct GasPatch {
   uint32_t at = 0;  // code offset of the charge
-  Label resume;     // just after it
 };
 
 template <class M>

@@ -30,8 +30,6 @@ class ModuleCompiler {
   ModuleCompiler(const ModuleCompiler&) = delete;
   ModuleCompiler& operator=(const ModuleCompiler&) = delete;
 
-  // Records a text listing of the generated code (for golden tests).
-  void enable_listing();
   // Validates and compiles defined function `defined_index`, whose body is
   // [body, body_end) at module offset `body_offset`. Throws ModuleError.
   // Returns the offset of the body's first memory.init or data.drop when the
@@ -42,7 +40,6 @@ class ModuleCompiler {
   // Once every function is compiled. Throws std::runtime_error on an
   // assembler failure.
   CompiledCode finish();
-  const std::string& listing() const;
 
  private:
   struct Impl;

@@ -14,7 +14,9 @@
 namespace detwasm::jit {
 
 TrapTable::TrapTable(std::vector<TrapSite> sites) : sites_(std::move(sites)) {
-  std::sort(sites_.begin(), sites_.end(), [](const TrapSite& a, const TrapSite& b) { return a.offset < b.offset; });
+  // Sites arrive in emission order, which is already sorted.
+  auto by_offset = [](const TrapSite& a, const TrapSite& b) { return a.offset < b.offset; };
+  if (!std::is_sorted(sites_.begin(), sites_.end(), by_offset)) std::sort(sites_.begin(), sites_.end(), by_offset);
 }
 
 const TrapSite* TrapTable::find(uint32_t offset) const {

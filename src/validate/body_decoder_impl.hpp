@@ -81,6 +81,10 @@ ValType BodyDecoder<Consumer>::local_type(uint32_t index) const {
   if (index >= num_locals_) throw_invalid(op_offset_, "unknown local " + std::to_string(index));
   if (index < num_params_) return func_type_->params[index];
   const auto& runs = *local_runs_;
+  // Most functions declare a few runs: scan those, search the rest.
+  size_t n = std::min<size_t>(runs.size(), 4);
+  for (size_t i = 0; i < n; ++i)
+    if (index < runs[i].end) return runs[i].type;
   auto it = std::upper_bound(runs.begin(), runs.end(), index,
                              [](uint32_t i, const LocalRun& run) { return i < run.end; });
   return it->type;
@@ -115,7 +119,10 @@ template <typename Consumer>
 void BodyDecoder<Consumer>::decode_operator(Reader& r) {
   uint8_t byte = r.u8();
   const bool live = reachable();
-  if (live && gas_ && byte != kPrefixMisc && is_known_opcode(byte)) gas_add(gas_class(static_cast<Opcode>(byte)));
+  if (live && gas_) {
+    uint8_t cls = kByteOperatorGasClass[byte];
+    if (cls != kNoGasClass) gas_add(static_cast<GasClass>(cls));
+  }
   switch (byte) {
     case 0x00:  // unreachable
       if (live) c_.on_unreachable();

@@ -37,14 +37,12 @@ class JitInstance {
     const internal::ModuleData& m = *module_;
 
     ModuleCompiler compiler(m, limits);
-    compiler.enable_listing();
     for (uint32_t i = 0; i < m.functions.size(); ++i) {
       const internal::FunctionDef& def = m.functions[i];
       const uint8_t* body = m.bytes.data() + def.body_offset;
       compiler.compile_function(i, body, body + def.body_size, def.body_offset);
     }
     compiled_ = compiler.finish();
-    listing = compiler.listing();
     code_ = std::make_unique<LoadedCode>(compiled_.code, compiled_.func_offsets, compiled_.trap_sites);
 
     rt_.ctx.instance = this;
@@ -134,7 +132,6 @@ class JitInstance {
   const internal::ModuleData& module() const { return *module_; }
   const CompiledCode& compiled() const { return compiled_; }
   TestRuntime& runtime() { return rt_; }
-  std::string listing;
 
  private:
   uint64_t eval(const internal::ConstExpr& e) {

@@ -9,7 +9,9 @@
 #include <regex>
 #include <sstream>
 
+#include "decode/opcodes.hpp"
 #include "interp/interp_code.hpp"
+#include "validate/body_decoder.hpp"
 #include "module/module_data.hpp"
 #include "test_util.hpp"
 
@@ -184,6 +186,20 @@ TEST(Gas, HostCallsChargeTheirDeclaredCostAndCanChargeMore) {
 
 // (module (func (export "f") (result i32) (i32.add (i32.const 1) (i32.const 2))))
 const std::vector<uint8_t> kAdd = from_hex("0061736d010000000105016000017f03020100070501016600000a0901070041014102" "6a0b");
+
+TEST(Gas, ByteOperatorTableAgreesWithTheOperatorTable) {
+  using namespace detwasm::internal;
+  for (uint32_t b = 0; b < 256; ++b) {
+    bool operator_byte = is_known_opcode(static_cast<uint8_t>(b)) && b < 0xFC;
+    uint8_t cls = kByteOperatorGasClass[b];
+    if (!operator_byte) {
+      EXPECT_EQ(cls, kNoGasClass) << "byte " << b;
+      continue;
+    }
+    ASSERT_NE(cls, kNoGasClass) << "byte " << b;
+    EXPECT_EQ(static_cast<GasClass>(cls), gas_class(static_cast<Opcode>(b))) << "byte " << b;
+  }
+}
 
 TEST(Gas, MeteringOffCompilesNoCharges) {
   Engine engine;  // metering off by default

@@ -47,8 +47,60 @@ X64MacroAssembler::X64MacroAssembler(CodeHolder& code, Features features) : a_(&
   if (!cpu.hasFeature(CpuFeatures::X86::kSSE4_1) || !cpu.hasFeature(CpuFeatures::X86::kPOPCNT))
     throw std::runtime_error("the x86-64 JIT needs SSE4.1 and POPCNT");
   for (auto& l : trap_stubs_) l = a_.newLabel();
-  trap_raise_ = a_.newLabel();
   builtin_trap_ = a_.newLabel();
+  trap_raise_ = a_.newLabel();
+  if (builtin_trap_.id() != trap_stubs_[0].id() + kTrapStubCount)
+    throw std::runtime_error("x86-64 assembler: trap labels must come first");
+}
+
+uint8_t* X64MacroAssembler::room(size_t n) {
+  if (static_cast<size_t>(a_._bufferEnd - a_._bufferPtr) >= n) return a_._bufferPtr;
+  size_t at = a_.offset();
+  CodeBuffer& buffer = a_._section->_buffer;
+  if (Error err = a_.code()->growBuffer(&buffer, n + (at > buffer.size() ? at - buffer.size() : 0)))
+    throw std::runtime_error(std::string("x86-64 assembler: ") + DebugUtils::errorAsString(err));
+  // Point the assembler at the grown buffer, as asmjit's own writer does.
+  a_._bufferData = buffer.data();
+  a_._bufferEnd = buffer.data() + buffer.capacity();
+  a_._bufferPtr = buffer.data() + at;
+  return a_._bufferPtr;
+}
+
+void X64MacroAssembler::commit(uint8_t* end) {
+  a_._bufferPtr = end;
+  // asmjit's own writer keeps the section's size up to date the same way.
+  CodeBuffer& buffer = a_._section->_buffer;
+  buffer._size = std::max(buffer._size, static_cast<size_t>(end - a_._bufferData));
+}
+
+void X64MacroAssembler::emit_raw(const uint8_t* bytes, size_t n) {
+  uint8_t* p = room(n);
+  std::memcpy(p, bytes, n);
+  commit(p + n);
+}
+
+void X64MacroAssembler::trap_jump(const uint8_t* opcode, size_t opcode_size, uint32_t label_id) {
+  uint8_t bytes[6] = {opcode[0], opcode_size > 1 ? opcode[1] : uint8_t{0}};
+  emit_raw(bytes, opcode_size + 4);
+  trap_jumps_.push_back({static_cast<uint32_t>(a_.offset() - 4), label_id});
+}
+
+void X64MacroAssembler::jcc(CondCode cc, Label l) {
+  if (!is_trap_stub(l.id)) {
+    a_.j(cc, to_asm(l));
+    return;
+  }
+  const uint8_t op[2] = {0x0F, static_cast<uint8_t>(0x80 | static_cast<uint8_t>(cc))};
+  trap_jump(op, 2, l.id);
+}
+
+void X64MacroAssembler::jmp(Label l) {
+  if (!is_trap_stub(l.id)) {
+    a_.jmp(to_asm(l));
+    return;
+  }
+  const uint8_t op[1] = {0xE9};
+  trap_jump(op, 1, l.id);
 }
 
 // ---- Labels and control ------------------------------------------------------
@@ -62,8 +114,7 @@ void X64MacroAssembler::bind(Label l) {
 
 void X64MacroAssembler::set_from_flags(IntCond c, Reg dst) {
   auto flags_end = static_cast<uint32_t>(a_.offset());
-  a_.set(cond_code(c), gpb(dst.code));
-  a_.movzx(gp32(dst), gpb(dst.code));
+  emit([&](enc::Writer& w) { w.set_and_zero_extend(static_cast<uint8_t>(cond_code(c)), dst.code); });
   pending_compare_ = {true, flags_end, static_cast<uint32_t>(a_.offset()), dst.code, c};
 }
 
@@ -72,7 +123,7 @@ bool X64MacroAssembler::branch_on_compare(Reg value, bool when_true, Label l) {
   if (!p.valid || p.end != a_.offset() || p.reg != value.code || value.cls != RegClass::Gpr) return false;
   // Drop the setcc/movzx (the listing still shows them) and branch on the flags.
   a_.setOffset(p.flags_end);
-  a_.j(cond_code(when_true ? p.cond : negate(p.cond)), to_asm(l));
+  jcc(cond_code(when_true ? p.cond : negate(p.cond)), l);
   pending_compare_.valid = false;
   return true;
 }
@@ -81,17 +132,16 @@ uint32_t X64MacroAssembler::label_offset(Label l) const {
   return static_cast<uint32_t>(a_.code()->labelOffset(l.id));
 }
 
-void X64MacroAssembler::jump(Label l) { a_.jmp(to_asm(l)); }
+void X64MacroAssembler::jump(Label l) { jmp(l); }
 
 void X64MacroAssembler::branch_int(IntCond c, Width w, Reg lhs, Reg rhs, Label l) {
-  a_.cmp(gp(w, lhs), gp(w, rhs));
-  a_.j(cond_code(c), to_asm(l));
+  emit([&](enc::Writer& e) { e.alu(enc::Alu::Cmp, w == Width::W64, lhs.code, rhs.code); });
+  jcc(cond_code(c), l);
 }
 
 void X64MacroAssembler::branch_int_imm(IntCond c, Width w, Reg lhs, int32_t imm, Label l) {
-  if (imm == 0 && (c == IntCond::Eq || c == IntCond::Ne)) a_.test(gp(w, lhs), gp(w, lhs));
-  else a_.cmp(gp(w, lhs), imm);
-  a_.j(cond_code(c), to_asm(l));
+  compare_imm(c, w, lhs, imm);
+  jcc(cond_code(c), l);
 }
 
 void X64MacroAssembler::branch_float(FloatCond c, ValType t, Reg lhs, Reg rhs, Label l) {
@@ -105,27 +155,27 @@ void X64MacroAssembler::branch_float(FloatCond c, ValType t, Reg lhs, Reg rhs, L
       asmjit::Label skip = a_.newLabel();
       ucomi(lhs, rhs);
       a_.jp(skip);  // unordered: not equal
-      a_.je(to_asm(l));
+      jcc(CondCode::kE, l);
       a_.bind(skip);
       break;
     }
     case FloatCond::Ne:
       ucomi(lhs, rhs);
-      a_.jp(to_asm(l));
-      a_.jne(to_asm(l));
+      jcc(CondCode::kP, l);
+      jcc(CondCode::kNE, l);
       break;
     // ucomis sets CF and ZF on unordered, so "above" forms are false for NaN.
-    case FloatCond::Gt: ucomi(lhs, rhs); a_.ja(to_asm(l)); break;
-    case FloatCond::Ge: ucomi(lhs, rhs); a_.jae(to_asm(l)); break;
-    case FloatCond::Lt: ucomi(rhs, lhs); a_.ja(to_asm(l)); break;
-    case FloatCond::Le: ucomi(rhs, lhs); a_.jae(to_asm(l)); break;
+    case FloatCond::Gt: ucomi(lhs, rhs); jcc(CondCode::kA, l); break;
+    case FloatCond::Ge: ucomi(lhs, rhs); jcc(CondCode::kAE, l); break;
+    case FloatCond::Lt: ucomi(rhs, lhs); jcc(CondCode::kA, l); break;
+    case FloatCond::Le: ucomi(rhs, lhs); jcc(CondCode::kAE, l); break;
   }
 }
 
 void X64MacroAssembler::jump_table(Reg index, std::span<const Label> targets, Label otherwise) {
   JumpTable table{a_.newLabel(), {targets.begin(), targets.end()}};
   a_.cmp(gp32(index), static_cast<uint32_t>(targets.size()));
-  a_.jae(to_asm(otherwise));
+  jcc(CondCode::kAE, otherwise);
   a_.lea(r11, ptr(table.at));
   a_.movsxd(gp64(index), dword_ptr(r11, gp64(index), 2));
   a_.add(r11, gp64(index));
@@ -158,6 +208,13 @@ void X64MacroAssembler::finish_module() {
   a_.bind(builtin_trap_);  // eax already holds the trap code
   a_.bind(trap_raise_);
   emit_trap_exit(a_);
+  uint8_t* buf = a_.code()->textSection()->data();
+  for (const TrapJump& j : trap_jumps_) {
+    // A gas charge of nothing became int3 filler: its jump is gone.
+    if (buf[j.rel32_at - 1] == 0xCC) continue;
+    auto rel = static_cast<int32_t>(a_.code()->labelOffset(j.label_id) - (j.rel32_at + 4));
+    std::memcpy(buf + j.rel32_at, &rel, 4);
+  }
 
   for (const JumpTable& t : jump_tables_) {
     a_.align(AlignMode::kData, 4);
@@ -187,7 +244,7 @@ FramePatch X64MacroAssembler::enter_function(uint32_t num_declared_locals, Label
   // spent, and the trap then happens in the caller's frame.
   a_.long_().sub(kBudgetReg, 0x7FFFFFFF);
   patch.stack_cost_at = static_cast<uint32_t>(a_.offset() - 4);
-  a_.jb(to_asm(stack_exhausted));
+  jcc(CondCode::kB, stack_exhausted);
   a_.push(rbp);
   a_.mov(rbp, rsp);
   a_.push(kContextReg);                         // fp - 8
@@ -264,16 +321,15 @@ void X64MacroAssembler::call_builtin(Builtin b, int32_t stack_bottom) {
 
 void X64MacroAssembler::trap_if_builtin_failed() {
   a_.test(eax, eax);
-  a_.jnz(builtin_trap_);
+  jcc(CondCode::kNZ, Label{builtin_trap_.id()});
 }
 
 // ---- Moves -------------------------------------------------------------------
 
 void X64MacroAssembler::move(ValType t, Reg dst, Reg src) {
   if (dst == src) return;
-  if (dst.cls == RegClass::Fpr) a_.movaps(xmm(dst.code), xmm(src.code));
-  else if (t == ValType::I32) a_.mov(gp32(dst), gp32(src));
-  else a_.mov(gp64(dst), gp64(src));
+  if (dst.cls == RegClass::Fpr) emit([&](enc::Writer& w) { w.rr(enc::kMovaps, dst.code, src.code); });
+  else emit([&](enc::Writer& w) { w.mov(t != ValType::I32, dst.code, src.code); });
 }
 
 void X64MacroAssembler::load_const(ValType t, Reg dst, uint64_t bits) {
@@ -291,8 +347,8 @@ void X64MacroAssembler::load_const(ValType t, Reg dst, uint64_t bits) {
   }
   // Flags are not preserved: never between a compare and its use.
   if (t == ValType::I32) bits = static_cast<uint32_t>(bits);
-  if (bits == 0) a_.xor_(gp32(dst), gp32(dst));
-  else if (bits <= 0xFFFFFFFF) a_.mov(gp32(dst), static_cast<uint32_t>(bits));
+  if (bits == 0) emit([&](enc::Writer& w) { w.alu(enc::Alu::Xor, false, dst.code, dst.code); });
+  else if (bits <= 0xFFFFFFFF) emit([&](enc::Writer& w) { w.mov_imm32(dst.code, static_cast<uint32_t>(bits)); });
   else if (static_cast<int64_t>(bits) == static_cast<int32_t>(bits)) a_.mov(gp64(dst), static_cast<int32_t>(bits));
   else a_.mov(gp64(dst), bits);
 }
@@ -307,9 +363,9 @@ void X64MacroAssembler::store_slot(ValType t, int32_t fp_offset, Reg src) {
 
 void X64MacroAssembler::store_slot_const(ValType t, int32_t fp_offset, uint64_t bits) {
   if (t == ValType::I32 || t == ValType::F32) {
-    a_.mov(dword_ptr(rbp, fp_offset), static_cast<uint32_t>(bits));
+    emit([&](enc::Writer& w) { w.mov_mem_imm(false, kFramePointerCode, fp_offset, static_cast<uint32_t>(bits)); });
   } else if (static_cast<int64_t>(bits) == static_cast<int32_t>(bits)) {
-    a_.mov(qword_ptr(rbp, fp_offset), static_cast<int32_t>(bits));
+    emit([&](enc::Writer& w) { w.mov_mem_imm(true, kFramePointerCode, fp_offset, static_cast<uint32_t>(bits)); });
   } else {
     a_.mov(r11, bits);
     a_.mov(qword_ptr(rbp, fp_offset), r11);
@@ -318,8 +374,8 @@ void X64MacroAssembler::store_slot_const(ValType t, int32_t fp_offset, uint64_t 
 
 void X64MacroAssembler::copy_slot(int32_t dst_fp_offset, int32_t src_fp_offset) {
   if (dst_fp_offset == src_fp_offset) return;
-  a_.mov(r11, qword_ptr(rbp, src_fp_offset));
-  a_.mov(qword_ptr(rbp, dst_fp_offset), r11);
+  emit([&](enc::Writer& w) { w.mem(with_w(enc::kMovLoad, true), kScratchCode, kFramePointerCode, src_fp_offset); });
+  emit([&](enc::Writer& w) { w.mem(with_w(enc::kMovStore, true), kScratchCode, kFramePointerCode, dst_fp_offset); });
 }
 
 void X64MacroAssembler::copy_slot_dynamic(Reg dst_fp_offset, int32_t disp, int32_t src_fp_offset) {
@@ -329,10 +385,12 @@ void X64MacroAssembler::copy_slot_dynamic(Reg dst_fp_offset, int32_t disp, int32
 
 void X64MacroAssembler::load_context_pointer(Reg dst) { a_.mov(gp64(dst), kContextReg); }
 
-void X64MacroAssembler::load_context(Reg dst, int32_t offset) { a_.mov(gp64(dst), qword_ptr(kContextReg, offset)); }
+void X64MacroAssembler::load_context(Reg dst, int32_t offset) {
+  emit([&](enc::Writer& w) { w.mem(with_w(enc::kMovLoad, true), dst.code, kContextCode, offset); });
+}
 
 void X64MacroAssembler::load_ptr(Reg dst, Reg base, int32_t offset) {
-  a_.mov(gp64(dst), qword_ptr(gp64(base), offset));
+  emit([&](enc::Writer& w) { w.mem(with_w(enc::kMovLoad, true), dst.code, base.code, offset); });
 }
 
 void X64MacroAssembler::load_ptr_indexed(Reg dst, Reg base, Reg index) {
@@ -344,25 +402,27 @@ void X64MacroAssembler::store_ptr_indexed(Reg base, Reg index, Reg value) {
 }
 
 void X64MacroAssembler::load_value(ValType t, Reg dst, Reg base, int32_t offset) {
-  Gp b = gp64(base);
+  enc::Opcode op;
   switch (t) {
-    case ValType::I32: a_.mov(gp32(dst), dword_ptr(b, offset)); break;
-    case ValType::F32: a_.movss(xmm(dst.code), dword_ptr(b, offset)); break;
-    case ValType::F64: a_.movsd(xmm(dst.code), qword_ptr(b, offset)); break;
+    case ValType::I32: op = enc::kMovLoad; break;
+    case ValType::F32: op = enc::kMovssLoad; break;
+    case ValType::F64: op = enc::kMovsdLoad; break;
     case ValType::V128: throw std::runtime_error("v128 is not supported");
-    default: a_.mov(gp64(dst), qword_ptr(b, offset)); break;
+    default: op = with_w(enc::kMovLoad, true); break;
   }
+  emit([&](enc::Writer& w) { w.mem(op, dst.code, base.code, offset); });
 }
 
 void X64MacroAssembler::store_value(ValType t, Reg base, int32_t offset, Reg src) {
-  Gp b = gp64(base);
+  enc::Opcode op;
   switch (t) {
-    case ValType::I32: a_.mov(dword_ptr(b, offset), gp32(src)); break;
-    case ValType::F32: a_.movss(dword_ptr(b, offset), xmm(src.code)); break;
-    case ValType::F64: a_.movsd(qword_ptr(b, offset), xmm(src.code)); break;
+    case ValType::I32: op = enc::kMovStore; break;
+    case ValType::F32: op = enc::kMovssStore; break;
+    case ValType::F64: op = enc::kMovsdStore; break;
     case ValType::V128: throw std::runtime_error("v128 is not supported");
-    default: a_.mov(qword_ptr(b, offset), gp64(src)); break;
+    default: op = with_w(enc::kMovStore, true); break;
   }
+  emit([&](enc::Writer& w) { w.mem(op, src.code, base.code, offset); });
 }
 
 void X64MacroAssembler::select(ValType t, Reg dst, Reg cond, Reg if_true, Reg if_false) {
@@ -396,74 +456,60 @@ void X64MacroAssembler::select(ValType t, Reg dst, Reg cond, Reg if_true, Reg if
 
 // ---- Linear memory -------------------------------------------------------------
 
-Mem X64MacroAssembler::memory_operand(Reg index, uint64_t offset, uint32_t size) {
-  // The reservation covers index + offset < 2^33, so only the sum matters;
-  // an offset past disp32 goes through the scratch register.
-  if (!index.valid()) {
-    if (offset <= 0x7FFFFFFF) return ptr(kMemoryBaseReg, static_cast<int32_t>(offset), size);
-    a_.mov(r11, offset);
-    return ptr(kMemoryBaseReg, r11, 0, 0, size);
-  }
-  if (offset <= 0x7FFFFFFF) return ptr(kMemoryBaseReg, gp64(index), 0, static_cast<int32_t>(offset), size);
-  a_.mov(r11, offset);
-  a_.add(r11, gp64(index));
-  return ptr(kMemoryBaseReg, r11, 0, 0, size);
-}
+namespace {
 
-void X64MacroAssembler::emit_memory_load(MemAccess a, Reg dst, const Mem& m) {
-  trap_sites_.push_back({static_cast<uint32_t>(a_.offset()), TrapKind::MemoryOutOfBounds});
+enc::Opcode load_opcode(MemAccess a) {
   bool wide = a.type == ValType::I64;
   switch (a.size_log2) {
-    case 0:
-      if (a.sign_extend) a_.movsx(wide ? gp64(dst) : gp32(dst), m);
-      else a_.movzx(gp32(dst), m);
-      break;
-    case 1:
-      if (a.sign_extend) a_.movsx(wide ? gp64(dst) : gp32(dst), m);
-      else a_.movzx(gp32(dst), m);
-      break;
+    case 0: return a.sign_extend ? with_w(enc::kMovsx8, wide) : enc::kMovzx8;
+    case 1: return a.sign_extend ? with_w(enc::kMovsx16, wide) : enc::kMovzx16;
     case 2:
-      if (a.type == ValType::F32) a_.movss(xmm(dst.code), m);
-      else if (a.sign_extend && wide) a_.movsxd(gp64(dst), m);
-      else a_.mov(gp32(dst), m);
-      break;
-    default:
-      if (a.type == ValType::F64) a_.movsd(xmm(dst.code), m);
-      else a_.mov(gp64(dst), m);
-      break;
+      if (a.type == ValType::F32) return enc::kMovssLoad;
+      return a.sign_extend && wide ? enc::kMovsxd : enc::kMovLoad;
+    default: return a.type == ValType::F64 ? enc::kMovsdLoad : with_w(enc::kMovLoad, true);
   }
 }
 
-void X64MacroAssembler::emit_memory_store(MemAccess a, const Mem& m, Reg value) {
-  trap_sites_.push_back({static_cast<uint32_t>(a_.offset()), TrapKind::MemoryOutOfBounds});
+enc::Opcode store_opcode(MemAccess a) {
   switch (a.size_log2) {
-    case 0: a_.mov(m, gpb(value.code)); break;
-    case 1: a_.mov(m, gpw(value.code)); break;
-    case 2:
-      if (a.type == ValType::F32) a_.movss(m, xmm(value.code));
-      else a_.mov(m, gp32(value));
-      break;
-    default:
-      if (a.type == ValType::F64) a_.movsd(m, xmm(value.code));
-      else a_.mov(m, gp64(value));
-      break;
+    case 0: return enc::kMovStore8;
+    case 1: return enc::kMovStore16;
+    case 2: return a.type == ValType::F32 ? enc::kMovssStore : enc::kMovStore;
+    default: return a.type == ValType::F64 ? enc::kMovsdStore : with_w(enc::kMovStore, true);
   }
+}
+
+}  // namespace
+
+void X64MacroAssembler::access_memory(enc::Opcode op, Reg reg, Reg index, uint64_t offset) {
+  // The reservation covers index + offset < 2^33, so only the sum matters;
+  // an offset past disp32 goes through the scratch register.
+  if (offset > 0x7FFFFFFF) {
+    a_.mov(r11, offset);
+    if (index.valid()) a_.add(r11, gp64(index));
+    index = gpr(kScratchCode);
+    offset = 0;
+  }
+  trap_sites_.push_back({static_cast<uint32_t>(a_.offset()), TrapKind::MemoryOutOfBounds});
+  auto disp = static_cast<int32_t>(offset);
+  if (index.valid()) emit([&](enc::Writer& w) { w.mem_index(op, reg.code, kMemoryBaseCode, index.code, disp); });
+  else emit([&](enc::Writer& w) { w.mem(op, reg.code, kMemoryBaseCode, disp); });
 }
 
 void X64MacroAssembler::load_memory(MemAccess a, Reg dst, Reg index, uint64_t offset) {
-  emit_memory_load(a, dst, memory_operand(index, offset, 1u << a.size_log2));
+  access_memory(load_opcode(a), dst, index, offset);
 }
 
 void X64MacroAssembler::load_memory_abs(MemAccess a, Reg dst, uint64_t address) {
-  emit_memory_load(a, dst, memory_operand(Reg{}, address, 1u << a.size_log2));
+  access_memory(load_opcode(a), dst, Reg{}, address);
 }
 
 void X64MacroAssembler::store_memory(MemAccess a, Reg index, uint64_t offset, Reg value) {
-  emit_memory_store(a, memory_operand(index, offset, 1u << a.size_log2), value);
+  access_memory(store_opcode(a), value, index, offset);
 }
 
 void X64MacroAssembler::store_memory_abs(MemAccess a, uint64_t address, Reg value) {
-  emit_memory_store(a, memory_operand(Reg{}, address, 1u << a.size_log2), value);
+  access_memory(store_opcode(a), value, Reg{}, address);
 }
 
 void X64MacroAssembler::reload_memory_base() {
@@ -477,22 +523,24 @@ void X64MacroAssembler::reload_context() { a_.mov(kContextReg, qword_ptr(rbp, fr
 
 GasPatch X64MacroAssembler::begin_gas_charge(Label out_of_gas) {
   // Long forms: the immediates are patched once the segment's cost is known.
-  GasPatch p{static_cast<uint32_t>(a_.offset()), new_label()};
-  a_.long_().cmp(kGasReg, 0x7FFFFFFF);
-  a_.long_().jb(to_asm(out_of_gas));
-  a_.long_().sub(kGasReg, 0x7FFFFFFF);
-  bind(p.resume);
+  GasPatch p{static_cast<uint32_t>(a_.offset())};
+  static_assert(kGasCode == 12, "the encodings below name r12");
+  static constexpr uint8_t kCmp[7] = {0x49, 0x81, 0xFC, 0xFF, 0xFF, 0xFF, 0x7F};  // cmp r12, imm32
+  static constexpr uint8_t kSub[7] = {0x49, 0x81, 0xEC, 0xFF, 0xFF, 0xFF, 0x7F};  // sub r12, imm32
+  emit_raw(kCmp, sizeof kCmp);
+  jcc(CondCode::kB, out_of_gas);
+  emit_raw(kSub, sizeof kSub);
   return p;
 }
 
 void X64MacroAssembler::finish_gas_charge(GasPatch p, uint64_t cost, Label out_of_gas) {
   uint8_t* buf = a_.code()->textSection()->data();
-  constexpr uint32_t kCmpSize = 7, kJbSize = 6, kSubSize = 7;
+  constexpr uint32_t kCmpSize = 7, kJbSize = 6, kSubSize = 7, kChargeSize = kCmpSize + kJbSize + kSubSize;
   if (cost == 0) {
     // Nothing to charge: a short jump over the charge, whose bytes become int3.
     buf[p.at] = 0xEB;
-    buf[p.at + 1] = kCmpSize + kJbSize + kSubSize - 2;
-    std::memset(buf + p.at + 2, 0xCC, kCmpSize + kJbSize + kSubSize - 2);
+    buf[p.at + 1] = kChargeSize - 2;
+    std::memset(buf + p.at + 2, 0xCC, kChargeSize - 2);
     return;
   }
   if (cost <= 0x7FFFFFFF) {
@@ -507,10 +555,14 @@ void X64MacroAssembler::finish_gas_charge(GasPatch p, uint64_t cost, Label out_o
   a_.jmp(over);
   a_.bind(wide);
   charge_gas(cost, out_of_gas);
-  a_.jmp(to_asm(p.resume));
+  static constexpr uint8_t kJmp[5] = {0xE9, 0, 0, 0, 0};  // patched below: back to after the charge
+  emit_raw(kJmp, sizeof kJmp);
+  auto back_at = static_cast<uint32_t>(a_.offset());
   a_.bind(over);
-  auto rel = static_cast<int32_t>(a_.code()->labelOffset(wide) - (p.at + 5));
   buf = a_.code()->textSection()->data();
+  auto back = static_cast<int32_t>(p.at + kChargeSize) - static_cast<int32_t>(back_at);
+  std::memcpy(buf + back_at - 4, &back, 4);
+  auto rel = static_cast<int32_t>(a_.code()->labelOffset(wide) - (p.at + 5));
   buf[p.at] = 0xE9;  // jmp rel32
   std::memcpy(buf + p.at + 1, &rel, 4);
   buf[p.at + 5] = 0x66;  // a two-byte nop
@@ -520,12 +572,12 @@ void X64MacroAssembler::finish_gas_charge(GasPatch p, uint64_t cost, Label out_o
 void X64MacroAssembler::charge_gas(uint64_t cost, Label out_of_gas) {
   if (cost <= 0x7FFFFFFF) {
     a_.cmp(kGasReg, static_cast<int32_t>(cost));
-    a_.jb(to_asm(out_of_gas));
+    jcc(CondCode::kB, out_of_gas);
     a_.sub(kGasReg, static_cast<int32_t>(cost));
   } else {
     a_.mov(r11, cost);
     a_.cmp(kGasReg, r11);
-    a_.jb(to_asm(out_of_gas));
+    jcc(CondCode::kB, out_of_gas);
     a_.sub(kGasReg, r11);
   }
 }
@@ -553,7 +605,7 @@ void X64MacroAssembler::charge_gas_per_item(Reg n, Reg tmp, uint64_t unit_cost, 
     a_.bind(done);
   }
   a_.cmp(kGasReg, t);
-  a_.jb(to_asm(out_of_gas));
+  jcc(CondCode::kB, out_of_gas);
   a_.sub(kGasReg, t);
 }
 

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "jit/masm.hpp"
+#include "jit/x64/encoder_x64.hpp"
 
 namespace detwasm::jit::x64 {
 
@@ -125,9 +126,11 @@ class X64MacroAssembler {
   asmjit::x86::Assembler& assembler() { return a_; }
 
  private:
-  asmjit::x86::Mem memory_operand(Reg index, uint64_t offset, uint32_t size);
-  void emit_memory_load(MemAccess a, Reg dst, const asmjit::x86::Mem& m);
-  void emit_memory_store(MemAccess a, const asmjit::x86::Mem& m, Reg value);
+  // A load (reg is the destination) or store (reg is the value) at
+  // memory 0's base + index + offset, listed as a trap site.
+  void access_memory(enc::Opcode op, Reg reg, Reg index, uint64_t offset);
+  // cmp lhs, imm; a test when comparing with zero for (in)equality.
+  void compare_imm(IntCond c, Width w, Reg lhs, int32_t imm);
   void canonicalize_nan(ValType t, Reg r);
   void float_min_max(bool is_min, ValType t, Reg dst, Reg lhs, Reg rhs);
   void trunc_to_int(Conversion conv, Reg dst, Reg src, Label invalid, Label overflow);
@@ -137,6 +140,26 @@ class X64MacroAssembler {
   asmjit::x86::Mem const_f64(double v);
   asmjit::x86::Mem const128(uint64_t lo, uint64_t hi);
   asmjit::Label to_asm(Label l) const { return asmjit::Label(l.id); }
+
+  // Jumps. Those to a trap stub (most jumps of a metered module) are encoded
+  // here as rel32 and patched by finish_module, which spares asmjit a label
+  // link each: links of a label bound only at the module's end were a tenth
+  // of compile time, mostly in cache misses.
+  void jcc(asmjit::x86::CondCode cc, Label l);
+  void jmp(Label l);
+  bool is_trap_stub(uint32_t label_id) const { return label_id - trap_stubs_[0].id() <= kTrapStubCount; }
+  void trap_jump(const uint8_t* opcode, size_t opcode_size, uint32_t label_id);
+  // Appends encoded bytes.
+  void emit_raw(const uint8_t* bytes, size_t n);
+  // Encodes one instruction directly into the buffer (encoder_x64.hpp).
+  template <class F>
+  void emit(F encode) {
+    enc::Writer w(room(enc::Writer::kMaxInstruction));
+    encode(w);
+    commit(w.end());
+  }
+  uint8_t* room(size_t n);   // makes room for n bytes at the current offset
+  void commit(uint8_t* end);  // the bytes up to `end` are written
   // Materialises the flags of a compare just emitted into dst (0 or 1),
   // remembering enough to turn it into a branch instead.
   void set_from_flags(IntCond c, Reg dst);
@@ -176,10 +199,17 @@ class X64MacroAssembler {
   std::vector<JumpTable> jump_tables_;
   std::vector<IntTable> int_tables_;
   std::map<std::pair<uint64_t, uint64_t>, asmjit::Label> constants_;
-  asmjit::Label trap_stubs_[static_cast<size_t>(TrapKind::HostError) + 1];
-  bool trap_used_[static_cast<size_t>(TrapKind::HostError) + 1] = {};
-  asmjit::Label trap_raise_;
+  static constexpr uint32_t kTrapStubCount = static_cast<uint32_t>(TrapKind::HostError) + 1;
+  // Created first and in this order, so their ids are consecutive (is_trap_stub).
+  asmjit::Label trap_stubs_[kTrapStubCount];
   asmjit::Label builtin_trap_;
+  asmjit::Label trap_raise_;
+  bool trap_used_[kTrapStubCount] = {};
+  struct TrapJump {
+    uint32_t rel32_at;
+    uint32_t label_id;
+  };
+  std::vector<TrapJump> trap_jumps_;
 };
 
 static_assert(MacroAssembler<X64MacroAssembler>);

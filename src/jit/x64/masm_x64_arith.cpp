@@ -22,6 +22,18 @@ bool is_shift(IntBinOp op) {
 }
 
 // dst op= src for the two-address forms.
+// The ALU-group encoding of op, if it has one.
+bool alu_of(IntBinOp op, enc::Alu* alu) {
+  switch (op) {
+    case IntBinOp::Add: *alu = enc::Alu::Add; return true;
+    case IntBinOp::Sub: *alu = enc::Alu::Sub; return true;
+    case IntBinOp::And: *alu = enc::Alu::And; return true;
+    case IntBinOp::Or: *alu = enc::Alu::Or; return true;
+    case IntBinOp::Xor: *alu = enc::Alu::Xor; return true;
+    default: return false;
+  }
+}
+
 template <typename Src>
 void emit_int_op(Assembler& a, IntBinOp op, const Gp& dst, const Src& src) {
   switch (op) {
@@ -66,18 +78,27 @@ void X64MacroAssembler::int_binop(IntBinOp op, Width w, Reg dst, Reg lhs, Reg rh
     }
     return;
   }
+  bool w64 = w == Width::W64;
+  enc::Alu alu = enc::Alu::Add;
+  bool is_alu = alu_of(op, &alu);
+  // dst op= src: the ALU group and imul encoded directly.
+  auto apply = [&](Reg to, Reg from) {
+    if (is_alu) emit([&](enc::Writer& e) { e.alu(alu, w64, to.code, from.code); });
+    else if (op == IntBinOp::Mul) emit([&](enc::Writer& e) { e.rr(with_w(enc::kImul, w64), to.code, from.code); });
+    else emit_int_op(a_, op, gp(w, to), gp(w, from));
+  };
   if (dst == lhs) {
-    emit_int_op(a_, op, d, r);
+    apply(dst, rhs);
   } else if (dst == rhs) {
     if (is_commutative(op)) {
-      emit_int_op(a_, op, d, l);
+      apply(dst, lhs);
     } else {  // sub: dst = -rhs + lhs
       a_.neg(d);
       a_.add(d, l);
     }
   } else {
-    a_.mov(d, l);
-    emit_int_op(a_, op, d, r);
+    emit([&](enc::Writer& e) { e.mov(w64, dst.code, lhs.code); });
+    apply(dst, rhs);
   }
 }
 
@@ -93,12 +114,16 @@ void X64MacroAssembler::int_binop_imm(IntBinOp op, Width w, Reg dst, Reg lhs, in
     a_.imul(d, l, imm);
     return;
   }
+  bool w64 = w == Width::W64;
   if (op == IntBinOp::Add && dst != lhs) {
-    a_.lea(d, ptr(gp64(lhs), imm));  // a 32-bit lea clears the upper half
+    // A 32-bit lea clears the upper half.
+    emit([&](enc::Writer& e) { e.mem(with_w(enc::kLea, w64), dst.code, lhs.code, imm); });
     return;
   }
-  if (dst != lhs) a_.mov(d, l);
-  emit_int_op(a_, op, d, Imm(imm));
+  if (dst != lhs) emit([&](enc::Writer& e) { e.mov(w64, dst.code, lhs.code); });
+  enc::Alu alu = enc::Alu::Add;
+  if (alu_of(op, &alu)) emit([&](enc::Writer& e) { e.alu_imm(alu, w64, dst.code, imm); });
+  else emit_int_op(a_, op, d, Imm(imm));
 }
 
 void X64MacroAssembler::int_div(IntDivOp op, Width w, Reg dst, Reg lhs, Reg rhs, Label div_by_zero,
@@ -112,7 +137,7 @@ void X64MacroAssembler::int_div(IntDivOp op, Width w, Reg dst, Reg lhs, Reg rhs,
   }
   Gp dv = gp(w, divisor);
   a_.test(dv, dv);
-  a_.jz(to_asm(div_by_zero));
+  jcc(CondCode::kZ, div_by_zero);
   if (lhs.code != 0) a_.mov(ax, gp(w, lhs));
   asmjit::Label done = a_.newLabel();
   bool is_signed = op == IntDivOp::DivS || op == IntDivOp::RemS;
@@ -123,7 +148,7 @@ void X64MacroAssembler::int_div(IntDivOp op, Width w, Reg dst, Reg lhs, Reg rhs,
     if (op == IntDivOp::DivS) {
       // INT_MIN / -1 overflows; any other x / -1 is -x.
       a_.neg(ax);
-      a_.jo(to_asm(overflow));
+      jcc(CondCode::kO, overflow);
     } else {
       a_.xor_(eax, eax);  // x % -1 == 0 (and idiv would fault on INT_MIN)
     }
@@ -173,18 +198,23 @@ void X64MacroAssembler::int_unop(IntUnOp op, Width w, Reg dst, Reg src) {
 }
 
 void X64MacroAssembler::int_eqz(Width w, Reg dst, Reg src) {
-  a_.test(gp(w, src), gp(w, src));
+  emit([&](enc::Writer& e) { e.test(w == Width::W64, src.code, src.code); });
   set_from_flags(IntCond::Eq, dst);
 }
 
 void X64MacroAssembler::int_compare(IntCond c, Width w, Reg dst, Reg lhs, Reg rhs) {
-  a_.cmp(gp(w, lhs), gp(w, rhs));
+  emit([&](enc::Writer& e) { e.alu(enc::Alu::Cmp, w == Width::W64, lhs.code, rhs.code); });
   set_from_flags(c, dst);
 }
 
+void X64MacroAssembler::compare_imm(IntCond c, Width w, Reg lhs, int32_t imm) {
+  bool w64 = w == Width::W64;
+  if (imm == 0 && (c == IntCond::Eq || c == IntCond::Ne)) emit([&](enc::Writer& e) { e.test(w64, lhs.code, lhs.code); });
+  else emit([&](enc::Writer& e) { e.alu_imm(enc::Alu::Cmp, w64, lhs.code, imm); });
+}
+
 void X64MacroAssembler::int_compare_imm(IntCond c, Width w, Reg dst, Reg lhs, int32_t imm) {
-  if (imm == 0 && (c == IntCond::Eq || c == IntCond::Ne)) a_.test(gp(w, lhs), gp(w, lhs));
-  else a_.cmp(gp(w, lhs), imm);
+  compare_imm(c, w, lhs, imm);
   set_from_flags(c, dst);
 }
 
@@ -376,17 +406,17 @@ void X64MacroAssembler::trunc_to_int(Conversion conv, Reg dst, Reg src, Label in
     a_.cmp(d, 1);
     a_.jno(done);  // only INT_MIN - 1 overflows
     ucomi_self();
-    a_.jp(to_asm(invalid));
+    jcc(CondCode::kP, invalid);
     if (!to_i64 && from_f64) {
       // Valid inputs in (-2^31 - 1, -2^31] all truncate to INT_MIN.
       ucomi_mem(s, -2147483649.0);
-      a_.jbe(to_asm(overflow));
+      jcc(CondCode::kBE, overflow);
       ucomi_mem(s, 0.0);
-      a_.ja(to_asm(overflow));
+      jcc(CondCode::kA, overflow);
     } else {
       // Representable neighbours of -2^31 (f32) or -2^63 are an integer apart or more.
       ucomi_mem(s, to_i64 ? -9223372036854775808.0 : -2147483648.0);
-      a_.jne(to_asm(overflow));
+      jcc(CondCode::kNE, overflow);
     }
     a_.bind(done);
     return;
@@ -399,8 +429,8 @@ void X64MacroAssembler::trunc_to_int(Conversion conv, Reg dst, Reg src, Label in
     a_.shr(r11, 32);
     a_.jz(done);
     ucomi_self();
-    a_.jp(to_asm(invalid));
-    a_.jmp(to_asm(overflow));
+    jcc(CondCode::kP, invalid);
+    jmp(overflow);
     a_.bind(done);
     return;
   }
@@ -409,7 +439,7 @@ void X64MacroAssembler::trunc_to_int(Conversion conv, Reg dst, Reg src, Label in
   asmjit::Label large = a_.newLabel();
   Gp d = gp64(dst);
   ucomi_mem(s, 9223372036854775808.0);
-  a_.jp(to_asm(invalid));
+  jcc(CondCode::kP, invalid);
   a_.jae(large);
   cvtt(d, s);
   a_.test(d, d);

@@ -17,8 +17,6 @@ struct ModuleCompiler::Impl {
   const internal::ModuleData& module;
   const ResourceLimits& limits;
   asmjit::CodeHolder code;
-  asmjit::StringLogger logger;
-  std::string listing;
   std::unique_ptr<Masm> masm;
   ModuleEnv env;
   std::unique_ptr<FunctionCompiler<Masm>> compiler;
@@ -28,11 +26,6 @@ ModuleCompiler::ModuleCompiler(const internal::ModuleData& module, const Resourc
     : impl_(std::make_unique<Impl>(module, limits)) {}
 
 ModuleCompiler::~ModuleCompiler() = default;
-
-void ModuleCompiler::enable_listing() {
-  impl_->logger.addFlags(asmjit::FormatFlags::kMachineCode);
-  impl_->code.setLogger(&impl_->logger);
-}
 
 uint64_t ModuleCompiler::compile_function(uint32_t defined_index, const uint8_t* body, const uint8_t* body_end,
                                           uint64_t body_offset) {
@@ -65,11 +58,8 @@ CompiledCode ModuleCompiler::finish() {
   out.code = take_position_independent_code(s.code);
   for (Label l : s.env.func_labels) out.func_offsets.push_back(s.masm->label_offset(l));
   out.trap_sites = s.masm->trap_sites();
-  s.listing = s.logger.data();
   return out;
 }
-
-const std::string& ModuleCompiler::listing() const { return impl_->listing; }
 
 CompiledCode compile_module(const internal::ModuleData& module, const ResourceLimits& limits) {
   ModuleCompiler compiler(module, limits);

@@ -12,6 +12,10 @@ inline const asmjit::x86::Gp kMemoryBaseReg = asmjit::x86::r14;
 inline const asmjit::x86::Gp kBudgetReg = asmjit::x86::r13;
 inline const asmjit::x86::Gp kGasReg = asmjit::x86::r12;
 constexpr uint8_t kFramePointerCode = 5;  // rbp
+constexpr uint8_t kGasCode = 12;          // r12, as kGasReg
+constexpr uint8_t kContextCode = 15;      // r15, as kContextReg
+constexpr uint8_t kMemoryBaseCode = 14;   // r14, as kMemoryBaseReg
+constexpr uint8_t kScratchCode = 11;      // r11
 
 inline asmjit::x86::Gp gp32(Reg r) { return asmjit::x86::gpd(r.code); }
 inline asmjit::x86::Gp gp64(Reg r) { return asmjit::x86::gpq(r.code); }
