@@ -83,9 +83,7 @@ std::shared_ptr<ModuleData> ModuleDecoder::finish() {
   m_->declared_funcs.resize(m_->func_types.size());
   if (prep_ == BodyPreparation::Jit) {
     if (!jit_) jit_ = std::make_unique<jit::ModuleCompiler>(*m_, limits_);
-    jit::CompiledCode compiled = jit_->finish();
-    m_->jit = std::make_shared<jit::LoadedCode>(compiled.code, std::move(compiled.func_offsets),
-                                                 std::move(compiled.trap_sites));
+    m_->jit = jit_->finish_loaded();
     jit_.reset();
   }
   return std::move(m_);
@@ -141,6 +139,10 @@ void ModuleDecoder::pump(bool final) {
         section_end_ = p + size;
         if (id == kCode) {
           saw_code_section_ = true;
+          if (prep_ == BodyPreparation::Jit) {
+            if (!jit_) jit_ = std::make_unique<jit::ModuleCompiler>(*m_, limits_);
+            jit_->expect_code_bytes(size);
+          }
           stage_ = Stage::CodeCount;
         } else {
           stage_ = Stage::SectionBody;

@@ -5,10 +5,13 @@
 
 namespace detwasm::jit {
 
-std::vector<uint8_t> take_position_independent_code(asmjit::CodeHolder& code) {
-  auto check = [](asmjit::Error err, const char* what) {
-    if (err) throw std::runtime_error(std::string(what) + ": " + asmjit::DebugUtils::errorAsString(err));
-  };
+namespace {
+void check(asmjit::Error err, const char* what) {
+  if (err) throw std::runtime_error(std::string(what) + ": " + asmjit::DebugUtils::errorAsString(err));
+}
+}  // namespace
+
+size_t resolve_position_independent(asmjit::CodeHolder& code) {
   check(code.flatten(), "flatten");
   check(code.resolveUnresolvedLinks(), "resolve labels");
   if (code.hasUnresolvedLinks()) throw std::runtime_error("code refers to an unbound label");
@@ -19,9 +22,17 @@ std::vector<uint8_t> take_position_independent_code(asmjit::CodeHolder& code) {
       throw std::runtime_error("code is not position independent");
   }
   check(code.relocateToBase(0), "relocate");
-  std::vector<uint8_t> bytes(code.codeSize());
-  check(code.copyFlattenedData(bytes.data(), bytes.size(), asmjit::CopySectionFlags::kPadSectionBuffer | asmjit::CopySectionFlags::kPadTargetBuffer),
+  return code.codeSize();
+}
+
+void copy_code(asmjit::CodeHolder& code, uint8_t* dst, size_t size) {
+  check(code.copyFlattenedData(dst, size, asmjit::CopySectionFlags::kPadSectionBuffer | asmjit::CopySectionFlags::kPadTargetBuffer),
         "copy code");
+}
+
+std::vector<uint8_t> take_position_independent_code(asmjit::CodeHolder& code) {
+  std::vector<uint8_t> bytes(resolve_position_independent(code));
+  copy_code(code, bytes.data(), bytes.size());
   return bytes;
 }
 

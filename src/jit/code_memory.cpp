@@ -17,12 +17,24 @@ size_t round_up_to_page(size_t n) {
 }  // namespace
 
 CodeMemory::CodeMemory(std::span<const uint8_t> code, std::vector<uint32_t> func_offsets)
-    : size_(code.size()), func_offsets_(std::move(func_offsets)) {
-  mapped_ = round_up_to_page(code.empty() ? 1 : code.size());
-  void* p = mmap(nullptr, mapped_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    : CodeMemory(
+          code.size(), [&code](uint8_t* dst) { std::memcpy(dst, code.data(), code.size()); },
+          std::move(func_offsets)) {}
+
+CodeMemory::CodeMemory(size_t size, const std::function<void(uint8_t*)>& write, std::vector<uint32_t> func_offsets)
+    : size_(size), func_offsets_(std::move(func_offsets)) {
+  mapped_ = round_up_to_page(size == 0 ? 1 : size);
+  // Every page is about to be written: populating them up front is cheaper
+  // than a fault per page.
+  void* p = mmap(nullptr, mapped_, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
   if (p == MAP_FAILED) throw std::bad_alloc();
   base_ = static_cast<uint8_t*>(p);
-  if (!code.empty()) std::memcpy(base_, code.data(), code.size());
+  try {
+    if (size != 0) write(base_);
+  } catch (...) {
+    release();
+    throw;
+  }
   if (mprotect(base_, mapped_, PROT_READ | PROT_EXEC) != 0) {
     release();
     throw std::bad_alloc();

@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <span>
 #include <vector>
 
@@ -17,6 +18,9 @@ class CodeMemory {
   // module's i-th defined function, as an offset into `code`. Throws
   // std::bad_alloc when the mapping fails.
   CodeMemory(std::span<const uint8_t> code, std::vector<uint32_t> func_offsets);
+  // The same, with the code written by `write` into the fresh mapping
+  // (`size` bytes), which spares a copy of the whole module's code.
+  CodeMemory(size_t size, const std::function<void(uint8_t*)>& write, std::vector<uint32_t> func_offsets);
   ~CodeMemory();
   CodeMemory(CodeMemory&& other) noexcept;
   CodeMemory& operator=(CodeMemory&& other) noexcept;

@@ -19,7 +19,8 @@ struct LoadedCode {
   CodeRegistration registration;
 
   LoadedCode(std::span<const uint8_t> bytes, std::vector<uint32_t> offsets, std::vector<TrapSite> sites)
-      : memory(bytes, std::move(offsets)), traps(std::move(sites)) {
+      : LoadedCode(CodeMemory(bytes, std::move(offsets)), std::move(sites)) {}
+  LoadedCode(CodeMemory code, std::vector<TrapSite> sites) : memory(std::move(code)), traps(std::move(sites)) {
     registration = CodeRegistration(memory.base(), memory.size(), &traps);
   }
 

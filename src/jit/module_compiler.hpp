@@ -10,6 +10,7 @@
 
 #include <detwasm/config.hpp>
 
+#include "jit/loaded_code.hpp"
 #include "jit/trap_handler.hpp"
 #include "module/module_data.hpp"
 
@@ -37,9 +38,13 @@ class ModuleCompiler {
   // it waits for the end of the module (BodyDecoder::data_use_without_count).
   uint64_t compile_function(uint32_t defined_index, const uint8_t* body, const uint8_t* body_end,
                             uint64_t body_offset);
+  // A hint: the code section holds about `n` bytes of bodies.
+  void expect_code_bytes(uint64_t n);
   // Once every function is compiled. Throws std::runtime_error on an
   // assembler failure.
   CompiledCode finish();
+  // The same, mapped executable without an intermediate copy.
+  std::shared_ptr<LoadedCode> finish_loaded();
 
  private:
   struct Impl;

@@ -123,6 +123,7 @@ class X64MacroAssembler {
   void charge_gas_per_item(Reg n, Reg tmp, uint64_t unit_cost, bool per_8_bytes, Label out_of_gas);
 
   std::vector<TrapSite> trap_sites() const { return trap_sites_; }
+  std::vector<TrapSite> take_trap_sites() { return std::move(trap_sites_); }
   asmjit::x86::Assembler& assembler() { return a_; }
 
  private:

@@ -20,6 +20,17 @@ struct ModuleCompiler::Impl {
   std::unique_ptr<Masm> masm;
   ModuleEnv env;
   std::unique_ptr<FunctionCompiler<Masm>> compiler;
+
+  void finish_assembly() {
+    if (!masm) masm = std::make_unique<Masm>(code, x64::Features::host());
+    masm->finish_module();
+  }
+  std::vector<uint32_t> func_offsets() const {
+    std::vector<uint32_t> out;
+    out.reserve(env.func_labels.size());
+    for (Label l : env.func_labels) out.push_back(masm->label_offset(l));
+    return out;
+  }
 };
 
 ModuleCompiler::ModuleCompiler(const internal::ModuleData& module, const ResourceLimits& limits)
@@ -50,15 +61,33 @@ uint64_t ModuleCompiler::compile_function(uint32_t defined_index, const uint8_t*
   return decoder.data_use_without_count();
 }
 
+void ModuleCompiler::expect_code_bytes(uint64_t n) {
+  // Reserved address space costs nothing until written, and growing by
+  // reallocation copies; code is at most a few bytes per Wasm byte (more
+  // only for tiny functions, which then grow the buffer as usual).
+  constexpr uint64_t kMaxReserve = uint64_t{1} << 30;
+  uint64_t want = std::min(n * 4 + 4096, kMaxReserve);
+  asmjit::CodeHolder& code = impl_->code;
+  if (code.reserveBuffer(&code.textSection()->buffer(), static_cast<size_t>(want)) != asmjit::kErrorOk)
+    throw std::bad_alloc();
+}
+
 CompiledCode ModuleCompiler::finish() {
   Impl& s = *impl_;
+  s.finish_assembly();
   CompiledCode out;
-  if (!s.masm) s.masm = std::make_unique<Masm>(s.code, x64::Features::host());
-  s.masm->finish_module();
   out.code = take_position_independent_code(s.code);
-  for (Label l : s.env.func_labels) out.func_offsets.push_back(s.masm->label_offset(l));
+  out.func_offsets = s.func_offsets();
   out.trap_sites = s.masm->trap_sites();
   return out;
+}
+
+std::shared_ptr<LoadedCode> ModuleCompiler::finish_loaded() {
+  Impl& s = *impl_;
+  s.finish_assembly();
+  size_t size = resolve_position_independent(s.code);
+  CodeMemory memory(size, [&s, size](uint8_t* dst) { copy_code(s.code, dst, size); }, s.func_offsets());
+  return std::make_shared<LoadedCode>(std::move(memory), s.masm->take_trap_sites());
 }
 
 CompiledCode compile_module(const internal::ModuleData& module, const ResourceLimits& limits) {
