@@ -6,6 +6,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include <detwasm/errors.hpp>
 #include <detwasm/types.hpp>
@@ -103,6 +104,18 @@ class Reader {
  private:
   template <typename T>
   T leb() {
+    // Most immediates fit one byte: decode those here, inline.
+    if constexpr (sizeof(T) >= 2) {
+      if (p_ < end_ && !(*p_ & 0x80)) [[likely]] {
+        uint8_t b = *p_++;
+        if constexpr (std::is_signed_v<T>) return static_cast<T>(static_cast<int8_t>(b << 1) >> 1);
+        else return static_cast<T>(b);
+      }
+    }
+    return leb_slow<T>();
+  }
+  template <typename T>
+  [[gnu::noinline]] T leb_slow() {
     auto d = leb128::decode<T>(p_, end_);
     switch (d.status) {
       case leb128::Status::Ok:

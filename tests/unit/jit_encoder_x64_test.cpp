@@ -110,6 +110,9 @@ TEST(JitEncoderX64, RegisterForms) {
                     with_asmjit([&](Assembler& x) { x.emit(id, gp(a), gp(b)); }))
               << at;
           if (b != 0) continue;  // the immediate forms take one register
+          EXPECT_EQ(direct([&](Writer& e) { e.alu_imm32(alu, w, a, 5); }),
+                    with_asmjit([&](Assembler& x) { x.long_().emit(id, gp(a), 5); }))
+              << at << " long form";
           for (int32_t imm : kDisps) {
             EXPECT_EQ(direct([&](Writer& e) { e.alu_imm(alu, w, a, imm); }),
                       with_asmjit([&](Assembler& x) { x.emit(id, gp(a), imm); }))
@@ -132,6 +135,19 @@ TEST(JitEncoderX64, RegisterForms) {
                   x.movzx(gpd(a), gpb(a));
                 }))
           << "reg " << int(a) << " cc " << int(cc);
+    }
+    if (a == 0) {
+      for (uint8_t cc = 0; cc < 16; ++cc) {
+        auto expected = with_asmjit([&](Assembler& x) {
+          asmjit::Label target = x.newLabel();
+          x.long_().j(static_cast<CondCode>(cc), target);
+          const uint8_t gap[0x100] = {};
+          x.embed(gap, sizeof gap);
+          x.bind(target);
+        });
+        expected.resize(6);
+        EXPECT_EQ(direct([&](Writer& e) { e.jcc_rel32(cc, 0x100); }), expected) << "cc " << int(cc);
+      }
     }
     for (int32_t disp : kDisps) {
       EXPECT_EQ(direct([&](Writer& e) { e.mov_mem_imm(false, a, disp, 0x12345678u); }),

@@ -96,6 +96,23 @@ class Writer {
     if (short_form) byte(static_cast<uint8_t>(imm));
     else u32(static_cast<uint32_t>(imm));
   }
+  // dst op= imm32, always the four-byte immediate (for patching).
+  void alu_imm32(Alu a, bool w, uint8_t dst, int32_t imm) {
+    rex(w, 0, 0, dst, false);
+    byte(0x81);
+    byte(static_cast<uint8_t>(0xC0 | static_cast<uint8_t>(a) << 3 | (dst & 7)));
+    u32(static_cast<uint32_t>(imm));
+  }
+  // jcc rel32 and jmp rel32, relative to the end of the instruction.
+  void jcc_rel32(uint8_t cc, int32_t rel) {
+    byte(0x0F);
+    byte(static_cast<uint8_t>(0x80 | cc));
+    u32(static_cast<uint32_t>(rel));
+  }
+  void jmp_rel32(int32_t rel) {
+    byte(0xE9);
+    u32(static_cast<uint32_t>(rel));
+  }
   // test a, b
   void test(bool w, uint8_t a, uint8_t b) { rr(Opcode{0, w, 0x85}, b, a); }
   // mov r32, imm32 (zero-extends)

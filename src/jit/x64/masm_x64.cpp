@@ -73,15 +73,11 @@ void X64MacroAssembler::commit(uint8_t* end) {
   buffer._size = std::max(buffer._size, static_cast<size_t>(end - a_._bufferData));
 }
 
-void X64MacroAssembler::emit_raw(const uint8_t* bytes, size_t n) {
-  uint8_t* p = room(n);
-  std::memcpy(p, bytes, n);
-  commit(p + n);
-}
-
-void X64MacroAssembler::trap_jump(const uint8_t* opcode, size_t opcode_size, uint32_t label_id) {
-  uint8_t bytes[6] = {opcode[0], opcode_size > 1 ? opcode[1] : uint8_t{0}};
-  emit_raw(bytes, opcode_size + 4);
+void X64MacroAssembler::trap_jump(int cc, uint32_t label_id) {
+  emit([cc](enc::Writer& w) {
+    if (cc < 0) w.jmp_rel32(0);
+    else w.jcc_rel32(static_cast<uint8_t>(cc), 0);
+  });
   trap_jumps_.push_back({static_cast<uint32_t>(a_.offset() - 4), label_id});
 }
 
@@ -90,8 +86,7 @@ void X64MacroAssembler::jcc(CondCode cc, Label l) {
     a_.j(cc, to_asm(l));
     return;
   }
-  const uint8_t op[2] = {0x0F, static_cast<uint8_t>(0x80 | static_cast<uint8_t>(cc))};
-  trap_jump(op, 2, l.id);
+  trap_jump(static_cast<int>(cc), l.id);
 }
 
 void X64MacroAssembler::jmp(Label l) {
@@ -99,8 +94,7 @@ void X64MacroAssembler::jmp(Label l) {
     a_.jmp(to_asm(l));
     return;
   }
-  const uint8_t op[1] = {0xE9};
-  trap_jump(op, 1, l.id);
+  trap_jump(-1, l.id);
 }
 
 // ---- Labels and control ------------------------------------------------------
@@ -524,12 +518,9 @@ void X64MacroAssembler::reload_context() { a_.mov(kContextReg, qword_ptr(rbp, fr
 GasPatch X64MacroAssembler::begin_gas_charge(Label out_of_gas) {
   // Long forms: the immediates are patched once the segment's cost is known.
   GasPatch p{static_cast<uint32_t>(a_.offset())};
-  static_assert(kGasCode == 12, "the encodings below name r12");
-  static constexpr uint8_t kCmp[7] = {0x49, 0x81, 0xFC, 0xFF, 0xFF, 0xFF, 0x7F};  // cmp r12, imm32
-  static constexpr uint8_t kSub[7] = {0x49, 0x81, 0xEC, 0xFF, 0xFF, 0xFF, 0x7F};  // sub r12, imm32
-  emit_raw(kCmp, sizeof kCmp);
+  emit([](enc::Writer& w) { w.alu_imm32(enc::Alu::Cmp, true, kGasCode, 0x7FFFFFFF); });
   jcc(CondCode::kB, out_of_gas);
-  emit_raw(kSub, sizeof kSub);
+  emit([](enc::Writer& w) { w.alu_imm32(enc::Alu::Sub, true, kGasCode, 0x7FFFFFFF); });
   return p;
 }
 
@@ -555,8 +546,7 @@ void X64MacroAssembler::finish_gas_charge(GasPatch p, uint64_t cost, Label out_o
   a_.jmp(over);
   a_.bind(wide);
   charge_gas(cost, out_of_gas);
-  static constexpr uint8_t kJmp[5] = {0xE9, 0, 0, 0, 0};  // patched below: back to after the charge
-  emit_raw(kJmp, sizeof kJmp);
+  emit([](enc::Writer& w) { w.jmp_rel32(0); });  // patched below: back to after the charge
   auto back_at = static_cast<uint32_t>(a_.offset());
   a_.bind(over);
   buf = a_.code()->textSection()->data();

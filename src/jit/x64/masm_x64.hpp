@@ -149,9 +149,8 @@ class X64MacroAssembler {
   void jcc(asmjit::x86::CondCode cc, Label l);
   void jmp(Label l);
   bool is_trap_stub(uint32_t label_id) const { return label_id - trap_stubs_[0].id() <= kTrapStubCount; }
-  void trap_jump(const uint8_t* opcode, size_t opcode_size, uint32_t label_id);
-  // Appends encoded bytes.
-  void emit_raw(const uint8_t* bytes, size_t n);
+  // A jcc (or, with cc < 0, a jmp) rel32 to a trap stub's label.
+  void trap_jump(int cc, uint32_t label_id);
   // Encodes one instruction directly into the buffer (encoder_x64.hpp).
   template <class F>
   void emit(F encode) {
