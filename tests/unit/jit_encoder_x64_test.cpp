@@ -136,7 +136,13 @@ TEST(JitEncoderX64, RegisterForms) {
                 }))
           << "reg " << int(a) << " cc " << int(cc);
     }
+    EXPECT_EQ(direct([&](Writer& e) { e.push(a); }), with_asmjit([&](Assembler& x) { x.push(gpq(a)); }))
+        << "reg " << int(a);
     if (a == 0) {
+      for (int32_t imm : kDisps) {
+        EXPECT_EQ(direct([&](Writer& e) { e.push_imm(imm); }), with_asmjit([&](Assembler& x) { x.push(imm); }))
+            << "imm " << imm;
+      }
       for (uint8_t cc = 0; cc < 16; ++cc) {
         auto expected = with_asmjit([&](Assembler& x) {
           asmjit::Label target = x.newLabel();

@@ -113,6 +113,22 @@ class Writer {
     byte(0xE9);
     u32(static_cast<uint32_t>(rel));
   }
+  void push(uint8_t r) {
+    rex(false, 0, 0, r, false);
+    byte(static_cast<uint8_t>(0x50 | (r & 7)));
+  }
+  // push imm, sign-extended to 64 bits.
+  void push_imm(int32_t imm) {
+    if (imm >= -128 && imm <= 127) {
+      byte(0x6A);
+      byte(static_cast<uint8_t>(imm));
+    } else {
+      byte(0x68);
+      u32(static_cast<uint32_t>(imm));
+    }
+  }
+  void leave() { byte(0xC9); }
+  void ret() { byte(0xC3); }
   // test a, b
   void test(bool w, uint8_t a, uint8_t b) { rr(Opcode{0, w, 0x85}, b, a); }
   // mov r32, imm32 (zero-extends)

@@ -236,20 +236,29 @@ FramePatch X64MacroAssembler::enter_function(uint32_t num_declared_locals, Label
   sp_restore_sites_.clear();
   // Charge this activation's stack cost first: a borrow means the budget is
   // spent, and the trap then happens in the caller's frame.
-  a_.long_().sub(kBudgetReg, 0x7FFFFFFF);
+  constexpr uint8_t kBudgetCode = 13, kStackPointerCode = 4;
+  emit([](enc::Writer& w) { w.alu_imm32(enc::Alu::Sub, true, kBudgetCode, 0x7FFFFFFF); });
   patch.stack_cost_at = static_cast<uint32_t>(a_.offset() - 4);
   jcc(CondCode::kB, stack_exhausted);
-  a_.push(rbp);
-  a_.mov(rbp, rsp);
-  a_.push(kContextReg);                         // fp - 8
-  a_.push(static_cast<int32_t>(func_index));    // fp - 16, for trap frames
-  a_.long_().sub(rsp, 0x7FFFFFFF);
+  emit([](enc::Writer& w) {
+    w.push(kFramePointerCode);
+    w.mov(true, kFramePointerCode, kStackPointerCode);
+  });
+  emit([func_index](enc::Writer& w) {
+    w.push(kContextCode);                           // fp - 8
+    w.push_imm(static_cast<int32_t>(func_index));  // fp - 16, for trap frames
+  });
+  emit([](enc::Writer& w) { w.alu_imm32(enc::Alu::Sub, true, kStackPointerCode, 0x7FFFFFFF); });
   patch.frame_bytes_at = static_cast<uint32_t>(a_.offset() - 4);
 
   // Declared locals start at zero (abi.hpp: they are contiguous, descending).
   if (num_declared_locals > 0 && num_declared_locals <= 8) {
-    a_.xor_(r11d, r11d);
-    for (uint32_t j = 0; j < num_declared_locals; ++j) a_.mov(qword_ptr(rbp, frame::declared_local(j)), r11);
+    emit([](enc::Writer& w) { w.alu(enc::Alu::Xor, false, kScratchCode, kScratchCode); });
+    for (uint32_t j = 0; j < num_declared_locals; ++j) {
+      emit([j](enc::Writer& w) {
+        w.mem(with_w(enc::kMovStore, true), kScratchCode, kFramePointerCode, frame::declared_local(j));
+      });
+    }
   } else if (num_declared_locals > 8) {
     // No argument lives in a register at entry, so rdi, rcx and rax are free.
     a_.lea(rdi, qword_ptr(rbp, frame::declared_local(num_declared_locals - 1)));
@@ -281,10 +290,13 @@ void X64MacroAssembler::restore_stack_pointer() {
 }
 
 void X64MacroAssembler::leave_function(FramePatch& patch) {
-  a_.long_().add(kBudgetReg, 0x7FFFFFFF);
+  constexpr uint8_t kBudgetCode = 13;
+  emit([](enc::Writer& w) { w.alu_imm32(enc::Alu::Add, true, kBudgetCode, 0x7FFFFFFF); });
   patch.stack_refund_at = static_cast<uint32_t>(a_.offset() - 4);
-  a_.leave();
-  a_.ret();
+  emit([](enc::Writer& w) {
+    w.leave();
+    w.ret();
+  });
 }
 
 void X64MacroAssembler::call_direct(Label target, int32_t area_bottom) {

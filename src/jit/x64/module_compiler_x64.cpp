@@ -20,6 +20,9 @@ struct ModuleCompiler::Impl {
   std::unique_ptr<Masm> masm;
   ModuleEnv env;
   std::unique_ptr<FunctionCompiler<Masm>> compiler;
+  using Decoder = internal::BodyDecoder<FunctionCompiler<Masm>>;
+  std::unique_ptr<Decoder> decoder;
+  internal::FunctionDef scratch;
 
   void finish_assembly() {
     if (!masm) masm = std::make_unique<Masm>(code, x64::Features::host());
@@ -51,14 +54,19 @@ uint64_t ModuleCompiler::compile_function(uint32_t defined_index, const uint8_t*
     s.compiler = std::make_unique<FunctionCompiler<Masm>>(*s.masm, s.env);
   }
   const internal::FunctionDef& def = s.module.functions[defined_index];
-  // The decoder fills a FunctionDef's locals and stack facts; give it a scratch one.
-  internal::FunctionDef scratch;
+  // The decoder fills a FunctionDef's locals and stack facts; give it a
+  // scratch one. Both live as long as the compiler, so their buffers are
+  // allocated once per module rather than once per function.
+  internal::FunctionDef& scratch = s.scratch;
   scratch.type_index = def.type_index;
   scratch.body_offset = def.body_offset;
   scratch.body_size = def.body_size;
-  internal::BodyDecoder<FunctionCompiler<Masm>> decoder(s.module, s.limits, *s.compiler, s.env.gas);
-  decoder.decode(s.module.num_imported_funcs + defined_index, scratch, body, body_end, body_offset);
-  return decoder.data_use_without_count();
+  scratch.local_runs.clear();
+  if (!s.decoder) s.decoder = std::make_unique<Impl::Decoder>(s.module, s.limits, *s.compiler, s.env.gas);
+  s.decoder->decode(s.module.num_imported_funcs + defined_index, scratch, body, body_end, body_offset);
+  // The decoder keeps the earliest such offset over all bodies so far, which
+  // is what the caller keeps too.
+  return s.decoder->data_use_without_count();
 }
 
 void ModuleCompiler::expect_code_bytes(uint64_t n) {
