@@ -274,20 +274,32 @@ class BodyDecoder {
   }
   [[noreturn]] void type_error(const std::string& msg) { throw_invalid(op_offset_, msg); }
 
-  // Gas segments (only with a schedule and in reachable code).
+  // Gas segments (only with a schedule and in reachable code). A segment's
+  // charge is emitted at its first operator that is not pure structure
+  // (block, loop, else, end, nop emit no code with an effect), so a run of
+  // structure alone, as between nested ends, is charged nothing and costs
+  // no code. The charge still precedes every effect of the segment.
   void gas_add(GasClass c) {
-    if (gas_) seg_cost_ += gas_->op_cost(c);
+    if (!gas_) return;
+    seg_cost_ += gas_->op_cost(c);
+    if (seg_pending_ && (c != GasClass::Free || seg_cost_ > 0)) gas_begin();
   }
   void gas_open(uint64_t initial = 0) {
     if (!gas_) return;
-    c_.begin_gas_segment();
     seg_open_ = true;
+    seg_pending_ = true;
     seg_cost_ = initial;
+    if (initial > 0) gas_begin();
+  }
+  void gas_begin() {
+    c_.begin_gas_segment();
+    seg_pending_ = false;
   }
   void gas_close() {
     if (!gas_ || !seg_open_) return;
-    c_.end_gas_segment(seg_cost_);
+    if (!seg_pending_) c_.end_gas_segment(seg_cost_);  // a pending segment has cost nothing
     seg_open_ = false;
+    seg_pending_ = false;
     seg_cost_ = 0;
   }
 
@@ -299,6 +311,7 @@ class BodyDecoder {
   Consumer& c_;
   const GasSchedule* gas_;
   bool seg_open_ = false;
+  bool seg_pending_ = false;  // open, but its charge is not emitted yet
   uint64_t seg_cost_ = 0;
   const FuncType* func_type_ = nullptr;
   const std::vector<LocalRun>* local_runs_ = nullptr;

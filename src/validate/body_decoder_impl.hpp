@@ -24,6 +24,7 @@ void BodyDecoder<Consumer>::decode(uint32_t func_index, FunctionDef& def, const 
   push_control(ControlKind::Function, fn);
   c_.on_block(controls_.back());
   seg_open_ = false;
+  seg_pending_ = false;
   if (gas_) gas_open(static_cast<uint64_t>(def.num_locals - num_params_) * gas_->per_local_initialised);
 
   const uint8_t* op_pos = r.pos();

@@ -72,6 +72,29 @@ TEST(JitGas, DynamicCostsAgreeWithInterpreter) {
   }
 }
 
+// (module (func (export "f") (result i32)
+//   (block (block (block (nop))))
+//   (block (result i32) (block (result i32) (i32.const 7)))))
+const std::vector<uint8_t> kStructureOnly = from_hex(
+    "0061736d010000000105016000017f03020100070501016600000a16011400024002400240010b0b0b027f027f41070b0b0b");
+
+TEST(JitGas, StructureAloneEmitsNoCharge) {
+  // Blocks, ends and nop cost nothing and have no effect: the only charge is
+  // the one in front of i32.const, and it covers what precedes it.
+  JitInstance on(kStructureOnly, {}, metered());
+  std::string code = disassemble(on.compiled().code);
+  size_t charges = 0;
+  for (size_t at = code.find("cmp    r12,"); at != std::string::npos; at = code.find("cmp    r12,", at + 1)) ++charges;
+  EXPECT_EQ(charges, 1u) << code;
+  // Nor an empty charge (a jump over int3 filler) anywhere in the function.
+  EXPECT_GT(code.find("int3"), code.find("ret")) << code;
+  Differential d(kStructureOnly, metered());
+  for (uint64_t limit : std::initializer_list<uint64_t>{0, 1, 2, UINT64_MAX}) {
+    d.set_gas(limit);
+    d.expect_agree("f", {});
+  }
+}
+
 TEST(JitGas, MeteringIsCompiledOutWhenOff) {
   JitInstance off(kGasMix);
   EXPECT_EQ(disassemble(off.compiled().code).find("r12"), std::string::npos);
