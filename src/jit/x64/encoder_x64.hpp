@@ -109,6 +109,14 @@ class Writer {
     byte(static_cast<uint8_t>(0x80 | cc));
     u32(static_cast<uint32_t>(rel));
   }
+  void jcc_rel8(uint8_t cc, int8_t rel) {
+    byte(static_cast<uint8_t>(0x70 | cc));
+    byte(static_cast<uint8_t>(rel));
+  }
+  void call_rel32(int32_t rel) {
+    byte(0xE8);
+    u32(static_cast<uint32_t>(rel));
+  }
   void jmp_rel32(int32_t rel) {
     byte(0xE9);
     u32(static_cast<uint32_t>(rel));

@@ -49,6 +49,7 @@ X64MacroAssembler::X64MacroAssembler(CodeHolder& code, Features features) : a_(&
   for (auto& l : trap_stubs_) l = a_.newLabel();
   builtin_trap_ = a_.newLabel();
   trap_raise_ = a_.newLabel();
+  gas_refund_ = a_.newLabel();
   if (builtin_trap_.id() != trap_stubs_[0].id() + kTrapStubCount)
     throw std::runtime_error("x86-64 assembler: trap labels must come first");
 }
@@ -197,6 +198,17 @@ void X64MacroAssembler::finish_module() {
     if (!trap_used_[k]) continue;
     a_.bind(trap_stubs_[k]);
     a_.mov(eax, encode_trap(static_cast<TrapKind>(k)));
+    a_.jmp(trap_raise_);
+  }
+  if (gas_refund_used_) {
+    // A segment charge ran out: it has subtracted its cost already, so give it
+    // back (the out-of-gas state is the state before the segment). The call
+    // came from the charge's end, and the cost is the imm32 of its sub.
+    a_.bind(gas_refund_);
+    a_.pop(r11);
+    a_.mov(r11d, dword_ptr(r11, -kGasChargeImmFromEnd));
+    a_.add(kGasReg, r11);
+    a_.mov(eax, encode_trap(TrapKind::OutOfGas));
     a_.jmp(trap_raise_);
   }
   a_.bind(builtin_trap_);  // eax already holds the trap code
@@ -527,18 +539,25 @@ void X64MacroAssembler::reload_context() { a_.mov(kContextReg, qword_ptr(rbp, fr
 
 // ---- Gas -------------------------------------------------------------------------
 
-GasPatch X64MacroAssembler::begin_gas_charge(Label out_of_gas) {
-  // Long forms: the immediates are patched once the segment's cost is known.
+GasPatch X64MacroAssembler::begin_gas_charge(Label) {
+  // sub r12, imm32 (patched once the segment's cost is known); jae over a
+  // call to the refund stub, which restores the gas and raises out_of_gas.
+  // 14 bytes and one taken branch: gas charges are a large part of
+  // metered code.
   GasPatch p{static_cast<uint32_t>(a_.offset())};
-  emit([](enc::Writer& w) { w.alu_imm32(enc::Alu::Cmp, true, kGasCode, 0x7FFFFFFF); });
-  jcc(CondCode::kB, out_of_gas);
-  emit([](enc::Writer& w) { w.alu_imm32(enc::Alu::Sub, true, kGasCode, 0x7FFFFFFF); });
+  emit([](enc::Writer& w) {
+    w.alu_imm32(enc::Alu::Sub, true, kGasCode, 0x7FFFFFFF);
+    w.jcc_rel8(static_cast<uint8_t>(CondCode::kAE), 5);
+    w.call_rel32(0);
+  });
+  trap_jumps_.push_back({static_cast<uint32_t>(a_.offset() - 4), gas_refund_.id()});
+  gas_refund_used_ = true;
   return p;
 }
 
 void X64MacroAssembler::finish_gas_charge(GasPatch p, uint64_t cost, Label out_of_gas) {
   uint8_t* buf = a_.code()->textSection()->data();
-  constexpr uint32_t kCmpSize = 7, kJbSize = 6, kSubSize = 7, kChargeSize = kCmpSize + kJbSize + kSubSize;
+  constexpr uint32_t kSubSize = 7, kChargeSize = kGasChargeSize;
   if (cost == 0) {
     // Nothing to charge: a short jump over the charge, whose bytes become int3.
     buf[p.at] = 0xEB;
@@ -549,7 +568,6 @@ void X64MacroAssembler::finish_gas_charge(GasPatch p, uint64_t cost, Label out_o
   if (cost <= 0x7FFFFFFF) {
     auto imm = static_cast<uint32_t>(cost);
     std::memcpy(buf + p.at + 3, &imm, 4);
-    std::memcpy(buf + p.at + kCmpSize + kJbSize + 3, &imm, 4);
     return;
   }
   // A cost past imm32 (only with extreme schedules): the charge becomes a
@@ -565,7 +583,8 @@ void X64MacroAssembler::finish_gas_charge(GasPatch p, uint64_t cost, Label out_o
   auto back = static_cast<int32_t>(p.at + kChargeSize) - static_cast<int32_t>(back_at);
   std::memcpy(buf + back_at - 4, &back, 4);
   auto rel = static_cast<int32_t>(a_.code()->labelOffset(wide) - (p.at + 5));
-  buf[p.at] = 0xE9;  // jmp rel32
+  static_assert(kSubSize == 7);
+  buf[p.at] = 0xE9;  // jmp rel32, over the sub
   std::memcpy(buf + p.at + 1, &rel, 4);
   buf[p.at + 5] = 0x66;  // a two-byte nop
   buf[p.at + 6] = 0x90;

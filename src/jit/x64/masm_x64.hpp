@@ -204,6 +204,8 @@ class X64MacroAssembler {
   asmjit::Label trap_stubs_[kTrapStubCount];
   asmjit::Label builtin_trap_;
   asmjit::Label trap_raise_;
+  asmjit::Label gas_refund_;  // out of gas in a segment charge: see begin_gas_charge
+  bool gas_refund_used_ = false;
   bool trap_used_[kTrapStubCount] = {};
   struct TrapJump {
     uint32_t rel32_at;
