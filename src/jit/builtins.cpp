@@ -35,7 +35,8 @@ uint32_t builtin_table_copy(VmContext* ctx, uint32_t dst_table, uint32_t src_tab
   TableView& d = *ctx->tables[dst_table];
   TableView& s = *ctx->tables[src_table];
   if (!in_bounds(dst, n, d.size) || !in_bounds(src, n, s.size)) return encode_trap(TrapKind::TableOutOfBounds);
-  std::memmove(d.elements + dst, s.elements + src, n * sizeof(JitFuncRef*));
+  // An empty table has no element array at all: copy nothing from nothing.
+  if (n != 0) std::memmove(d.elements + dst, s.elements + src, n * sizeof(JitFuncRef*));
   return 0;
 }
 

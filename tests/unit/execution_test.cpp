@@ -118,6 +118,21 @@ const std::vector<uint8_t> kNamedTrap = from_hex(
     "0061736d01000000010401600000030403000000070901056f7574657200020a0f030300000b040010000b040010010b"
     "001f046e616d65010f0200046c65616601066d6964646c65020703000001000200");
 
+// (module (table 0 funcref) (table $t2 0 funcref)
+//   (func (export "f")
+//     (table.copy (i32.const 0) (i32.const 0) (i32.const 0))
+//     (table.copy $t2 0 (i32.const 0) (i32.const 0) (i32.const 0))
+//     (table.fill 0 (i32.const 0) (ref.null func) (i32.const 0))))
+const std::vector<uint8_t> kEmptyTables = from_hex(
+    "0061736d0100000001040160000003020100040702700000700000070501016600000a21011f00410041004100fc0e00"
+    "00410041004100fc0e01004100d0704100fc11000b");
+
+TEST_P(Execution, BulkOperationsOfNothingOnEmptyTables) {
+  // Empty tables have no element storage; zero-length operations on them
+  // are valid and touch nothing.
+  Loaded m(kEmptyTables, config());
+  EXPECT_RESULT(m.call("f", {}));
+}
 
 TEST_P(Execution, IntegerArithmeticAndRecursion) {
   Loaded m(kArith, config());
