@@ -96,7 +96,7 @@ CallResult Func::call(Store& store, std::span<const Value> args) const {
   r.trap = invoke(store.impl(), f_, in.data(), out.data());
   if (!r.trap) {
     r.results.reserve(out.size());
-    for (size_t i = 0; i < out.size(); ++i) r.results.push_back(Value{t.results[i], out[i]});
+    for (size_t i = 0; i < out.size(); ++i) r.results.push_back(internal::value_from_slot(t.results[i], out[i]));
   }
   return r;
 }
@@ -145,7 +145,7 @@ std::optional<uint32_t> Table::grow(uint32_t delta, Value init) const {
 // --- Global ---
 
 GlobalType Global::type() const { return g_->type; }
-Value Global::get() const { return Value{g_->type.type, g_->value}; }
+Value Global::get() const { return internal::value_from_slot(g_->type.type, g_->value); }
 void Global::set(Value v) const {
   if (!g_->type.mut) throw UsageError("global is immutable");
   check_value(g_->type.type, v, "global value");

@@ -47,7 +47,7 @@ std::optional<Trap> call_host(StoreImpl& store, FuncInst* f, InstanceData* calle
   const FuncType& t = *f->type;
   std::vector<Value> in(t.params.size());
   std::vector<Value> out(t.results.size());
-  for (size_t i = 0; i < in.size(); ++i) in[i] = Value{t.params[i], args[i]};
+  for (size_t i = 0; i < in.size(); ++i) in[i] = value_from_slot(t.params[i], args[i]);
   for (size_t i = 0; i < out.size(); ++i) out[i] = Value::zero(t.results[i]);
   Caller caller(*store.owner, caller_instance);
   std::optional<Trap> trap;
@@ -61,7 +61,7 @@ std::optional<Trap> call_host(StoreImpl& store, FuncInst* f, InstanceData* calle
   if (trap) return trap;
   for (size_t i = 0; i < out.size(); ++i) {
     if (out[i].type != t.results[i]) return Trap::host("host function returned a value of the wrong type");
-    results[i] = out[i].bits;
+    results[i] = value_from_slot(out[i].type, out[i].bits).bits;  // a host may set bits past 32
   }
   return std::nullopt;
 }

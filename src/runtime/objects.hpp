@@ -149,6 +149,14 @@ struct StoreImpl {
   const ResourceLimits& limits() const { return engine->config().limits; }
 };
 
+// A value from the raw 64 bits of a stack slot. Compiled code writes only
+// the low half of a slot for i32 and f32 (the rest is whatever was there),
+// so those bits are cut to 32 before anything outside Wasm sees them.
+inline Value value_from_slot(ValType t, uint64_t bits) {
+  if (t == ValType::I32 || t == ValType::F32) bits = static_cast<uint32_t>(bits);
+  return Value{t, bits};
+}
+
 inline uint64_t funcref_bits(const FuncInst* f) { return f ? reinterpret_cast<uint64_t>(&f->ref) : 0; }
 inline FuncInst* funcref_target(uint64_t bits) {
   return bits ? static_cast<FuncInst*>(reinterpret_cast<jit::JitFuncRef*>(bits)->host) : nullptr;

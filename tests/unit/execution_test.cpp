@@ -250,6 +250,42 @@ TEST_P(Execution, HostFunctionsSeeArgumentsCallerMemoryAndReturnTraps) {
   EXPECT_EQ(t.trap->message, "refused");
 }
 
+// (module
+//   (import "env" "h" (func $h (param i32 f32)))
+//   (func $g (param i64 i64) (result i64) (local.get 0))
+//   (func (export "args")
+//     (drop (call $g (i64.const -1) (i64.const -1)))
+//     (call $h (i32.const 1) (f32.const 1.5)))
+//   (func (export "result") (result f32)
+//     (drop (call $g (i64.const -1) (i64.const -1)))
+//     (f32.const 2.5)))
+const std::vector<uint8_t> kStaleSlots = from_hex(
+    "0061736d0100000001130460027f7d0060027e7e017e6000006000017d02090103656e76016800000304030102030711"
+    "020461726773000206726573756c7400030a2803040020000b1200427f427f10011a4101430000c03f10000b0e00427f"
+    "427f10011a43000020400b");
+
+TEST_P(Execution, HostsAndCallersSeeExact32BitValues) {
+  // The first call fills the argument slots with 64-bit ones; the i32 and f32
+  // written there next must still reach the host, and the caller, as
+  // exactly their 32 bits.
+  Engine engine(config());
+  Store store(engine);
+  Module module = Module::compile(engine, kStaleSlots);
+  std::vector<Value> seen;
+  Func h = store.new_host_func(FuncType{{ValType::I32, ValType::F32}, {}},
+                               [&](Caller&, std::span<const Value> args, std::span<Value>) {
+                                 seen.assign(args.begin(), args.end());
+                                 return std::optional<Trap>();
+                               });
+  Linker linker;
+  linker.define("env", "h", h);
+  auto inst = linker.instantiate(store, module);
+  ASSERT_TRUE(inst.ok());
+  EXPECT_RESULT(inst.instance.get_func("args")->call(store, {}));
+  EXPECT_EQ(seen, (std::vector<Value>{Value::i32(1), Value::f32(1.5f)}));
+  EXPECT_RESULT(inst.instance.get_func("result")->call(store, {}), Value::f32(2.5f));
+}
+
 TEST_P(Execution, HostExceptionsBecomeTraps) {
   Engine engine(config());
   Store store(engine);
