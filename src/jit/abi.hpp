@@ -49,9 +49,12 @@
 // gas from the ExecState and stores the gas back when it returns or traps.
 //
 // Gas: metered code charges each straight-line segment where the body
-// decoder says it starts (compare, trap if short, subtract), and dynamic
-// costs (memory.grow, bulk operators) inline before calling the builtin,
-// from the module's schedule, so builtins never touch gas.
+// decoder says it starts: it subtracts the cost and, on a borrow, calls a
+// shared stub that adds the cost back (read from the charge's immediate,
+// behind the return address) and traps out_of_gas. Dynamic costs
+// (memory.grow, bulk operators) are compared, trapped on and subtracted
+// inline before calling the builtin, from the module's schedule, so
+// builtins never touch gas.
 #pragma once
 
 #include <cstddef>
