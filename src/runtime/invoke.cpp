@@ -97,14 +97,13 @@ uint32_t host_call(jit::ExecState* jx, const jit::JitFuncRef* callee, uint64_t* 
   StoreImpl& store = *static_cast<StoreImpl*>(jx->embedder);
   FuncInst* f = static_cast<FuncInst*>(callee->host);
   InstanceData* caller_inst = caller ? static_cast<InstanceData*>(caller->instance) : nullptr;
-  // Charged as the interpreter does: the frame, then (metered callers) the cost.
-  if (jx->stack_budget < kFrameOverheadSlots) return encode_trap(TrapKind::StackExhausted);
+  // Charged as the interpreter does: the frame (the host adapter has taken
+  // it from the budget already), then, for metered callers, the cost.
   if (caller_inst && caller_inst->module->gas) {
     if (jx->gas < f->host_gas_cost) return encode_trap(TrapKind::OutOfGas);
     jx->gas -= f->host_gas_cost;
   }
   const uint64_t saved_budget = jx->stack_budget;
-  jx->stack_budget -= kFrameOverheadSlots;
   publish_to_store(store);
   const size_t np = callee->num_params, nr = callee->num_results;
   std::vector<uint64_t> args(np), results(nr);

@@ -217,6 +217,38 @@ TEST_P(Execution, StackBudgetIsCountedInWasmSlots) {
   EXPECT_RESULT(m.call("depth", {Value::i32(124)}), Value::i32(124));
 }
 
+// (module
+//   (import "env" "h" (func $h (result i32)))
+//   (func $f (export "f") (drop (call $h)) (call $f)))
+const std::vector<uint8_t> kHostInRecursion = from_hex(
+    "0061736d010000000108026000017f60000002090103656e760168000003020101070501016600010a0901070010001a10010b");
+
+TEST_P(Execution, HostCallsTakeTheirFrameFromTheBudgetOnce) {
+  // $f costs 4 (frame) + 1 (operand) = 5 slots, a host activation 4. With
+  // 100 slots the 20th $f has 0 left and its host call is refused; with
+  // 104 it has 4, so the host call runs and the 21st $f is refused.
+  for (auto [budget, host_calls] : {std::pair{100u, 19}, std::pair{104u, 20}}) {
+    EngineConfig c = config();
+    c.limits.stack_budget_slots = budget;
+    Engine engine(c);
+    Store store(engine);
+    Module module = Module::compile(engine, kHostInRecursion);
+    int calls = 0;
+    Func h = store.new_host_func(FuncType{{}, {ValType::I32}},
+                                 [&](Caller&, std::span<const Value>, std::span<Value> results) {
+                                   ++calls;
+                                   results[0] = Value::i32(0);
+                                   return std::optional<Trap>();
+                                 });
+    Linker linker;
+    linker.define("env", "h", h);
+    auto inst = linker.instantiate(store, module);
+    ASSERT_TRUE(inst.ok());
+    EXPECT_TRAP(inst.instance.get_func("f")->call(store, {}), TrapKind::StackExhausted);
+    EXPECT_EQ(calls, host_calls) << "budget " << budget;
+  }
+}
+
 TEST_P(Execution, HostFunctionsSeeArgumentsCallerMemoryAndReturnTraps) {
   Engine engine(config());
   Store store(engine);
