@@ -153,7 +153,37 @@ TEST(JitEncoderX64, RegisterForms) {
         });
         expected.resize(6);
         EXPECT_EQ(direct([&](Writer& e) { e.jcc_rel32(cc, 0x100); }), expected) << "cc " << int(cc);
+        auto short_form = with_asmjit([&](Assembler& x) {
+          asmjit::Label back = x.newLabel();
+          x.bind(back);
+          const uint8_t gap[0x70] = {};
+          x.embed(gap, sizeof gap);
+          x.j(static_cast<CondCode>(cc), back);
+        });
+        EXPECT_EQ(direct([&](Writer& e) { e.jcc_rel8(cc, -0x72); }),
+                  std::vector<uint8_t>(short_form.end() - 2, short_form.end()))
+            << "cc " << int(cc);
       }
+    }
+    if (a == 0) {
+      // jmp rel8, jmp rel32 and call rel32 against the same jumps to labels.
+      auto jumps = with_asmjit([&](Assembler& x) {
+        asmjit::Label back = x.newLabel(), ahead = x.newLabel();
+        x.bind(back);
+        x.jmp(back);
+        x.long_().jmp(ahead);
+        x.call(ahead);
+        const uint8_t gap[0x100] = {};
+        x.embed(gap, sizeof gap);
+        x.bind(ahead);
+      });
+      jumps.resize(12);
+      EXPECT_EQ(direct([&](Writer& e) {
+                  e.jmp_rel8(-2);
+                  e.jmp_rel32(0x105);
+                  e.call_rel32(0x100);
+                }),
+                jumps);
     }
     for (int32_t disp : kDisps) {
       EXPECT_EQ(direct([&](Writer& e) { e.mov_mem_imm(false, a, disp, 0x12345678u); }),

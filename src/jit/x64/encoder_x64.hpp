@@ -113,6 +113,10 @@ class Writer {
     byte(static_cast<uint8_t>(0x70 | cc));
     byte(static_cast<uint8_t>(rel));
   }
+  void jmp_rel8(int8_t rel) {
+    byte(0xEB);
+    byte(static_cast<uint8_t>(rel));
+  }
   void call_rel32(int32_t rel) {
     byte(0xE8);
     u32(static_cast<uint32_t>(rel));

@@ -46,12 +46,10 @@ X64MacroAssembler::X64MacroAssembler(CodeHolder& code, Features features) : a_(&
   // The baseline this backend needs besides x86-64 itself.
   if (!cpu.hasFeature(CpuFeatures::X86::kSSE4_1) || !cpu.hasFeature(CpuFeatures::X86::kPOPCNT))
     throw std::runtime_error("the x86-64 JIT needs SSE4.1 and POPCNT");
-  for (auto& l : trap_stubs_) l = a_.newLabel();
-  builtin_trap_ = a_.newLabel();
-  trap_raise_ = a_.newLabel();
-  gas_refund_ = a_.newLabel();
-  if (builtin_trap_.id() != trap_stubs_[0].id() + kTrapStubCount)
-    throw std::runtime_error("x86-64 assembler: trap labels must come first");
+  for (auto& l : trap_stubs_) l = new_label();
+  builtin_trap_ = new_label();
+  trap_raise_ = new_label();
+  gas_refund_ = new_label();
 }
 
 uint8_t* X64MacroAssembler::room(size_t n) {
@@ -74,37 +72,62 @@ void X64MacroAssembler::commit(uint8_t* end) {
   buffer._size = std::max(buffer._size, static_cast<size_t>(end - a_._bufferData));
 }
 
-void X64MacroAssembler::trap_jump(int cc, uint32_t label_id) {
-  emit([cc](enc::Writer& w) {
-    if (cc < 0) w.jmp_rel32(0);
-    else w.jcc_rel32(static_cast<uint8_t>(cc), 0);
-  });
-  trap_jumps_.push_back({static_cast<uint32_t>(a_.offset() - 4), label_id});
-}
-
-void X64MacroAssembler::jcc(CondCode cc, Label l) {
-  if (!is_trap_stub(l.id)) {
-    a_.j(cc, to_asm(l));
-    return;
-  }
-  trap_jump(static_cast<int>(cc), l.id);
-}
-
-void X64MacroAssembler::jmp(Label l) {
-  if (!is_trap_stub(l.id)) {
-    a_.jmp(to_asm(l));
-    return;
-  }
-  trap_jump(-1, l.id);
-}
-
 // ---- Labels and control ------------------------------------------------------
 
-Label X64MacroAssembler::new_label() { return Label{a_.newLabel().id()}; }
+Label X64MacroAssembler::new_label() {
+  labels_.push_back({});
+  return Label{static_cast<uint32_t>(labels_.size() - 1)};
+}
+
+void X64MacroAssembler::use_label(Label l) {
+  auto rel32_at = static_cast<uint32_t>(a_.offset() - 4);
+  LabelState& s = labels_[l.id];
+  label_uses_.push_back({rel32_at, s.first_use});
+  s.first_use = static_cast<uint32_t>(label_uses_.size() - 1);
+}
 
 void X64MacroAssembler::bind(Label l) {
   pending_compare_.valid = false;  // a branch may arrive here: the flags are unknown
-  a_.bind(to_asm(l));
+  LabelState& s = labels_[l.id];
+  s.offset = static_cast<int32_t>(a_.offset());
+  uint8_t* buf = a_._bufferData;
+  for (uint32_t u = s.first_use; u != kNoUse; u = label_uses_[u].next) {
+    uint32_t at = label_uses_[u].rel32_at;
+    // A gas charge of nothing became int3 filler: its call is gone.
+    if (buf[at - 1] == 0xCC) continue;
+    auto rel = static_cast<int32_t>(s.offset - static_cast<int64_t>(at + 4));
+    std::memcpy(buf + at, &rel, 4);
+  }
+  s.first_use = kNoUse;
+}
+
+void X64MacroAssembler::jcc(CondCode cc, Label l) {
+  auto c = static_cast<uint8_t>(cc);
+  int64_t at = static_cast<int64_t>(a_.offset()), target = labels_[l.id].offset;
+  if (target >= 0) {  // bound: a backward jump, short when it reaches
+    if (target - (at + 2) >= -128) emit([&](enc::Writer& w) { w.jcc_rel8(c, static_cast<int8_t>(target - (at + 2))); });
+    else emit([&](enc::Writer& w) { w.jcc_rel32(c, static_cast<int32_t>(target - (at + 6))); });
+    return;
+  }
+  emit([c](enc::Writer& w) { w.jcc_rel32(c, 0); });
+  use_label(l);
+}
+
+void X64MacroAssembler::jmp(Label l) {
+  int64_t at = static_cast<int64_t>(a_.offset()), target = labels_[l.id].offset;
+  if (target >= 0) {
+    if (target - (at + 2) >= -128) emit([&](enc::Writer& w) { w.jmp_rel8(static_cast<int8_t>(target - (at + 2))); });
+    else emit([&](enc::Writer& w) { w.jmp_rel32(static_cast<int32_t>(target - (at + 5))); });
+    return;
+  }
+  emit([](enc::Writer& w) { w.jmp_rel32(0); });
+  use_label(l);
+}
+
+void X64MacroAssembler::call(Label l) {
+  int64_t at = static_cast<int64_t>(a_.offset()), target = labels_[l.id].offset;
+  emit([&](enc::Writer& w) { w.call_rel32(target >= 0 ? static_cast<int32_t>(target - (at + 5)) : 0); });
+  if (target < 0) use_label(l);
 }
 
 void X64MacroAssembler::set_from_flags(IntCond c, Reg dst) {
@@ -123,9 +146,7 @@ bool X64MacroAssembler::branch_on_compare(Reg value, bool when_true, Label l) {
   return true;
 }
 
-uint32_t X64MacroAssembler::label_offset(Label l) const {
-  return static_cast<uint32_t>(a_.code()->labelOffset(l.id));
-}
+uint32_t X64MacroAssembler::label_offset(Label l) const { return static_cast<uint32_t>(labels_[l.id].offset); }
 
 void X64MacroAssembler::jump(Label l) { jmp(l); }
 
@@ -187,7 +208,7 @@ void X64MacroAssembler::load_i32_table(Reg dst, Reg index, std::span<const int32
 
 Label X64MacroAssembler::trap_label(TrapKind kind) {
   trap_used_[static_cast<size_t>(kind)] = true;
-  return Label{trap_stubs_[static_cast<size_t>(kind)].id()};
+  return trap_stubs_[static_cast<size_t>(kind)];
 }
 
 void X64MacroAssembler::finish_module() {
@@ -196,36 +217,35 @@ void X64MacroAssembler::finish_module() {
   // ExecState pointer, which holds the trampoline's exit).
   for (size_t k = 0; k < std::size(trap_stubs_); ++k) {
     if (!trap_used_[k]) continue;
-    a_.bind(trap_stubs_[k]);
+    bind(trap_stubs_[k]);
     a_.mov(eax, encode_trap(static_cast<TrapKind>(k)));
-    a_.jmp(trap_raise_);
+    jmp(trap_raise_);
   }
   if (gas_refund_used_) {
     // A segment charge ran out: it has subtracted its cost already, so give it
     // back (the out-of-gas state is the state before the segment). The call
     // came from the charge's end, and the cost is the imm32 of its sub.
-    a_.bind(gas_refund_);
+    bind(gas_refund_);
     a_.pop(r11);
     a_.mov(r11d, dword_ptr(r11, -kGasChargeImmFromEnd));
     a_.add(kGasReg, r11);
     a_.mov(eax, encode_trap(TrapKind::OutOfGas));
-    a_.jmp(trap_raise_);
+    jmp(trap_raise_);
   }
-  a_.bind(builtin_trap_);  // eax already holds the trap code
-  a_.bind(trap_raise_);
+  bind(builtin_trap_);  // eax already holds the trap code
+  bind(trap_raise_);
   emit_trap_exit(a_);
-  uint8_t* buf = a_.code()->textSection()->data();
-  for (const TrapJump& j : trap_jumps_) {
-    // A gas charge of nothing became int3 filler: its jump is gone.
-    if (buf[j.rel32_at - 1] == 0xCC) continue;
-    auto rel = static_cast<int32_t>(a_.code()->labelOffset(j.label_id) - (j.rel32_at + 4));
-    std::memcpy(buf + j.rel32_at, &rel, 4);
-  }
+  for (const LabelState& l : labels_)
+    if (l.first_use != kNoUse) throw std::runtime_error("x86-64 assembler: code refers to an unbound label");
 
   for (const JumpTable& t : jump_tables_) {
     a_.align(AlignMode::kData, 4);
     a_.bind(t.at);
-    for (Label target : t.targets) a_.embedLabelDelta(to_asm(target), t.at, 4);
+    auto table_at = static_cast<int64_t>(a_.offset());
+    for (Label target : t.targets) {
+      auto delta = static_cast<int32_t>(labels_[target.id].offset - table_at);
+      a_.embed(&delta, sizeof delta);
+    }
   }
   for (const IntTable& t : int_tables_) {
     a_.align(AlignMode::kData, 4);
@@ -313,7 +333,7 @@ void X64MacroAssembler::leave_function(FramePatch& patch) {
 
 void X64MacroAssembler::call_direct(Label target, int32_t area_bottom) {
   a_.lea(rsp, qword_ptr(rbp, area_bottom));
-  a_.call(to_asm(target));
+  call(target);
   restore_stack_pointer();
 }
 
@@ -339,7 +359,7 @@ void X64MacroAssembler::call_builtin(Builtin b, int32_t stack_bottom) {
 
 void X64MacroAssembler::trap_if_builtin_failed() {
   a_.test(eax, eax);
-  jcc(CondCode::kNZ, Label{builtin_trap_.id()});
+  jcc(CondCode::kNZ, builtin_trap_);
 }
 
 // ---- Moves -------------------------------------------------------------------
@@ -550,7 +570,7 @@ GasPatch X64MacroAssembler::begin_gas_charge(Label) {
     w.jcc_rel8(static_cast<uint8_t>(CondCode::kAE), 5);
     w.call_rel32(0);
   });
-  trap_jumps_.push_back({static_cast<uint32_t>(a_.offset() - 4), gas_refund_.id()});
+  use_label(gas_refund_);
   gas_refund_used_ = true;
   return p;
 }

@@ -140,17 +140,14 @@ class X64MacroAssembler {
   asmjit::x86::Mem const_f32(float v);
   asmjit::x86::Mem const_f64(double v);
   asmjit::x86::Mem const128(uint64_t lo, uint64_t hi);
-  asmjit::Label to_asm(Label l) const { return asmjit::Label(l.id); }
-
-  // Jumps. Those to a trap stub (most jumps of a metered module) are encoded
-  // here as rel32 and patched by finish_module, which spares asmjit a label
-  // link each: links of a label bound only at the module's end were a tenth
-  // of compile time, mostly in cache misses.
+  // Labels of Wasm code (blocks, functions, trap stubs) are the backend's
+  // own: a bound offset and a list of rel32 uses patched at bind. asmjit's
+  // labels, whose links cost an allocation each, serve only jumps inside one
+  // operator. Jumps to bound labels take the short form when it reaches.
   void jcc(asmjit::x86::CondCode cc, Label l);
   void jmp(Label l);
-  bool is_trap_stub(uint32_t label_id) const { return label_id - trap_stubs_[0].id() <= kTrapStubCount; }
-  // A jcc (or, with cc < 0, a jmp) rel32 to a trap stub's label.
-  void trap_jump(int cc, uint32_t label_id);
+  void call(Label l);
+  void use_label(Label l);  // the rel32 just emitted refers to l
   // Encodes one instruction directly into the buffer (encoder_x64.hpp).
   template <class F>
   void emit(F encode) {
@@ -200,18 +197,23 @@ class X64MacroAssembler {
   std::vector<IntTable> int_tables_;
   std::map<std::pair<uint64_t, uint64_t>, asmjit::Label> constants_;
   static constexpr uint32_t kTrapStubCount = static_cast<uint32_t>(TrapKind::HostError) + 1;
-  // Created first and in this order, so their ids are consecutive (is_trap_stub).
-  asmjit::Label trap_stubs_[kTrapStubCount];
-  asmjit::Label builtin_trap_;
-  asmjit::Label trap_raise_;
-  asmjit::Label gas_refund_;  // out of gas in a segment charge: see begin_gas_charge
+  static constexpr uint32_t kNoUse = 0xFFFFFFFF;
+  struct LabelState {
+    int32_t offset = -1;  // once bound
+    uint32_t first_use = kNoUse;
+  };
+  struct LabelUse {
+    uint32_t rel32_at;
+    uint32_t next;
+  };
+  std::vector<LabelState> labels_;
+  std::vector<LabelUse> label_uses_;
+  Label trap_stubs_[kTrapStubCount];
+  Label builtin_trap_;
+  Label trap_raise_;
+  Label gas_refund_;  // out of gas in a segment charge: see begin_gas_charge
   bool gas_refund_used_ = false;
   bool trap_used_[kTrapStubCount] = {};
-  struct TrapJump {
-    uint32_t rel32_at;
-    uint32_t label_id;
-  };
-  std::vector<TrapJump> trap_jumps_;
 };
 
 static_assert(MacroAssembler<X64MacroAssembler>);

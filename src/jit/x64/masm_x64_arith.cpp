@@ -443,7 +443,7 @@ void X64MacroAssembler::trunc_to_int(Conversion conv, Reg dst, Reg src, Label in
   a_.jae(large);
   cvtt(d, s);
   a_.test(d, d);
-  a_.js(to_asm(overflow));  // inputs <= -1
+  jcc(CondCode::kS, overflow);  // inputs <= -1
   a_.jmp(done);
   a_.bind(large);
   a_.movaps(xmm15, s);
@@ -451,7 +451,7 @@ void X64MacroAssembler::trunc_to_int(Conversion conv, Reg dst, Reg src, Label in
   else a_.subss(xmm15, const_f32(9223372036854775808.0f));
   cvtt(d, xmm15);
   a_.test(d, d);
-  a_.js(to_asm(overflow));  // inputs >= 2^64
+  jcc(CondCode::kS, overflow);  // inputs >= 2^64
   a_.btc(d, 63);
   a_.bind(done);
 }
