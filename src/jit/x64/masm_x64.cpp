@@ -52,8 +52,7 @@ X64MacroAssembler::X64MacroAssembler(CodeHolder& code, Features features) : a_(&
   gas_refund_ = new_label();
 }
 
-uint8_t* X64MacroAssembler::room(size_t n) {
-  if (static_cast<size_t>(a_._bufferEnd - a_._bufferPtr) >= n) return a_._bufferPtr;
+uint8_t* X64MacroAssembler::grow(size_t n) {
   size_t at = a_.offset();
   CodeBuffer& buffer = a_._section->_buffer;
   if (Error err = a_.code()->growBuffer(&buffer, n + (at > buffer.size() ? at - buffer.size() : 0)))
@@ -63,13 +62,6 @@ uint8_t* X64MacroAssembler::room(size_t n) {
   a_._bufferEnd = buffer.data() + buffer.capacity();
   a_._bufferPtr = buffer.data() + at;
   return a_._bufferPtr;
-}
-
-void X64MacroAssembler::commit(uint8_t* end) {
-  a_._bufferPtr = end;
-  // asmjit's own writer keeps the section's size up to date the same way.
-  CodeBuffer& buffer = a_._section->_buffer;
-  buffer._size = std::max(buffer._size, static_cast<size_t>(end - a_._bufferData));
 }
 
 // ---- Labels and control ------------------------------------------------------

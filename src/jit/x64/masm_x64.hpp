@@ -155,8 +155,21 @@ class X64MacroAssembler {
     encode(w);
     commit(w.end());
   }
-  uint8_t* room(size_t n);   // makes room for n bytes at the current offset
-  void commit(uint8_t* end);  // the bytes up to `end` are written
+  // Makes room for n bytes at the current offset.
+  uint8_t* room(size_t n) {
+    if (static_cast<size_t>(a_._bufferEnd - a_._bufferPtr) >= n) [[likely]]
+      return a_._bufferPtr;
+    return grow(n);
+  }
+  uint8_t* grow(size_t n);
+  // The bytes up to `end` are written. asmjit's own writer keeps the
+  // section's size up to date the same way.
+  void commit(uint8_t* end) {
+    a_._bufferPtr = end;
+    asmjit::CodeBuffer& buffer = a_._section->_buffer;
+    auto size = static_cast<size_t>(end - a_._bufferData);
+    if (size > buffer._size) buffer._size = size;
+  }
   // Materialises the flags of a compare just emitted into dst (0 or 1),
   // remembering enough to turn it into a branch instead.
   void set_from_flags(IntCond c, Reg dst);
