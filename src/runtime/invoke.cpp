@@ -141,6 +141,9 @@ std::optional<Trap> jit_invoke(StoreImpl& store, FuncInst* f, const uint64_t* ar
   // back from the entry trampoline itself.
   jx.gas = ex.gas_left;
   jx.stack_budget = limits.stack_budget_slots - ex.budget_used;
+  // Host calls publish the budget in use deep inside this call; when it
+  // ends, returning or trapping, the budget is what it was before it.
+  const uint64_t budget_used_before = ex.budget_used;
 
   const uint32_t np = f->ref.num_params, nr = f->ref.num_results;
   std::vector<uint64_t> values(std::max<size_t>({np, nr, 1}));
@@ -149,6 +152,7 @@ std::optional<Trap> jit_invoke(StoreImpl& store, FuncInst* f, const uint64_t* ar
   std::optional<TrapKind> kind = jit::call_compiled(*store.native_stack, f->ref.context, f->ref.code, values, np, nr);
 
   ex.gas_left = jx.gas;
+  ex.budget_used = budget_used_before;
   if (kind) {
     Trap trap = store.pending_trap && store.pending_trap->kind == *kind ? std::move(*store.pending_trap)
                                                                          : Trap::make(*kind);
