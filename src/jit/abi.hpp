@@ -49,9 +49,9 @@
 // gas from the ExecState and stores the gas back when it returns or traps.
 //
 // Gas: metered code charges each straight-line segment where the body
-// decoder says it starts: it subtracts the cost and, on a borrow, calls a
-// shared stub that adds the cost back (read from the charge's immediate,
-// behind the return address) and traps out_of_gas. Dynamic costs
+// decoder says it starts: it subtracts the cost and, on a borrow, jumps to
+// a thunk at the function's end (one per distinct cost) that adds the cost
+// back and traps out_of_gas. Dynamic costs
 // (memory.grow, bulk operators) are compared, trapped on and subtracted
 // inline before calling the builtin, from the module's schedule, so
 // builtins never touch gas.

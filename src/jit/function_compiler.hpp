@@ -212,6 +212,7 @@ void FunctionCompiler<Masm>::end_function(uint32_t max_stack_height) {
   // The decoder's height covers dead code too, so the frame always fits.
   uint64_t frame_bytes = frame::kFixedBytesBelowFp + uint64_t{frame::kSlotSize} * (num_declared_ + max_stack_height);
   uint64_t cost = kFrameOverheadSlots + uint64_t{num_locals_} + max_stack_height;
+  m_.finish_function();
   m_.patch_frame(frame_patch_, static_cast<uint32_t>(frame_bytes), cost);
 }
 

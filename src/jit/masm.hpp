@@ -171,6 +171,7 @@ concept MacroAssembler = requires(M m, Reg r, Label l, ValType t, Width w, uint6
   { m.enter_function(0u, l, 0u) } -> std::same_as<FramePatch>;  // declared locals, trap, function index
   m.patch_frame(FramePatch{}, 0u, u);
   m.leave_function(std::declval<FramePatch&>());
+  m.finish_function();     // after its last instruction: out-of-line code
   m.call_direct(l, i);     // i: frame offset of the argument area's bottom
   m.call_func_ref(r, i);   // r holds a JitFuncRef*
   m.call_builtin(Builtin::MemoryGrow, i);  // i: frame offset below which no slot is live

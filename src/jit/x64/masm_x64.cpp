@@ -49,7 +49,6 @@ X64MacroAssembler::X64MacroAssembler(CodeHolder& code, Features features) : a_(&
   for (auto& l : trap_stubs_) l = new_label();
   builtin_trap_ = new_label();
   trap_raise_ = new_label();
-  gas_refund_ = new_label();
 }
 
 uint8_t* X64MacroAssembler::grow(size_t n) {
@@ -71,8 +70,7 @@ Label X64MacroAssembler::new_label() {
   return Label{static_cast<uint32_t>(labels_.size() - 1)};
 }
 
-void X64MacroAssembler::use_label(Label l) {
-  auto rel32_at = static_cast<uint32_t>(a_.offset() - 4);
+void X64MacroAssembler::use_label_at(Label l, uint32_t rel32_at) {
   LabelState& s = labels_[l.id];
   label_uses_.push_back({rel32_at, s.first_use});
   s.first_use = static_cast<uint32_t>(label_uses_.size() - 1);
@@ -85,8 +83,6 @@ void X64MacroAssembler::bind(Label l) {
   uint8_t* buf = a_._bufferData;
   for (uint32_t u = s.first_use; u != kNoUse; u = label_uses_[u].next) {
     uint32_t at = label_uses_[u].rel32_at;
-    // A gas charge of nothing became int3 filler: its call is gone.
-    if (buf[at - 1] == 0xCC) continue;
     auto rel = static_cast<int32_t>(s.offset - static_cast<int64_t>(at + 4));
     std::memcpy(buf + at, &rel, 4);
   }
@@ -211,17 +207,6 @@ void X64MacroAssembler::finish_module() {
     if (!trap_used_[k]) continue;
     bind(trap_stubs_[k]);
     a_.mov(eax, encode_trap(static_cast<TrapKind>(k)));
-    jmp(trap_raise_);
-  }
-  if (gas_refund_used_) {
-    // A segment charge ran out: it has subtracted its cost already, so give it
-    // back (the out-of-gas state is the state before the segment). The call
-    // came from the charge's end, and the cost is the imm32 of its sub.
-    bind(gas_refund_);
-    a_.pop(r11);
-    a_.mov(r11d, dword_ptr(r11, -kGasChargeImmFromEnd));
-    a_.add(kGasReg, r11);
-    a_.mov(eax, encode_trap(TrapKind::OutOfGas));
     jmp(trap_raise_);
   }
   bind(builtin_trap_);  // eax already holds the trap code
@@ -552,19 +537,34 @@ void X64MacroAssembler::reload_context() { a_.mov(kContextReg, qword_ptr(rbp, fr
 // ---- Gas -------------------------------------------------------------------------
 
 GasPatch X64MacroAssembler::begin_gas_charge(Label) {
-  // sub r12, imm32 (patched once the segment's cost is known); jae over a
-  // call to the refund stub, which restores the gas and raises out_of_gas.
-  // 14 bytes and one taken branch: gas charges are a large part of
-  // metered code.
+  // sub r12, imm32 and jb rel32, both patched once the segment's cost is
+  // known: the jump goes to a thunk at the function's end that adds the cost
+  // back (the out-of-gas state is the state before the segment) and traps.
+  // 13 bytes and no taken branch on the way through.
   GasPatch p{static_cast<uint32_t>(a_.offset())};
   emit([](enc::Writer& w) {
     w.alu_imm32(enc::Alu::Sub, true, kGasCode, 0x7FFFFFFF);
-    w.jcc_rel8(static_cast<uint8_t>(CondCode::kAE), 5);
-    w.call_rel32(0);
+    w.jcc_rel32(static_cast<uint8_t>(CondCode::kB), 0);
   });
-  use_label(gas_refund_);
-  gas_refund_used_ = true;
   return p;
+}
+
+Label X64MacroAssembler::out_of_gas_thunk(uint32_t cost) {
+  if (cost < kSmallCosts && small_cost_thunks_[cost].valid()) return small_cost_thunks_[cost];
+  Label l = new_label();
+  if (cost < kSmallCosts) small_cost_thunks_[cost] = l;
+  thunks_.push_back({cost, l});
+  return l;
+}
+
+void X64MacroAssembler::finish_function() {
+  for (const Thunk& t : thunks_) {
+    bind(t.label);
+    emit([&t](enc::Writer& w) { w.alu_imm32(enc::Alu::Add, true, kGasCode, static_cast<int32_t>(t.cost)); });
+    jmp(trap_label(TrapKind::OutOfGas));
+    if (t.cost < kSmallCosts) small_cost_thunks_[t.cost] = Label{};
+  }
+  thunks_.clear();
 }
 
 void X64MacroAssembler::finish_gas_charge(GasPatch p, uint64_t cost, Label out_of_gas) {
@@ -580,6 +580,7 @@ void X64MacroAssembler::finish_gas_charge(GasPatch p, uint64_t cost, Label out_o
   if (cost <= 0x7FFFFFFF) {
     auto imm = static_cast<uint32_t>(cost);
     std::memcpy(buf + p.at + 3, &imm, 4);
+    use_label_at(out_of_gas_thunk(imm), p.at + kChargeSize - 4);
     return;
   }
   // A cost past imm32 (only with extreme schedules): the charge becomes a

@@ -67,6 +67,7 @@ class X64MacroAssembler {
   FramePatch enter_function(uint32_t num_declared_locals, Label stack_exhausted, uint32_t func_index);
   void patch_frame(FramePatch patch, uint32_t frame_bytes_below_fp, uint64_t stack_cost);
   void leave_function(FramePatch& patch);
+  void finish_function();
   void call_direct(Label target, int32_t area_bottom);
   void call_func_ref(Reg func_ref, int32_t area_bottom);
   // Calls a runtime helper with its arguments in c_arg_gpr(0..); every
@@ -147,7 +148,10 @@ class X64MacroAssembler {
   void jcc(asmjit::x86::CondCode cc, Label l);
   void jmp(Label l);
   void call(Label l);
-  void use_label(Label l);  // the rel32 just emitted refers to l
+  void use_label(Label l) { use_label_at(l, static_cast<uint32_t>(a_.offset() - 4)); }  // the rel32 just emitted
+  void use_label_at(Label l, uint32_t rel32_at);
+  // The out-of-gas thunk of the current function for segments costing `cost`.
+  Label out_of_gas_thunk(uint32_t cost);
   // Encodes one instruction directly into the buffer (encoder_x64.hpp).
   template <class F>
   void emit(F encode) {
@@ -224,8 +228,15 @@ class X64MacroAssembler {
   Label trap_stubs_[kTrapStubCount];
   Label builtin_trap_;
   Label trap_raise_;
-  Label gas_refund_;  // out of gas in a segment charge: see begin_gas_charge
-  bool gas_refund_used_ = false;
+  // Out-of-gas thunks of the current function (see begin_gas_charge): one
+  // per distinct segment cost, shared; small costs are found by index.
+  static constexpr uint32_t kSmallCosts = 256;
+  struct Thunk {
+    uint32_t cost;
+    Label label;
+  };
+  std::vector<Thunk> thunks_;
+  Label small_cost_thunks_[kSmallCosts];
   bool trap_used_[kTrapStubCount] = {};
 };
 

@@ -16,9 +16,8 @@ constexpr uint8_t kGasCode = 12;          // r12, as kGasReg
 constexpr uint8_t kContextCode = 15;      // r15, as kContextReg
 constexpr uint8_t kMemoryBaseCode = 14;   // r14, as kMemoryBaseReg
 constexpr uint8_t kScratchCode = 11;      // r11
-// A segment's gas charge: sub r12, imm32 (7 bytes); jae +5 (2); call rel32 (5).
-constexpr uint32_t kGasChargeSize = 14;
-constexpr int32_t kGasChargeImmFromEnd = 11;  // the imm32, back from the call's return address
+// A segment's gas charge: sub r12, imm32 (7 bytes); jb rel32 (6).
+constexpr uint32_t kGasChargeSize = 13;
 
 inline asmjit::x86::Gp gp32(Reg r) { return asmjit::x86::gpd(r.code); }
 inline asmjit::x86::Gp gp64(Reg r) { return asmjit::x86::gpq(r.code); }
