@@ -42,6 +42,8 @@ const GoldenCase kCases[] = {
      "    (br 0)))\n"
      "  (local.get 1)))",
      false},
+    {"f64_canonical_nan",
+     "(module (func (export \"f\") (param f64 f64) (result f64) (f64.div (local.get 0) (local.get 1))))", false},
     {"loop_metered",
      "(module (func (export \"f\") (param i32) (result i32) (local i32)\n"
      "  (loop (local.set 1 (i32.add (local.get 1) (local.get 0)))\n"

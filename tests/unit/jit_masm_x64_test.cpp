@@ -43,6 +43,7 @@ class MasmModule {
                                           static_cast<uint32_t>(entries_.size()));
     body(*m_, std::max(params, results));
     m_->leave_function(patch);
+    m_->finish_function();
     m_->patch_frame(patch, frame::kFixedBytesBelowFp + 8 * (declared + operands),
                     kFrameOverheadSlots + params + declared + operands);
     entries_.push_back(entry);
@@ -153,6 +154,7 @@ TEST_F(MasmTest, DirectCallsAndStackBudget) {
   m_->store_slot(ValType::I32, arg, rax);
   m_->bind(base_case);
   m_->leave_function(patch);
+  m_->finish_function();
   m_->patch_frame(patch, frame::kFixedBytesBelowFp + 8, kFrameOverheadSlots + 1 + 1);
   entries_.push_back(f);
   auto code = load();
@@ -325,6 +327,7 @@ TEST_F(MasmTest, CodeIsPositionIndependentAndDeterministic) {
     m.float_unop(FloatUnOp::Neg, ValType::F64, xmm0, xmm0);
     m.bind(b);
     m.leave_function(p);
+    m.finish_function();
     m.patch_frame(p, frame::kFixedBytesBelowFp, 5);
     m.finish_module();
     return take_position_independent_code(code);

@@ -558,6 +558,15 @@ Label X64MacroAssembler::out_of_gas_thunk(uint32_t cost) {
 }
 
 void X64MacroAssembler::finish_function() {
+  for (const NanFix& f : nan_fixes_) {
+    bind(f.label);
+    if (f.f64) a_.movsd(xmm(f.reg), const128(0x7FF8000000000000ull, 0));
+    else a_.movss(xmm(f.reg), const128(0x7FC00000, 0));
+    int64_t rel = int64_t{f.resume} - static_cast<int64_t>(a_.offset() + 2);
+    if (rel >= -128) emit([rel](enc::Writer& w) { w.jmp_rel8(static_cast<int8_t>(rel)); });
+    else emit([rel](enc::Writer& w) { w.jmp_rel32(static_cast<int32_t>(rel - 3)); });
+  }
+  nan_fixes_.clear();
   for (const Thunk& t : thunks_) {
     bind(t.label);
     emit([&t](enc::Writer& w) { w.alu_imm32(enc::Alu::Add, true, kGasCode, static_cast<int32_t>(t.cost)); });

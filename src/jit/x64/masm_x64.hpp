@@ -236,6 +236,15 @@ class X64MacroAssembler {
     Label label;
   };
   std::vector<Thunk> thunks_;
+  // Out-of-line loads of the canonical NaN (canonicalize_nan), resuming at
+  // `resume` in the function's code.
+  struct NanFix {
+    Label label;
+    uint32_t resume;
+    uint8_t reg;
+    bool f64;
+  };
+  std::vector<NanFix> nan_fixes_;
   Label small_cost_thunks_[kSmallCosts];
   bool trap_used_[kTrapStubCount] = {};
 };

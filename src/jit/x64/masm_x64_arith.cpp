@@ -222,19 +222,14 @@ void X64MacroAssembler::int_compare_imm(IntCond c, Width w, Reg dst, Reg lhs, in
 
 void X64MacroAssembler::canonicalize_nan(ValType t, Reg r) {
   // Hardware NaNs carry a sign or a propagated payload; Wasm here wants
-  // exactly the canonical NaN (DESIGN.md, determinism).
-  asmjit::Label ordered = a_.newLabel();
+  // exactly the canonical NaN (DESIGN.md, determinism). The fix-up is out of
+  // line, at the function's end, so the usual path falls through.
   Xmm x = xmm(r.code);
-  if (t == ValType::F32) {
-    a_.ucomiss(x, x);
-    a_.jnp(ordered);
-    a_.movss(x, const128(0x7FC00000, 0));
-  } else {
-    a_.ucomisd(x, x);
-    a_.jnp(ordered);
-    a_.movsd(x, const128(0x7FF8000000000000ull, 0));
-  }
-  a_.bind(ordered);
+  if (t == ValType::F32) a_.ucomiss(x, x);
+  else a_.ucomisd(x, x);
+  Label fix = new_label();
+  jcc(CondCode::kP, fix);
+  nan_fixes_.push_back({fix, static_cast<uint32_t>(a_.offset()), r.code, t == ValType::F64});
 }
 
 void X64MacroAssembler::float_min_max(bool is_min, ValType t, Reg dst, Reg lhs, Reg rhs) {
