@@ -63,6 +63,15 @@ uint8_t* X64MacroAssembler::grow(size_t n) {
   return a_._bufferPtr;
 }
 
+void X64MacroAssembler::expect_code_bytes(uint64_t n) {
+  // sqlite3 has a label per 22 bytes of bodies, a label use per 8 and a
+  // trap site per 17; one of each per 6 bytes leaves room.
+  auto per = [n](uint64_t bytes) { return static_cast<size_t>(n / bytes); };
+  labels_.reserve(per(6));
+  label_uses_.reserve(per(6));
+  trap_sites_.reserve(per(6));
+}
+
 // ---- Labels and control ------------------------------------------------------
 
 Label X64MacroAssembler::new_label() {

@@ -46,6 +46,11 @@ class X64MacroAssembler {
   X64MacroAssembler(const X64MacroAssembler&) = delete;
   X64MacroAssembler& operator=(const X64MacroAssembler&) = delete;
 
+  // A hint: about `n` bytes of Wasm bodies will be compiled. The label and
+  // trap site tables are sized for them up front (reserved, not touched),
+  // rather than grown by copying.
+  void expect_code_bytes(uint64_t n);
+
   // Labels and control.
   Label new_label();
   void bind(Label l);

@@ -23,6 +23,7 @@ struct ModuleCompiler::Impl {
   using Decoder = internal::BodyDecoder<FunctionCompiler<Masm>>;
   std::unique_ptr<Decoder> decoder;
   internal::FunctionDef scratch;
+  uint64_t expected_code_bytes = 0;  // of Wasm bodies, when the code section said
 
   void finish_assembly() {
     if (!masm) masm = std::make_unique<Masm>(code, x64::Features::host());
@@ -47,6 +48,7 @@ uint64_t ModuleCompiler::compile_function(uint32_t defined_index, const uint8_t*
   if (!s.masm) {
     // Features are fixed for reproducible code; see x64::Features.
     s.masm = std::make_unique<Masm>(s.code, x64::Features::host());
+    s.masm->expect_code_bytes(s.expected_code_bytes);
     s.env.module = &s.module;
     s.env.gas = s.module.gas ? &*s.module.gas : nullptr;
     s.env.func_labels.resize(s.module.functions.size());
@@ -78,6 +80,7 @@ void ModuleCompiler::expect_code_bytes(uint64_t n) {
   asmjit::CodeHolder& code = impl_->code;
   if (code.reserveBuffer(&code.textSection()->buffer(), static_cast<size_t>(want)) != asmjit::kErrorOk)
     throw std::bad_alloc();
+  impl_->expected_code_bytes = std::min(n, kMaxReserve);
 }
 
 CompiledCode ModuleCompiler::finish() {
