@@ -26,6 +26,14 @@ void X64MacroAssembler::ErrorThrower::handleError(Error err, const char* message
   throw std::runtime_error(std::string("x86-64 assembler: ") + message);
 }
 
+namespace {
+struct LabelTables {
+  std::vector<X64MacroAssembler::LabelState> labels;
+  std::vector<X64MacroAssembler::LabelUse> uses;
+};
+thread_local LabelTables t_label_tables;
+}  // namespace
+
 bool X64MacroAssembler::int_imm_fits(IntBinOp op, Width w, uint64_t value) {
   if (w == Width::W32) return true;
   switch (op) {
@@ -46,9 +54,20 @@ X64MacroAssembler::X64MacroAssembler(CodeHolder& code, Features features) : a_(&
   // The baseline this backend needs besides x86-64 itself.
   if (!cpu.hasFeature(CpuFeatures::X86::kSSE4_1) || !cpu.hasFeature(CpuFeatures::X86::kPOPCNT))
     throw std::runtime_error("the x86-64 JIT needs SSE4.1 and POPCNT");
+  // The label tables of this thread's last module, emptied, keep their
+  // capacity: a large module's are megabytes of fresh pages otherwise.
+  labels_.swap(t_label_tables.labels);
+  label_uses_.swap(t_label_tables.uses);
+  labels_.clear();
+  label_uses_.clear();
   for (auto& l : trap_stubs_) l = new_label();
   builtin_trap_ = new_label();
   trap_raise_ = new_label();
+}
+
+X64MacroAssembler::~X64MacroAssembler() {
+  if (labels_.capacity() > t_label_tables.labels.capacity()) labels_.swap(t_label_tables.labels);
+  if (label_uses_.capacity() > t_label_tables.uses.capacity()) label_uses_.swap(t_label_tables.uses);
 }
 
 uint8_t* X64MacroAssembler::grow(size_t n) {

@@ -29,6 +29,17 @@ struct Features {
 
 class X64MacroAssembler {
  public:
+  // A Wasm code label: its offset once bound, and its rel32 uses until then.
+  static constexpr uint32_t kNoUse = 0xFFFFFFFF;
+  struct LabelState {
+    int32_t offset = -1;
+    uint32_t first_use = kNoUse;
+  };
+  struct LabelUse {
+    uint32_t rel32_at;
+    uint32_t next;
+  };
+
   static constexpr RegSet kAllocatableGprs{0, 1, 2, 3, 6, 7, 8, 9, 10};
   static constexpr RegSet kAllocatableFprs{0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14};
   static constexpr RegSet kIntDivClobbers{0, 2};      // rax, rdx
@@ -43,6 +54,7 @@ class X64MacroAssembler {
   // `code` must be initialised for x86-64; errors from asmjit throw
   // std::runtime_error.
   X64MacroAssembler(asmjit::CodeHolder& code, Features features);
+  ~X64MacroAssembler();
   X64MacroAssembler(const X64MacroAssembler&) = delete;
   X64MacroAssembler& operator=(const X64MacroAssembler&) = delete;
 
@@ -219,15 +231,6 @@ class X64MacroAssembler {
   std::vector<IntTable> int_tables_;
   std::map<std::pair<uint64_t, uint64_t>, asmjit::Label> constants_;
   static constexpr uint32_t kTrapStubCount = static_cast<uint32_t>(TrapKind::HostError) + 1;
-  static constexpr uint32_t kNoUse = 0xFFFFFFFF;
-  struct LabelState {
-    int32_t offset = -1;  // once bound
-    uint32_t first_use = kNoUse;
-  };
-  struct LabelUse {
-    uint32_t rel32_at;
-    uint32_t next;
-  };
   std::vector<LabelState> labels_;
   std::vector<LabelUse> label_uses_;
   Label trap_stubs_[kTrapStubCount];

@@ -1,6 +1,9 @@
 // The x86-64 instantiation of the singlepass compiler.
 #include <asmjit/x86.h>
 
+#include <cstdlib>
+#include <utility>
+
 #include "jit/code_buffer.hpp"
 #include "jit/function_compiler.hpp"
 #include "jit/module_compiler.hpp"
@@ -10,9 +13,45 @@ namespace detwasm::jit {
 
 using Masm = x64::X64MacroAssembler;
 
+namespace {
+
+// Compiling module after module (a node loading contracts, a benchmark), each
+// compile would take fresh pages for the assembler's buffer, megabytes for a
+// large module, and the allocator often hands them back to the system in
+// between. The thread keeps the buffer of its last compile for the next.
+// asmjit allocates and frees code buffers with malloc/realloc/free.
+struct RecycledCodeBuffer {
+  uint8_t* data = nullptr;
+  size_t capacity = 0;
+  RecycledCodeBuffer() = default;
+  RecycledCodeBuffer(const RecycledCodeBuffer&) = delete;
+  RecycledCodeBuffer& operator=(const RecycledCodeBuffer&) = delete;
+  ~RecycledCodeBuffer() { std::free(data); }
+};
+thread_local RecycledCodeBuffer t_recycled_buffer;
+constexpr size_t kMaxRecycledBuffer = size_t{256} << 20;
+
+}  // namespace
+
 struct ModuleCompiler::Impl {
   Impl(const internal::ModuleData& m, const ResourceLimits& l) : module(m), limits(l) {
     code.init(asmjit::Environment(asmjit::Arch::kX64));
+  }
+  ~Impl() {
+    // The assembler lets go of the buffer first; then the thread keeps it.
+    compiler.reset();
+    decoder.reset();
+    masm.reset();
+    asmjit::CodeBuffer& b = code.textSection()->buffer();
+    if (b._data && !b.isExternal() && b._capacity <= kMaxRecycledBuffer &&
+        b._capacity > t_recycled_buffer.capacity) {
+      std::free(t_recycled_buffer.data);
+      t_recycled_buffer.data = b._data;
+      t_recycled_buffer.capacity = b._capacity;
+      b._data = nullptr;
+      b._capacity = 0;
+      b._size = 0;
+    }
   }
   const internal::ModuleData& module;
   const ResourceLimits& limits;
@@ -78,8 +117,14 @@ void ModuleCompiler::expect_code_bytes(uint64_t n) {
   constexpr uint64_t kMaxReserve = uint64_t{1} << 30;
   uint64_t want = std::min(n * 4 + 4096, kMaxReserve);
   asmjit::CodeHolder& code = impl_->code;
-  if (code.reserveBuffer(&code.textSection()->buffer(), static_cast<size_t>(want)) != asmjit::kErrorOk)
+  asmjit::CodeBuffer& b = code.textSection()->buffer();
+  if (!b._data && !impl_->masm && t_recycled_buffer.capacity >= want) {
+    b._data = std::exchange(t_recycled_buffer.data, nullptr);
+    b._capacity = std::exchange(t_recycled_buffer.capacity, 0);
+    b._size = 0;
+  } else if (code.reserveBuffer(&b, static_cast<size_t>(want)) != asmjit::kErrorOk) {
     throw std::bad_alloc();
+  }
   impl_->expected_code_bytes = std::min(n, kMaxReserve);
 }
 
