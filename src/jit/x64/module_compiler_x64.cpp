@@ -29,7 +29,7 @@ struct RecycledCodeBuffer {
   ~RecycledCodeBuffer() { std::free(data); }
 };
 thread_local RecycledCodeBuffer t_recycled_buffer;
-constexpr size_t kMaxRecycledBuffer = size_t{256} << 20;
+constexpr size_t kMaxRecycledBuffer = size_t{32} << 20;  // what stays resident per thread
 
 }  // namespace
 
