@@ -100,6 +100,11 @@ Label X64MacroAssembler::new_label() {
 
 void X64MacroAssembler::use_label_at(Label l, uint32_t rel32_at) {
   LabelState& s = labels_[l.id];
+  if (s.offset >= 0) {  // bound already: patch now
+    auto rel = static_cast<int32_t>(s.offset - static_cast<int64_t>(rel32_at + 4));
+    std::memcpy(a_._bufferData + rel32_at, &rel, 4);
+    return;
+  }
   label_uses_.push_back({rel32_at, s.first_use});
   s.first_use = static_cast<uint32_t>(label_uses_.size() - 1);
 }
@@ -599,7 +604,6 @@ void X64MacroAssembler::finish_function() {
     bind(t.label);
     emit([&t](enc::Writer& w) { w.alu_imm32(enc::Alu::Add, true, kGasCode, static_cast<int32_t>(t.cost)); });
     jmp(trap_label(TrapKind::OutOfGas));
-    if (t.cost < kSmallCosts) small_cost_thunks_[t.cost] = Label{};
   }
   thunks_.clear();
 }

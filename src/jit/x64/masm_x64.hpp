@@ -236,8 +236,10 @@ class X64MacroAssembler {
   Label trap_stubs_[kTrapStubCount];
   Label builtin_trap_;
   Label trap_raise_;
-  // Out-of-gas thunks of the current function (see begin_gas_charge): one
-  // per distinct segment cost, shared; small costs are found by index.
+  // Out-of-gas thunks (see begin_gas_charge): one per distinct segment cost,
+  // emitted after the first function that needs it and shared by the later
+  // ones (a bound label: their jumps need no patching); small costs are
+  // found by index. thunks_ lists those of the current function.
   static constexpr uint32_t kSmallCosts = 256;
   struct Thunk {
     uint32_t cost;
