@@ -59,7 +59,7 @@ constexpr uint64_t kF64SignMask = 0x8000000000000000ull;
 // ---- Integers ---------------------------------------------------------------------
 
 void X64MacroAssembler::int_binop(IntBinOp op, Width w, Reg dst, Reg lhs, Reg rhs) {
-  Gp d = gp(w, dst), l = gp(w, lhs), r = gp(w, rhs);
+  Gp d = gp(w, dst), l = gp(w, lhs);
   if (is_shift(op)) {
     // The count must be in cl; rcx holds nothing live but the operands.
     if (rhs.code == 1 && dst.code != 1) {
