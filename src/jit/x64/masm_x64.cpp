@@ -111,6 +111,7 @@ void X64MacroAssembler::use_label_at(Label l, uint32_t rel32_at) {
 
 void X64MacroAssembler::bind(Label l) {
   pending_compare_.valid = false;  // a branch may arrive here: the flags are unknown
+  last_slot_store_.end = kNoSlotStore;  // and registers hold what they hold there
   LabelState& s = labels_[l.id];
   s.offset = static_cast<int32_t>(a_.offset());
   uint8_t* buf = a_._bufferData;
@@ -402,11 +403,23 @@ void X64MacroAssembler::load_const(ValType t, Reg dst, uint64_t bits) {
 }
 
 void X64MacroAssembler::load_slot(ValType t, Reg dst, int32_t fp_offset) {
+  // Right after a store or load of the same slot (local.set or local.tee
+  // and then local.get, local.get twice, a spill and its reload), a register
+  // still holds the value: nothing was emitted in between and no label was
+  // bound.
+  SlotStore& last = last_slot_store_;
+  if (last.end == a_.offset() && last.fp_offset == fp_offset && last.type == t && last.reg.cls == dst.cls) {
+    move(t, dst, last.reg);
+    last.end = static_cast<uint32_t>(a_.offset());
+    return;
+  }
   load_value(t, dst, gpr(kFramePointerCode), fp_offset);
+  last_slot_store_ = {static_cast<uint32_t>(a_.offset()), fp_offset, t, dst};
 }
 
 void X64MacroAssembler::store_slot(ValType t, int32_t fp_offset, Reg src) {
   store_value(t, gpr(kFramePointerCode), fp_offset, src);
+  last_slot_store_ = {static_cast<uint32_t>(a_.offset()), fp_offset, t, src};
 }
 
 void X64MacroAssembler::store_slot_const(ValType t, int32_t fp_offset, uint64_t bits) {

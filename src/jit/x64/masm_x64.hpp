@@ -221,8 +221,19 @@ class X64MacroAssembler {
   // offset is known only at the function's end: these sites get patched.
   void restore_stack_pointer();
 
+  // The last store of a register to a frame slot, or load of one into a
+  // register, ending at `end`.
+  static constexpr uint32_t kNoSlotStore = 0xFFFFFFFF;
+  struct SlotStore {
+    uint32_t end = kNoSlotStore;
+    int32_t fp_offset = 0;
+    ValType type = ValType::I32;
+    Reg reg;
+  };
+
   ErrorThrower thrower_;
   PendingCompare pending_compare_;
+  SlotStore last_slot_store_;
   std::vector<uint32_t> sp_restore_sites_;  // of the current function
   asmjit::x86::Assembler a_;
   Features features_;
