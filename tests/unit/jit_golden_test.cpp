@@ -42,6 +42,9 @@ const GoldenCase kCases[] = {
      "    (br 0)))\n"
      "  (local.get 1)))",
      false},
+    {"local_tee_then_get",
+     "(module (func (export \"f\") (param i32) (result i32) (local i32)\n"
+     "  (i32.mul (local.tee 1 (i32.add (local.get 0) (i32.const 3))) (local.get 1))))", false},
     {"f64_canonical_nan",
      "(module (func (export \"f\") (param f64 f64) (result f64) (f64.div (local.get 0) (local.get 1))))", false},
     {"loop_metered",
