@@ -55,7 +55,7 @@ class FunctionCompiler {
   void end_function(uint32_t max_stack_height);
 
   // ---- Gas: segments as the body decoder cuts them ----
-  void begin_gas_segment() { gas_patch_ = m_.begin_gas_charge(trap(TrapKind::OutOfGas)); }
+  void begin_gas_segment() { gas_patch_ = m_.begin_gas_charge(); }
   void end_gas_segment(uint64_t cost) { m_.finish_gas_charge(gas_patch_, cost, trap(TrapKind::OutOfGas)); }
 
   // ---- Control (function_compiler_control.hpp) ----

@@ -218,7 +218,7 @@ concept MacroAssembler = requires(M m, Reg r, Label l, ValType t, Width w, uint6
   // Gas (abi.hpp: the remaining gas lives in a pinned register). A charge
   // traps with the given label, leaving the gas unchanged, when the
   // remaining gas is below the cost; otherwise it subtracts the cost.
-  { m.begin_gas_charge(l) } -> std::same_as<GasPatch>;
+  { m.begin_gas_charge() } -> std::same_as<GasPatch>;
   m.finish_gas_charge(GasPatch{}, u, l);
   m.charge_gas(u, l);
   m.charge_gas_per_item(r, r, u, true, l);  // cost of n (a u32) items, or of its 8-byte blocks

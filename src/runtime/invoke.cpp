@@ -166,11 +166,9 @@ std::optional<Trap> jit_invoke(StoreImpl& store, FuncInst* f, const uint64_t* ar
     trap.frame_count = store.trap_frames.total;
     return trap;
   }
-  // An i32 or f32 result has only its low 32 bits defined in a slot.
-  for (uint32_t i = 0; i < nr; ++i) {
-    ValType t = f->type->results[i];
-    results[i] = (t == ValType::I32 || t == ValType::F32) ? (values[i] & 0xFFFFFFFFu) : values[i];
-  }
+  // Raw slots: an i32 or f32 result is cut to 32 bits where it becomes a
+  // Value (value_from_slot).
+  std::copy_n(values.begin(), nr, results);
   return std::nullopt;
 }
 

@@ -111,7 +111,7 @@ void X64MacroAssembler::use_label_at(Label l, uint32_t rel32_at) {
 
 void X64MacroAssembler::bind(Label l) {
   pending_compare_.valid = false;  // a branch may arrive here: the flags are unknown
-  last_slot_store_.end = kNoSlotStore;  // and registers hold what they hold there
+  slot_in_register_.end = kNoSlot;  // and registers hold what they hold there
   LabelState& s = labels_[l.id];
   s.offset = static_cast<int32_t>(a_.offset());
   uint8_t* buf = a_._bufferData;
@@ -407,19 +407,19 @@ void X64MacroAssembler::load_slot(ValType t, Reg dst, int32_t fp_offset) {
   // and then local.get, local.get twice, a spill and its reload), a register
   // still holds the value: nothing was emitted in between and no label was
   // bound.
-  SlotStore& last = last_slot_store_;
+  SlotInRegister& last = slot_in_register_;
   if (last.end == a_.offset() && last.fp_offset == fp_offset && last.type == t && last.reg.cls == dst.cls) {
     move(t, dst, last.reg);
     last.end = static_cast<uint32_t>(a_.offset());
     return;
   }
   load_value(t, dst, gpr(kFramePointerCode), fp_offset);
-  last_slot_store_ = {static_cast<uint32_t>(a_.offset()), fp_offset, t, dst};
+  slot_in_register_ = {static_cast<uint32_t>(a_.offset()), fp_offset, t, dst};
 }
 
 void X64MacroAssembler::store_slot(ValType t, int32_t fp_offset, Reg src) {
   store_value(t, gpr(kFramePointerCode), fp_offset, src);
-  last_slot_store_ = {static_cast<uint32_t>(a_.offset()), fp_offset, t, src};
+  slot_in_register_ = {static_cast<uint32_t>(a_.offset()), fp_offset, t, src};
 }
 
 void X64MacroAssembler::store_slot_const(ValType t, int32_t fp_offset, uint64_t bits) {
@@ -462,27 +462,28 @@ void X64MacroAssembler::store_ptr_indexed(Reg base, Reg index, Reg value) {
   a_.mov(qword_ptr(gp64(base), gp64(index), 3), gp64(value));
 }
 
-void X64MacroAssembler::load_value(ValType t, Reg dst, Reg base, int32_t offset) {
-  enc::Opcode op;
+namespace {
+
+// The move of a whole value of type t from memory (load) or to it.
+enc::Opcode value_move(ValType t, bool load) {
   switch (t) {
-    case ValType::I32: op = enc::kMovLoad; break;
-    case ValType::F32: op = enc::kMovssLoad; break;
-    case ValType::F64: op = enc::kMovsdLoad; break;
+    case ValType::I32: return load ? enc::kMovLoad : enc::kMovStore;
+    case ValType::F32: return load ? enc::kMovssLoad : enc::kMovssStore;
+    case ValType::F64: return load ? enc::kMovsdLoad : enc::kMovsdStore;
     case ValType::V128: throw std::runtime_error("v128 is not supported");
-    default: op = with_w(enc::kMovLoad, true); break;
+    default: return with_w(load ? enc::kMovLoad : enc::kMovStore, true);
   }
+}
+
+}  // namespace
+
+void X64MacroAssembler::load_value(ValType t, Reg dst, Reg base, int32_t offset) {
+  enc::Opcode op = value_move(t, true);
   emit([&](enc::Writer& w) { w.mem(op, dst.code, base.code, offset); });
 }
 
 void X64MacroAssembler::store_value(ValType t, Reg base, int32_t offset, Reg src) {
-  enc::Opcode op;
-  switch (t) {
-    case ValType::I32: op = enc::kMovStore; break;
-    case ValType::F32: op = enc::kMovssStore; break;
-    case ValType::F64: op = enc::kMovsdStore; break;
-    case ValType::V128: throw std::runtime_error("v128 is not supported");
-    default: op = with_w(enc::kMovStore, true); break;
-  }
+  enc::Opcode op = value_move(t, false);
   emit([&](enc::Writer& w) { w.mem(op, src.code, base.code, offset); });
 }
 
@@ -582,7 +583,7 @@ void X64MacroAssembler::reload_context() { a_.mov(kContextReg, qword_ptr(rbp, fr
 
 // ---- Gas -------------------------------------------------------------------------
 
-GasPatch X64MacroAssembler::begin_gas_charge(Label) {
+GasPatch X64MacroAssembler::begin_gas_charge() {
   // sub r12, imm32 and jb rel32, both patched once the segment's cost is
   // known: the jump goes to a thunk at the function's end that adds the cost
   // back (the out-of-gas state is the state before the segment) and traps.

@@ -135,7 +135,7 @@ class X64MacroAssembler {
   void reload_context();  // from this activation's frame, after a call that may cross instances
 
   // Gas, in r12.
-  GasPatch begin_gas_charge(Label out_of_gas);
+  GasPatch begin_gas_charge();
   void finish_gas_charge(GasPatch patch, uint64_t cost, Label out_of_gas);
   void charge_gas(uint64_t cost, Label out_of_gas);
   void charge_gas_per_item(Reg n, Reg tmp, uint64_t unit_cost, bool per_8_bytes, Label out_of_gas);
@@ -221,11 +221,11 @@ class X64MacroAssembler {
   // offset is known only at the function's end: these sites get patched.
   void restore_stack_pointer();
 
-  // The last store of a register to a frame slot, or load of one into a
-  // register, ending at `end`.
-  static constexpr uint32_t kNoSlotStore = 0xFFFFFFFF;
-  struct SlotStore {
-    uint32_t end = kNoSlotStore;
+  // A frame slot whose value `reg` holds, as the store or load that ended
+  // at `end` left them (load_slot).
+  static constexpr uint32_t kNoSlot = 0xFFFFFFFF;
+  struct SlotInRegister {
+    uint32_t end = kNoSlot;
     int32_t fp_offset = 0;
     ValType type = ValType::I32;
     Reg reg;
@@ -233,7 +233,7 @@ class X64MacroAssembler {
 
   ErrorThrower thrower_;
   PendingCompare pending_compare_;
-  SlotStore last_slot_store_;
+  SlotInRegister slot_in_register_;
   std::vector<uint32_t> sp_restore_sites_;  // of the current function
   asmjit::x86::Assembler a_;
   Features features_;

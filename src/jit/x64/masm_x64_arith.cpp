@@ -1,5 +1,6 @@
 // x86-64 MacroAssembler: integer and floating-point arithmetic, conversions.
 #include <cstring>
+#include <stdexcept>
 
 #include "jit/x64/masm_x64.hpp"
 #include "jit/x64/regs_x64.hpp"
@@ -48,6 +49,25 @@ void emit_int_op(Assembler& a, IntBinOp op, const Gp& dst, const Src& src) {
     case IntBinOp::ShrU: a.shr(dst, src); break;
     case IntBinOp::Rotl: a.rol(dst, src); break;
     case IntBinOp::Rotr: a.ror(dst, src); break;
+  }
+}
+
+// What a float-to-int truncation reads and writes.
+struct TruncShape {
+  bool from_f64, to_i64, is_signed;
+};
+
+TruncShape trunc_shape(Conversion c) {
+  switch (c) {
+    case Conversion::I32TruncF32S: case Conversion::I32TruncSatF32S: return {false, false, true};
+    case Conversion::I32TruncF32U: case Conversion::I32TruncSatF32U: return {false, false, false};
+    case Conversion::I32TruncF64S: case Conversion::I32TruncSatF64S: return {true, false, true};
+    case Conversion::I32TruncF64U: case Conversion::I32TruncSatF64U: return {true, false, false};
+    case Conversion::I64TruncF32S: case Conversion::I64TruncSatF32S: return {false, true, true};
+    case Conversion::I64TruncF32U: case Conversion::I64TruncSatF32U: return {false, true, false};
+    case Conversion::I64TruncF64S: case Conversion::I64TruncSatF64S: return {true, true, true};
+    case Conversion::I64TruncF64U: case Conversion::I64TruncSatF64U: return {true, true, false};
+    default: throw std::logic_error("not a float-to-int truncation");
   }
 }
 
@@ -378,12 +398,7 @@ void X64MacroAssembler::convert_u64_to_float(bool to_f64, Reg dst, Reg src) {
 }
 
 void X64MacroAssembler::trunc_to_int(Conversion conv, Reg dst, Reg src, Label invalid, Label overflow) {
-  bool from_f64 = conv == Conversion::I32TruncF64S || conv == Conversion::I32TruncF64U ||
-                  conv == Conversion::I64TruncF64S || conv == Conversion::I64TruncF64U;
-  bool to_i64 = conv == Conversion::I64TruncF32S || conv == Conversion::I64TruncF32U ||
-                conv == Conversion::I64TruncF64S || conv == Conversion::I64TruncF64U;
-  bool is_signed = conv == Conversion::I32TruncF32S || conv == Conversion::I32TruncF64S ||
-                   conv == Conversion::I64TruncF32S || conv == Conversion::I64TruncF64S;
+  auto [from_f64, to_i64, is_signed] = trunc_shape(conv);
   Xmm s = xmm(src.code);
   auto cvtt = [&](const Gp& d, const Xmm& x) { from_f64 ? a_.cvttsd2si(d, x) : a_.cvttss2si(d, x); };
   auto ucomi_mem = [&](const Xmm& x, double v) {
@@ -452,12 +467,7 @@ void X64MacroAssembler::trunc_to_int(Conversion conv, Reg dst, Reg src, Label in
 }
 
 void X64MacroAssembler::trunc_sat_to_int(Conversion conv, Reg dst, Reg src) {
-  bool from_f64 = conv == Conversion::I32TruncSatF64S || conv == Conversion::I32TruncSatF64U ||
-                  conv == Conversion::I64TruncSatF64S || conv == Conversion::I64TruncSatF64U;
-  bool to_i64 = conv == Conversion::I64TruncSatF32S || conv == Conversion::I64TruncSatF32U ||
-                conv == Conversion::I64TruncSatF64S || conv == Conversion::I64TruncSatF64U;
-  bool is_signed = conv == Conversion::I32TruncSatF32S || conv == Conversion::I32TruncSatF64S ||
-                   conv == Conversion::I64TruncSatF32S || conv == Conversion::I64TruncSatF64S;
+  auto [from_f64, to_i64, is_signed] = trunc_shape(conv);
   Xmm s = xmm(src.code);
   auto cvtt = [&](const Gp& d, const Xmm& x) { from_f64 ? a_.cvttsd2si(d, x) : a_.cvttss2si(d, x); };
   auto ucomi = [&](const Xmm& x, const Xmm& y) { from_f64 ? a_.ucomisd(x, y) : a_.ucomiss(x, y); };
