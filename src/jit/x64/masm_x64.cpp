@@ -3,6 +3,7 @@
 #include "jit/x64/masm_x64.hpp"
 
 #include <cstring>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -98,11 +99,15 @@ Label X64MacroAssembler::new_label() {
   return Label{static_cast<uint32_t>(labels_.size() - 1)};
 }
 
+void X64MacroAssembler::patch_rel32(uint32_t rel32_at, int32_t target) {
+  auto rel = static_cast<int32_t>(target - static_cast<int64_t>(rel32_at + 4));
+  std::memcpy(a_._bufferData + rel32_at, &rel, 4);
+}
+
 void X64MacroAssembler::use_label_at(Label l, uint32_t rel32_at) {
   LabelState& s = labels_[l.id];
   if (s.offset >= 0) {  // bound already: patch now
-    auto rel = static_cast<int32_t>(s.offset - static_cast<int64_t>(rel32_at + 4));
-    std::memcpy(a_._bufferData + rel32_at, &rel, 4);
+    patch_rel32(rel32_at, s.offset);
     return;
   }
   label_uses_.push_back({rel32_at, s.first_use});
@@ -114,21 +119,22 @@ void X64MacroAssembler::bind(Label l) {
   slot_in_register_.end = kNoSlot;  // and registers hold what they hold there
   LabelState& s = labels_[l.id];
   s.offset = static_cast<int32_t>(a_.offset());
-  uint8_t* buf = a_._bufferData;
-  for (uint32_t u = s.first_use; u != kNoUse; u = label_uses_[u].next) {
-    uint32_t at = label_uses_[u].rel32_at;
-    auto rel = static_cast<int32_t>(s.offset - static_cast<int64_t>(at + 4));
-    std::memcpy(buf + at, &rel, 4);
-  }
+  for (uint32_t u = s.first_use; u != kNoUse; u = label_uses_[u].next) patch_rel32(label_uses_[u].rel32_at, s.offset);
   s.first_use = kNoUse;
+}
+
+std::optional<int8_t> X64MacroAssembler::short_jump(Label l) const {
+  // Only a bound label can be near enough: jumps ahead take rel32.
+  int32_t target = labels_[l.id].offset;
+  int64_t rel = int64_t{target} - static_cast<int64_t>(a_.offset() + 2);
+  if (target < 0 || rel < -128) return std::nullopt;
+  return static_cast<int8_t>(rel);
 }
 
 void X64MacroAssembler::jcc(CondCode cc, Label l) {
   auto c = static_cast<uint8_t>(cc);
-  int64_t at = static_cast<int64_t>(a_.offset()), target = labels_[l.id].offset;
-  if (target >= 0) {  // bound: a backward jump, short when it reaches
-    if (target - (at + 2) >= -128) emit([&](enc::Writer& w) { w.jcc_rel8(c, static_cast<int8_t>(target - (at + 2))); });
-    else emit([&](enc::Writer& w) { w.jcc_rel32(c, static_cast<int32_t>(target - (at + 6))); });
+  if (auto rel = short_jump(l)) {
+    emit([&](enc::Writer& w) { w.jcc_rel8(c, *rel); });
     return;
   }
   emit([c](enc::Writer& w) { w.jcc_rel32(c, 0); });
@@ -136,10 +142,8 @@ void X64MacroAssembler::jcc(CondCode cc, Label l) {
 }
 
 void X64MacroAssembler::jmp(Label l) {
-  int64_t at = static_cast<int64_t>(a_.offset()), target = labels_[l.id].offset;
-  if (target >= 0) {
-    if (target - (at + 2) >= -128) emit([&](enc::Writer& w) { w.jmp_rel8(static_cast<int8_t>(target - (at + 2))); });
-    else emit([&](enc::Writer& w) { w.jmp_rel32(static_cast<int32_t>(target - (at + 5))); });
+  if (auto rel = short_jump(l)) {
+    emit([&](enc::Writer& w) { w.jmp_rel8(*rel); });
     return;
   }
   emit([](enc::Writer& w) { w.jmp_rel32(0); });
@@ -147,9 +151,8 @@ void X64MacroAssembler::jmp(Label l) {
 }
 
 void X64MacroAssembler::call(Label l) {
-  int64_t at = static_cast<int64_t>(a_.offset()), target = labels_[l.id].offset;
-  emit([&](enc::Writer& w) { w.call_rel32(target >= 0 ? static_cast<int32_t>(target - (at + 5)) : 0); });
-  if (target < 0) use_label(l);
+  emit([](enc::Writer& w) { w.call_rel32(0); });
+  use_label(l);
 }
 
 void X64MacroAssembler::set_from_flags(IntCond c, Reg dst) {

@@ -9,6 +9,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -166,7 +167,10 @@ class X64MacroAssembler {
   void jmp(Label l);
   void call(Label l);
   void use_label(Label l) { use_label_at(l, static_cast<uint32_t>(a_.offset() - 4)); }  // the rel32 just emitted
-  void use_label_at(Label l, uint32_t rel32_at);
+  void use_label_at(Label l, uint32_t rel32_at);  // patched at once when l is bound
+  void patch_rel32(uint32_t rel32_at, int32_t target);
+  // The rel8 of a jump emitted here to l, when l is bound and near enough.
+  std::optional<int8_t> short_jump(Label l) const;
   // The out-of-gas thunk of the current function for segments costing `cost`.
   Label out_of_gas_thunk(uint32_t cost);
   // Encodes one instruction directly into the buffer (encoder_x64.hpp).
