@@ -398,7 +398,9 @@ void X64MacroAssembler::convert_u64_to_float(bool to_f64, Reg dst, Reg src) {
 }
 
 void X64MacroAssembler::trunc_to_int(Conversion conv, Reg dst, Reg src, Label invalid, Label overflow) {
-  auto [from_f64, to_i64, is_signed] = trunc_shape(conv);
+  // Named copies, not a structured binding: lambdas below capture them.
+  const TruncShape shape = trunc_shape(conv);
+  const bool from_f64 = shape.from_f64, to_i64 = shape.to_i64, is_signed = shape.is_signed;
   Xmm s = xmm(src.code);
   auto cvtt = [&](const Gp& d, const Xmm& x) { from_f64 ? a_.cvttsd2si(d, x) : a_.cvttss2si(d, x); };
   auto ucomi_mem = [&](const Xmm& x, double v) {
@@ -467,7 +469,9 @@ void X64MacroAssembler::trunc_to_int(Conversion conv, Reg dst, Reg src, Label in
 }
 
 void X64MacroAssembler::trunc_sat_to_int(Conversion conv, Reg dst, Reg src) {
-  auto [from_f64, to_i64, is_signed] = trunc_shape(conv);
+  // Named copies, not a structured binding: lambdas below capture them.
+  const TruncShape shape = trunc_shape(conv);
+  const bool from_f64 = shape.from_f64, to_i64 = shape.to_i64, is_signed = shape.is_signed;
   Xmm s = xmm(src.code);
   auto cvtt = [&](const Gp& d, const Xmm& x) { from_f64 ? a_.cvttsd2si(d, x) : a_.cvttss2si(d, x); };
   auto ucomi = [&](const Xmm& x, const Xmm& y) { from_f64 ? a_.ucomisd(x, y) : a_.ucomiss(x, y); };
