@@ -11,8 +11,16 @@
 // block's base every value is a slot or a constant for the block's whole
 // life. A branch then only stores the values it carries into the target's
 // slots (abi.hpp frame layout); nothing deeper ever moves.
+//
+// Locals live in their slots, which local.set and local.tee always write;
+// a free register may also hold a copy (ValueStack), which local.get copies
+// instead of loading. Copies die at joins and calls, except at a loop
+// header: the locals with a copy when the loop is entered (its residents)
+// keep those registers, and each branch back brings them there, so a
+// loop's counters and accumulators stay in registers across iterations.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <initializer_list>
 #include <optional>
@@ -24,6 +32,7 @@
 #include "jit/abi.hpp"
 #include "jit/masm.hpp"
 #include "jit/numeric_lowering.hpp"
+#include "jit/parallel_move.hpp"
 #include "jit/value_stack.hpp"
 #include "module/module_data.hpp"
 #include "validate/body_decoder.hpp"
@@ -44,6 +53,10 @@ class FunctionCompiler {
     Label label;       // where a branch to this construct goes: its end, or a loop's header
     Label else_label;  // an if's false path
     bool branched = false;  // some branch targets `label`
+    // A loop's residents (residents_[begin, begin + count)), and where a
+    // branch that cannot bring them home (br_table) enters instead.
+    uint32_t residents_begin = 0, residents_count = 0;
+    Label reload;
   };
   using Ctl = internal::Control<ControlData>;
 
@@ -130,11 +143,17 @@ class FunctionCompiler {
   // Stores stack value `index` into the slot at frame offset `dst`, leaving
   // the compiler's state unchanged.
   void store_value_to(uint32_t index, int32_t dst);
-  // Pops the top value into a register (a temporary the caller releases or pushes).
+  // Pops the top value into a register (a temporary the caller releases or
+  // pushes), a canonical NaN if it is a NaN.
   Reg pop_to_reg(RegSet avoid = {});
+  // The same for operators whose result does not depend on a NaN's sign or
+  // payload (arithmetic, comparisons, truncations): a raw NaN stays raw.
+  Reg pop_to_reg_raw();
+  // Turns a raw NaN held by stack value `index` into the canonical NaN.
+  void canonicalize(uint32_t index);
   void load_into(const StackValue& v, uint32_t index, Reg r);
   void release(Reg r) { stack_.release(r); }
-  void push_result(ValType t, Reg r) { stack_.push_reg(t, r); }
+  void push_result(ValType t, Reg r, bool raw_nan = false) { stack_.push_reg(t, r, raw_nan); }
 
   // ---- Control helpers ----
   void enter_block(Ctl& ctl);
@@ -145,6 +164,28 @@ class FunctionCompiler {
   bool branch_moves_nothing(const Ctl& target);
   void branch_to(Ctl& target);  // stores the values and jumps
   void reset_to(uint32_t height, std::span<const ValType> types);
+  // Binds a label other paths reach: no register copy of a local survives.
+  void bind_join(Label l) {
+    m_.bind(l);
+    stack_.forget_locals();
+  }
+
+  // ---- Locals in registers ----
+  // The register the innermost open loop keeps `local` in, if any.
+  std::optional<Reg> home_register(uint32_t local) const;
+  // `value`, a free register, holds what was just stored to `local`.
+  void keep_local_copy(uint32_t local, ValType t, Reg value);
+  // local.set or local.tee of a constant.
+  void keep_local_constant(uint32_t local, ValType t, uint64_t bits);
+  // Whether every resident of `loop` is in its register now.
+  bool residents_home(const Ctl& loop) const;
+  // Emits the moves and loads that put every resident of `loop` in its
+  // register, on a path that then jumps to the loop; the compiler's state
+  // is unchanged.
+  void bring_residents_home(const Ctl& loop);
+  // Where a br_table enters `loop`: a stub at the function's end that
+  // loads the residents, then jumps to the header.
+  Label table_entry(Ctl& loop);
 
   // ---- Calls ----
   // Spills everything, stores the `n` arguments and returns the frame offset
@@ -167,8 +208,10 @@ class FunctionCompiler {
   void int_binary(IntBinOp op, ValType t);
   void int_compare(IntCond c, ValType t);
   void int_div(IntDivOp op, ValType t);
-  void unary(ValType in, ValType out, auto emit);
-  void float_binary(ValType t, auto emit);
+  // `raw`: the operator is blind to NaN payloads and its result may be a
+  // raw NaN (see StackValue::raw_nan).
+  void unary(ValType in, ValType out, bool raw, auto emit);
+  void float_binary(ValType t, bool raw, auto emit);
   Label trap(TrapKind kind) { return m_.trap_label(kind); }
   bool has_memory() const { return !env_.module->memories.empty(); }
 
@@ -187,6 +230,19 @@ class FunctionCompiler {
   bool dead_ = false;  // the current position is unreachable (after br, return, ...)
   std::vector<Label> table_labels_;      // br_table scratch
   std::vector<int32_t> table_offsets_;   // br_table scratch
+
+  struct Resident {
+    uint32_t local;
+    ValType type;
+    Reg reg;
+  };
+  struct ReloadStub {
+    Label stub, header;
+    uint32_t begin, count;  // in residents_
+  };
+  std::vector<Resident> residents_;       // of every loop of the function
+  std::vector<std::pair<uint32_t, uint32_t>> open_loops_;  // residents' ranges, innermost last
+  std::vector<ReloadStub> reload_stubs_;
 };
 
 // ---- Function ---------------------------------------------------------------------
@@ -200,6 +256,10 @@ void FunctionCompiler<Masm>::begin_function(const internal::FunctionInfo& info) 
   num_declared_ = num_locals_ - num_params_;
   area_slots_ = std::max<uint32_t>(num_params_, static_cast<uint32_t>(type_->results.size()));
   stack_.truncate(0);
+  stack_.begin_function(num_locals_);
+  residents_.clear();
+  open_loops_.clear();
+  reload_stubs_.clear();
   dead_ = false;
   return_label_ = m_.new_label();
   m_.bind(env_.func_labels[func_index_ - env_.module->num_imported_funcs]);
@@ -212,6 +272,14 @@ void FunctionCompiler<Masm>::end_function(uint32_t max_stack_height) {
   // The decoder's height covers dead code too, so the frame always fits.
   uint64_t frame_bytes = frame::kFixedBytesBelowFp + uint64_t{frame::kSlotSize} * (num_declared_ + max_stack_height);
   uint64_t cost = kFrameOverheadSlots + uint64_t{num_locals_} + max_stack_height;
+  for (const ReloadStub& stub : reload_stubs_) {
+    m_.bind(stub.stub);
+    for (uint32_t i = stub.begin; i < stub.begin + stub.count; ++i) {
+      const Resident& r = residents_[i];
+      m_.load_slot(r.type, r.reg, local_offset(r.local));
+    }
+    m_.jump(stub.header);
+  }
   m_.finish_function();
   m_.patch_frame(frame_patch_, static_cast<uint32_t>(frame_bytes), cost);
 }
@@ -232,6 +300,7 @@ Reg FunctionCompiler<Masm>::alloc(RegClass cls, RegSet avoid) {
 
 template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::spill(uint32_t index) {
+  canonicalize(index);
   StackValue& v = stack_.at(index);
   m_.store_slot(v.type, slot_offset(index), v.reg);
   stack_.mark_spilled(index);
@@ -247,6 +316,7 @@ void FunctionCompiler<Masm>::spill_all() {
 template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::evict(RegSet gprs) {
   stack_.for_each_owned(RegClass::Gpr, gprs, [this](uint32_t i) { spill(i); });
+  stack_.forget_regs(RegClass::Gpr, gprs);  // the operation writes them
 }
 
 template <MacroAssembler Masm>
@@ -259,6 +329,7 @@ void FunctionCompiler<Masm>::materialize(uint32_t index) {
 
 template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::store_value_to(uint32_t index, int32_t dst) {
+  canonicalize(index);
   const StackValue& v = stack_.at(index);
   switch (v.kind) {
     case StackValue::Kind::Reg: m_.store_slot(v.type, dst, v.reg); break;
@@ -274,8 +345,23 @@ void FunctionCompiler<Masm>::load_into(const StackValue& v, uint32_t index, Reg 
 }
 
 template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::canonicalize(uint32_t index) {
+  StackValue& v = stack_.at(index);
+  if (!v.raw_nan) return;
+  m_.canonicalize_nan(v.type, v.reg);
+  v.raw_nan = false;
+}
+
+template <MacroAssembler Masm>
+Reg FunctionCompiler<Masm>::pop_to_reg_raw() {
+  if (stack_.top().is_reg()) return stack_.pop().reg;
+  return pop_to_reg();  // slots and constants hold canonical NaNs
+}
+
+template <MacroAssembler Masm>
 Reg FunctionCompiler<Masm>::pop_to_reg(RegSet avoid) {
   uint32_t index = stack_.height() - 1;
+  canonicalize(index);
   StackValue v = stack_.top();
   if (v.is_reg() && !avoid.has(v.reg.code)) return stack_.pop().reg;
   if (v.is_reg()) {
@@ -312,7 +398,7 @@ void FunctionCompiler<Masm>::on_select(ValType t) {
       uint32_t first_index = stack_.height() - 1;
       on_drop();
       if (second.is_reg()) {
-        push_result(t, second.reg);
+        push_result(t, second.reg, second.raw_nan);
       } else if (second.is_const()) {
         stack_.push_const(t, second.bits);
       } else {
@@ -335,20 +421,124 @@ void FunctionCompiler<Masm>::on_select(ValType t) {
 
 template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::on_local_get(uint32_t index, ValType t) {
-  Reg r = alloc_for(t);
-  m_.load_slot(t, r, local_offset(index));
-  push_result(t, r);
+  if (auto copy = stack_.local_copy(index)) {
+    Reg r = alloc_for(t);
+    if (r != *copy) m_.move(t, r, *copy);
+    push_result(t, r);
+    return;
+  }
+  // In a loop that keeps this local in a register, the register gets it
+  // back too, if another one is free for the value.
+  std::optional<Reg> home = home_register(index);
+  if (home && !stack_.is_free(*home)) home.reset();
+  std::optional<Reg> r = stack_.take_free(reg_class_of(t), home ? RegSet{home->code} : RegSet{});
+  if (!r) {
+    r = alloc_for(t);
+    home.reset();
+  }
+  m_.load_slot(t, *r, local_offset(index));
+  if (home) {
+    m_.move(t, *home, *r);
+    stack_.set_local_copy(index, t, *home);
+  }
+  push_result(t, *r);
 }
 
 template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::on_local_set(uint32_t index, ValType t) {
   store_value_to(stack_.height() - 1, local_offset(index));
-  on_drop();
+  StackValue v = stack_.pop();
+  if (v.is_reg()) {
+    release(v.reg);
+    keep_local_copy(index, t, v.reg);
+  } else if (v.is_const()) {
+    keep_local_constant(index, t, v.bits);
+  } else {
+    stack_.forget_local(index);
+  }
 }
 
 template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::on_local_tee(uint32_t index, ValType t) {
   store_value_to(stack_.height() - 1, local_offset(index));
+  const StackValue& v = stack_.top();
+  if (v.is_const()) return keep_local_constant(index, t, v.bits);
+  std::optional<Reg> home = home_register(index);
+  std::optional<Reg> copy = home && stack_.is_free(*home) ? home : stack_.uncached_free(reg_class_of(t));
+  if (v.is_reg() && copy) {
+    m_.move(t, *copy, v.reg);
+    stack_.set_local_copy(index, t, *copy);
+  } else {
+    stack_.forget_local(index);
+  }
+}
+
+// ---- Locals in registers -------------------------------------------------------------
+
+template <MacroAssembler Masm>
+std::optional<Reg> FunctionCompiler<Masm>::home_register(uint32_t local) const {
+  if (open_loops_.empty()) return std::nullopt;
+  auto [begin, count] = open_loops_.back();
+  for (uint32_t i = begin; i < begin + count; ++i) {
+    if (residents_[i].local == local) return residents_[i].reg;
+  }
+  return std::nullopt;
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::keep_local_copy(uint32_t local, ValType t, Reg value) {
+  std::optional<Reg> home = home_register(local);
+  if (home && *home != value && stack_.is_free(*home)) {
+    m_.move(t, *home, value);
+    stack_.set_local_copy(local, t, *home);
+  } else {
+    stack_.set_local_copy(local, t, value);
+  }
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::keep_local_constant(uint32_t local, ValType t, uint64_t bits) {
+  // Worth a register only where a loop may keep it (a counter set before
+  // the loop), or where one is free anyway.
+  std::optional<Reg> home = home_register(local);
+  std::optional<Reg> r = home && stack_.is_free(*home) ? home : stack_.uncached_free(reg_class_of(t));
+  if (!r) return stack_.forget_local(local);
+  m_.load_const(t, *r, bits);
+  stack_.set_local_copy(local, t, *r);
+}
+
+template <MacroAssembler Masm>
+bool FunctionCompiler<Masm>::residents_home(const Ctl& loop) const {
+  for (uint32_t i = loop.data.residents_begin; i < loop.data.residents_begin + loop.data.residents_count; ++i) {
+    if (stack_.local_copy(residents_[i].local) != residents_[i].reg) return false;
+  }
+  return true;
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::bring_residents_home(const Ctl& loop) {
+  // Each resident's register gets the local from the register holding a
+  // copy, or from its slot (always current).
+  std::array<RegMove, 64> moves;
+  uint32_t n = 0;
+  for (uint32_t i = loop.data.residents_begin; i < loop.data.residents_begin + loop.data.residents_count; ++i) {
+    std::optional<Reg> copy = stack_.local_copy(residents_[i].local);
+    if (copy != residents_[i].reg) moves[n++] = {residents_[i].reg, copy, i};
+  }
+  emit_parallel_move(
+      std::span<RegMove>(moves).first(n),
+      [&](const RegMove& m) { m_.move(residents_[m.tag].type, m.to, *m.from); },
+      [&](const RegMove& m) { m_.load_slot(residents_[m.tag].type, m.to, local_offset(residents_[m.tag].local)); });
+}
+
+template <MacroAssembler Masm>
+Label FunctionCompiler<Masm>::table_entry(Ctl& loop) {
+  if (loop.data.residents_count == 0) return loop.data.label;
+  if (!loop.data.reload.valid()) {
+    loop.data.reload = m_.new_label();
+    reload_stubs_.push_back({loop.data.reload, loop.data.label, loop.data.residents_begin, loop.data.residents_count});
+  }
+  return loop.data.reload;
 }
 
 }  // namespace detwasm::jit

@@ -9,6 +9,7 @@ int32_t FunctionCompiler<Masm>::prepare_call(uint32_t num_params, uint32_t num_r
   // Every register is caller-saved; the arguments go to their own slots,
   // which are the callee's area (abi.hpp), so nothing is copied.
   spill_all();
+  stack_.forget_locals();
   uint32_t first = stack_.height() - num_params;
   for (uint32_t i = first; i < stack_.height(); ++i) materialize(i);
   int64_t bottom = int64_t{first} + std::max(num_params, num_results) - 1;
@@ -64,6 +65,7 @@ template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::call_builtin(Builtin b, std::initializer_list<uint32_t> immediates,
                                           uint32_t num_stack_args, std::optional<ValType> result, bool may_trap) {
   spill_all();
+  stack_.forget_locals();  // the call writes any register
   uint32_t first = stack_.height() - num_stack_args;
   unsigned arg = 0;
   m_.load_context_pointer(Masm::c_arg_gpr(arg++));

@@ -24,6 +24,13 @@ template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::on_loop(Ctl& ctl) {
   if (!ctl.start_reachable) return;
   enter_block(ctl);
+  // The locals with a register copy now stay in those registers at the
+  // header: every branch back brings them there (bring_residents_home).
+  auto begin = static_cast<uint32_t>(residents_.size());
+  stack_.for_each_local_copy([&](uint32_t local, ValType t, Reg r) { residents_.push_back({local, t, r}); });
+  ctl.data.residents_begin = begin;
+  ctl.data.residents_count = static_cast<uint32_t>(residents_.size()) - begin;
+  open_loops_.emplace_back(begin, ctl.data.residents_count);
   m_.bind(ctl.data.label);
 }
 
@@ -53,7 +60,7 @@ void FunctionCompiler<Masm>::on_else(Ctl& ctl) {
     m_.jump(ctl.data.label);
     ctl.data.branched = true;
   }
-  m_.bind(ctl.data.else_label);
+  bind_join(ctl.data.else_label);
   ctl.data.else_label = Label{};
   // The false path starts from the if's entry state: params in their slots.
   reset_to(ctl.height, ctl.params());
@@ -66,12 +73,13 @@ void FunctionCompiler<Masm>::on_end(Ctl& ctl) {
   using internal::ControlKind;
   if (ctl.kind == ControlKind::Function) {
     if (!dead_) store_results();
-    m_.bind(return_label_);
+    bind_join(return_label_);
     m_.leave_function(frame_patch_);
     stack_.truncate(0);
     return;
   }
   bool if_without_else = ctl.kind == ControlKind::If;
+  if (ctl.kind == ControlKind::Loop) open_loops_.pop_back();
   if (ctl.kind == ControlKind::Loop || (ctl.kind == ControlKind::Block && !ctl.data.branched)) {
     // Only the fallthrough reaches the end: values stay where they are.
     if (dead_) reset_to(ctl.height, ctl.results());
@@ -82,7 +90,7 @@ void FunctionCompiler<Masm>::on_end(Ctl& ctl) {
   // An if without else: its false path arrives with the params, which are
   // the results, already in their slots.
   if (if_without_else) m_.bind(ctl.data.else_label);
-  m_.bind(ctl.data.label);
+  bind_join(ctl.data.label);
   reset_to(ctl.height, ctl.results());
   dead_ = false;
 }
@@ -118,6 +126,7 @@ bool FunctionCompiler<Masm>::branch_moves_nothing(const Ctl& target) {
 template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::branch_to(Ctl& target) {
   store_branch_values(target);
+  if (target.kind == internal::ControlKind::Loop) bring_residents_home(target);
   if (target.kind == internal::ControlKind::Function) {
     m_.jump(return_label_);
   } else {
@@ -150,7 +159,7 @@ template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::on_br_if(Ctl& target) {
   Reg cond = pop_to_reg();
   release(cond);  // nothing below allocates
-  if (target.kind != internal::ControlKind::Function && branch_moves_nothing(target)) {
+  if (target.kind != internal::ControlKind::Function && branch_moves_nothing(target) && residents_home(target)) {
     target.data.branched = true;
     if (!m_.branch_on_compare(cond, true, target.data.label))
       m_.branch_int_imm(IntCond::Ne, Width::W32, cond, 0, target.data.label);
@@ -183,7 +192,7 @@ void FunctionCompiler<Masm>::on_br_table(std::span<Ctl* const> targets, Ctl& def
       table_labels_.push_back(return_label_);
     } else {
       t.data.branched = true;
-      table_labels_.push_back(t.data.label);
+      table_labels_.push_back(t.kind == internal::ControlKind::Loop ? table_entry(t) : t.data.label);
     }
     int32_t dst = n == 0 ? 0 : t.kind == internal::ControlKind::Function ? result_offset(0) : slot_offset(t.height);
     moves |= n && dst != slot_offset(first);

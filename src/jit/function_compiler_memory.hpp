@@ -183,7 +183,7 @@ void FunctionCompiler<Masm>::on_elem_drop(uint32_t segment) {
 
 template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::on_ref_is_null() {
-  unary(ValType::I64, ValType::I32, [&](Reg dst, Reg src) { m_.int_eqz(Width::W64, dst, src); });
+  unary(ValType::I64, ValType::I32, false, [&](Reg dst, Reg src) { m_.int_eqz(Width::W64, dst, src); });
 }
 
 template <MacroAssembler Masm>

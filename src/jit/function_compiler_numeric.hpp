@@ -12,17 +12,18 @@ void FunctionCompiler<Masm>::on_numeric(internal::Opcode op, const internal::Num
   Width w = width_of(t);
   switch (l.family) {
     case F::IntEqz:
-      unary(t, ValType::I32, [&](Reg dst, Reg src) { m_.int_eqz(w, dst, src); });
+      unary(t, ValType::I32, false, [&](Reg dst, Reg src) { m_.int_eqz(w, dst, src); });
       break;
     case F::IntCompare: int_compare(static_cast<IntCond>(l.op), t); break;
     case F::IntBinary: int_binary(static_cast<IntBinOp>(l.op), t); break;
     case F::IntDiv: int_div(static_cast<IntDivOp>(l.op), t); break;
     case F::IntUnary:
-      unary(t, t, [&](Reg dst, Reg src) { m_.int_unop(static_cast<IntUnOp>(l.op), w, dst, src); });
+      unary(t, t, false, [&](Reg dst, Reg src) { m_.int_unop(static_cast<IntUnOp>(l.op), w, dst, src); });
       break;
     case F::FloatCompare: {
-      Reg rhs = pop_to_reg();
-      Reg lhs = pop_to_reg();
+      // A comparison with a NaN does not look at its payload.
+      Reg rhs = pop_to_reg_raw();
+      Reg lhs = pop_to_reg_raw();
       Reg dst = alloc(RegClass::Gpr);
       m_.float_compare(static_cast<FloatCond>(l.op), t, dst, lhs, rhs);
       release(lhs);
@@ -30,14 +31,21 @@ void FunctionCompiler<Masm>::on_numeric(internal::Opcode op, const internal::Num
       push_result(ValType::I32, dst);
       break;
     }
-    case F::FloatBinary:
-      float_binary(t, [&](Reg dst, Reg lhs, Reg rhs) { m_.float_binop(static_cast<FloatBinOp>(l.op), t, dst, lhs, rhs); });
+    case F::FloatBinary: {
+      // copysign is a bit operation: its operands' bits show in the result.
+      auto op = static_cast<FloatBinOp>(l.op);
+      float_binary(t, op != FloatBinOp::Copysign,
+                   [&](Reg dst, Reg lhs, Reg rhs) { m_.float_binop(op, t, dst, lhs, rhs); });
       break;
-    case F::FloatUnary:
-      unary(t, t, [&](Reg dst, Reg src) { m_.float_unop(static_cast<FloatUnOp>(l.op), t, dst, src); });
+    }
+    case F::FloatUnary: {
+      auto op = static_cast<FloatUnOp>(l.op);
+      bool bitwise = op == FloatUnOp::Abs || op == FloatUnOp::Neg;
+      unary(t, t, !bitwise, [&](Reg dst, Reg src) { m_.float_unop(op, t, dst, src); });
       break;
+    }
     case F::Convert:
-      unary(t, sig.out, [&](Reg dst, Reg src) {
+      unary(t, sig.out, conversion_is_nan_blind(static_cast<Conversion>(l.op)), [&](Reg dst, Reg src) {
         m_.convert(static_cast<Conversion>(l.op), dst, src, trap(TrapKind::InvalidConversion),
                    trap(TrapKind::IntegerOverflow));
       });
@@ -49,8 +57,8 @@ void FunctionCompiler<Masm>::on_numeric(internal::Opcode op, const internal::Num
 
 // dst = emit(src); the result reuses the operand's register when the classes match.
 template <MacroAssembler Masm>
-void FunctionCompiler<Masm>::unary(ValType in, ValType out, auto emit) {
-  Reg src = pop_to_reg();
+void FunctionCompiler<Masm>::unary(ValType in, ValType out, bool raw, auto emit) {
+  Reg src = raw ? pop_to_reg_raw() : pop_to_reg();
   Reg dst = src;
   if (reg_class_of(in) != reg_class_of(out)) {
     dst = alloc_for(out);
@@ -59,16 +67,17 @@ void FunctionCompiler<Masm>::unary(ValType in, ValType out, auto emit) {
   } else {
     emit(dst, src);
   }
-  push_result(out, dst);
+  // Only a float result can be a NaN (truncations trap on one or give 0).
+  push_result(out, dst, raw && reg_class_of(out) == RegClass::Fpr);
 }
 
 template <MacroAssembler Masm>
-void FunctionCompiler<Masm>::float_binary(ValType t, auto emit) {
-  Reg rhs = pop_to_reg();
-  Reg lhs = pop_to_reg();
+void FunctionCompiler<Masm>::float_binary(ValType t, bool raw, auto emit) {
+  Reg rhs = raw ? pop_to_reg_raw() : pop_to_reg();
+  Reg lhs = raw ? pop_to_reg_raw() : pop_to_reg();
   emit(lhs, lhs, rhs);
   release(rhs);
-  push_result(t, lhs);
+  push_result(t, lhs, raw);
 }
 
 template <MacroAssembler Masm>

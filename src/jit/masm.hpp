@@ -202,10 +202,13 @@ concept MacroAssembler = requires(M m, Reg r, Label l, ValType t, Width w, uint6
   m.int_eqz(w, r, r);
   m.int_compare(IntCond::Eq, w, r, r, r);
   m.int_compare_imm(IntCond::Eq, w, r, r, i);
+  // A NaN that arithmetic makes is the hardware's (any sign and payload)
+  // until canonicalize_nan; the compiler decides where that matters.
   m.float_binop(FloatBinOp::Add, t, r, r, r);
   m.float_unop(FloatUnOp::Abs, t, r, r);
   m.float_compare(FloatCond::Eq, t, r, r, r);  // dst is a general register
   m.convert(Conversion::I32WrapI64, r, r, l, l);  // float-to-int traps: invalid (NaN), overflow
+  m.canonicalize_nan(t, r);
 
   // Linear memory 0 (its base is pinned). The effective address is
   // index (zero-extended i32) + offset; no bounds check is emitted.

@@ -97,6 +97,14 @@ constexpr NumericLowering numeric_lowering(internal::Opcode op) {
   }
 }
 
+// Conversions whose result does not depend on the sign or payload of a NaN
+// operand: truncations trap on NaN (or give 0), and demote and promote give
+// a NaN of their own that is canonicalized later like any arithmetic result.
+constexpr bool conversion_is_nan_blind(Conversion c) {
+  using C = Conversion;
+  return (c >= C::I32TruncF32S && c <= C::I64TruncSatF64U) || c == C::F32DemoteF64 || c == C::F64PromoteF32;
+}
+
 namespace lowering_detail {
 constexpr bool every_numeric_operator_lowered() {
 #define DETWASM_NUMERIC_OP(Name, opcode, text, In1, In2, Out, ...) \

@@ -7,6 +7,11 @@
 // Free registers are a bitset per class; when none is free the compiler
 // spills a victim chosen round-robin, so allocation is O(registers), never
 // O(stack height).
+//
+// A free register may also hold a copy of a local (locals are write-through:
+// local.set and local.tee always store to the local's slot, so the slot is
+// current and a copy can be dropped at any time). Allocation prefers
+// registers that hold no copy, and drops the copy of a register it takes.
 #pragma once
 
 #include <array>
@@ -28,6 +33,11 @@ struct StackValue {
   Kind kind = Kind::Slot;
   Reg reg;
   uint64_t bits = 0;  // for Const: the value in the slot encoding
+  // For Reg: a float that arithmetic made, which may be a NaN as the
+  // hardware left it. Only operators blind to NaN payloads take it as is;
+  // anything else (a store anywhere, a bit operation, a spill) canonicalizes
+  // it first, so slots, memory and results only ever hold canonical NaNs.
+  bool raw_nan = false;
 
   bool is_reg() const { return kind == Kind::Reg; }
   bool is_const() const { return kind == Kind::Const; }
@@ -50,10 +60,10 @@ class ValueStack {
   void push_slot(ValType t) { values_.push_back({t, StackValue::Kind::Slot, Reg{}, 0}); }
   void push_const(ValType t, uint64_t bits) { values_.push_back({t, StackValue::Kind::Const, Reg{}, bits}); }
   // `r` must be a temporary (or freshly taken) register; the stack owns it now.
-  void push_reg(ValType t, Reg r) {
+  void push_reg(ValType t, Reg r, bool raw_nan = false) {
     assert(owner(r) == kTemporary);
     owner(r) = static_cast<int32_t>(values_.size());
-    values_.push_back({t, StackValue::Kind::Reg, r, 0});
+    values_.push_back({t, StackValue::Kind::Reg, r, 0, raw_nan});
   }
   // Removes the top value; its register, if any, becomes a temporary.
   StackValue pop() {
@@ -74,16 +84,23 @@ class ValueStack {
   std::optional<Reg> take_free(RegClass cls, RegSet avoid = {}) {
     RegSet candidates = free_[index(cls)] - avoid;
     if (candidates.empty()) return std::nullopt;
-    Reg r{candidates.first(), cls};
-    free_[index(cls)].remove(r.code);
-    owner(r) = kTemporary;
+    RegSet uncached = candidates - cached_[index(cls)];
+    Reg r{uncached.empty() ? candidates.first() : uncached.first(), cls};
+    take(r);
     return r;
   }
   // Takes a specific free register as a temporary.
   void take(Reg r) {
     assert(owner(r) == kFree);
+    forget_reg(r);
     free_[index(r.cls)].remove(r.code);
     owner(r) = kTemporary;
+  }
+  // A free register of `cls` that holds no local's copy, if there is one.
+  std::optional<Reg> uncached_free(RegClass cls) const {
+    RegSet candidates = free_[index(cls)] - cached_[index(cls)];
+    if (candidates.empty()) return std::nullopt;
+    return Reg{candidates.first(), cls};
   }
   void release(Reg r) {
     assert(owner(r) == kTemporary);
@@ -132,6 +149,63 @@ class ValueStack {
   }
   RegSet allocatable(RegClass cls) const { return allocatable_[index(cls)]; }
 
+  // ---- Copies of locals in free registers ----
+  // Sizes the per-local table for a function (it only grows) and drops
+  // every copy.
+  void begin_function(uint32_t num_locals) {
+    forget_locals();
+    if (local_copy_.size() < num_locals) local_copy_.resize(num_locals);
+  }
+  // The free register holding a copy of `local`, if any.
+  std::optional<Reg> local_copy(uint32_t local) const {
+    const LocalCopy& c = local_copy_[local];
+    if (c.epoch != epoch_) return std::nullopt;
+    return c.reg;
+  }
+  // `r`, a free register, now holds the current value of `local` (of type `t`).
+  void set_local_copy(uint32_t local, ValType t, Reg r) {
+    assert(owner(r) == kFree);
+    forget_local(local);
+    forget_reg(r);
+    local_copy_[local] = {epoch_, r};
+    cached_[index(r.cls)].add(r.code);
+    cached_local_[index(r.cls)][r.code] = {local, t};
+  }
+  void forget_local(uint32_t local) {
+    if (auto r = local_copy(local)) forget_reg(*r);
+  }
+  // Register `r` is about to be written: it holds no copy any more.
+  void forget_reg(Reg r) {
+    size_t c = index(r.cls);
+    if (!cached_[c].has(r.code)) return;
+    cached_[c].remove(r.code);
+    local_copy_[cached_local_[c][r.code].local].epoch = 0;
+  }
+  void forget_regs(RegClass cls, RegSet set) {
+    for (uint32_t bits = (set & cached_[index(cls)]).bits(); bits != 0; bits &= bits - 1)
+      forget_reg(Reg{static_cast<uint8_t>(std::countr_zero(bits)), cls});
+  }
+  // At a join (where another path may arrive) or a call: no copy survives.
+  // O(1): the copies of older epochs are void.
+  void forget_locals() {
+    cached_ = {};
+    if (++epoch_ == 0) {
+      for (LocalCopy& c : local_copy_) c.epoch = 0;
+      epoch_ = 1;
+    }
+  }
+  // Calls f(local, type, reg) for every copy.
+  template <typename F>
+  void for_each_local_copy(F f) const {
+    for (size_t c = 0; c < 2; ++c) {
+      for (uint32_t bits = cached_[c].bits(); bits != 0; bits &= bits - 1) {
+        auto code = static_cast<uint8_t>(std::countr_zero(bits));
+        const CopyOwner& o = cached_local_[c][code];
+        f(o.local, o.type, Reg{code, c == 0 ? RegClass::Gpr : RegClass::Fpr});
+      }
+    }
+  }
+
  private:
   static size_t index(RegClass cls) { return cls == RegClass::Gpr ? 0 : 1; }
   int32_t& owner(Reg r) { return owner_[index(r.cls)][r.code]; }
@@ -142,6 +216,19 @@ class ValueStack {
   std::array<RegSet, 2> free_;
   std::array<std::array<int32_t, 32>, 2> owner_;  // kFree, kTemporary or a stack index
   std::array<uint8_t, 2> cursor_{};
+
+  struct LocalCopy {
+    uint32_t epoch = 0;  // valid while equal to epoch_
+    Reg reg;
+  };
+  std::vector<LocalCopy> local_copy_;               // by local index
+  uint32_t epoch_ = 1;
+  std::array<RegSet, 2> cached_{};                  // free registers holding a copy
+  struct CopyOwner {
+    uint32_t local = 0;
+    ValType type = ValType::I32;
+  };
+  std::array<std::array<CopyOwner, 32>, 2> cached_local_{};  // whose copy
 };
 
 }  // namespace detwasm::jit

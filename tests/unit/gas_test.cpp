@@ -13,23 +13,13 @@
 #include "interp/interp_code.hpp"
 #include "validate/body_decoder.hpp"
 #include "module/module_data.hpp"
+#include "support/wat.hpp"
 #include "test_util.hpp"
 
 namespace detwasm::test {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Compiles a .wat file with wabt's wat2wasm.
-std::vector<uint8_t> wat_file_to_wasm(const fs::path& wat) {
-  fs::path out = fs::temp_directory_path() / ("detwasm-gas-" + std::to_string(::getpid()) + ".wasm");
-  std::string cmd = "wat2wasm '" + wat.string() + "' -o '" + out.string() + "'";
-  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("wat2wasm failed on " + wat.string());
-  std::ifstream in(out, std::ios::binary);
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  fs::remove(out);
-  return bytes;
-}
 
 Value parse_value(const std::string& tok) {
   auto colon = tok.find(':');

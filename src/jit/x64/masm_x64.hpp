@@ -121,11 +121,12 @@ class X64MacroAssembler {
   void int_compare(IntCond c, Width w, Reg dst, Reg lhs, Reg rhs);
   void int_compare_imm(IntCond c, Width w, Reg dst, Reg lhs, int32_t imm);
 
-  // Floating point; results that may be NaN are canonical NaNs.
+  // Floating point. A NaN result is the hardware's, until canonicalize_nan.
   void float_binop(FloatBinOp op, ValType t, Reg dst, Reg lhs, Reg rhs);
   void float_unop(FloatUnOp op, ValType t, Reg dst, Reg src);
   void float_compare(FloatCond c, ValType t, Reg dst, Reg lhs, Reg rhs);
   void convert(Conversion conv, Reg dst, Reg src, Label invalid, Label overflow);
+  void canonicalize_nan(ValType t, Reg r);  // any NaN in r becomes the canonical NaN
 
   // Linear memory 0.
   void load_memory(MemAccess a, Reg dst, Reg index, uint64_t offset);
@@ -151,7 +152,6 @@ class X64MacroAssembler {
   void access_memory(enc::Opcode op, Reg reg, Reg index, uint64_t offset);
   // cmp lhs, imm; a test when comparing with zero for (in)equality.
   void compare_imm(IntCond c, Width w, Reg lhs, int32_t imm);
-  void canonicalize_nan(ValType t, Reg r);
   void float_min_max(bool is_min, ValType t, Reg dst, Reg lhs, Reg rhs);
   void trunc_to_int(Conversion conv, Reg dst, Reg src, Label invalid, Label overflow);
   void trunc_sat_to_int(Conversion conv, Reg dst, Reg src);

@@ -315,7 +315,6 @@ void X64MacroAssembler::float_binop(FloatBinOp op, ValType t, Reg dst, Reg lhs, 
     a_.movaps(d, l);
     emit(d, r);
   }
-  canonicalize_nan(t, dst);
 }
 
 void X64MacroAssembler::float_unop(FloatUnOp op, ValType t, Reg dst, Reg src) {
@@ -342,7 +341,6 @@ void X64MacroAssembler::float_unop(FloatUnOp op, ValType t, Reg dst, Reg src) {
       break;
     }
   }
-  canonicalize_nan(t, dst);
 }
 
 void X64MacroAssembler::float_compare(FloatCond c, ValType t, Reg dst, Reg lhs, Reg rhs) {
@@ -565,11 +563,9 @@ void X64MacroAssembler::convert(Conversion conv, Reg dst, Reg src, Label invalid
     case C::F64ConvertI64U: convert_u64_to_float(true, dst, src); break;
     case C::F32DemoteF64:
       a_.cvtsd2ss(xmm(dst.code), xmm(src.code));
-      canonicalize_nan(ValType::F32, dst);
       break;
     case C::F64PromoteF32:
       a_.cvtss2sd(xmm(dst.code), xmm(src.code));
-      canonicalize_nan(ValType::F64, dst);
       break;
     case C::I32ReinterpretF32: a_.movd(gp32(dst), xmm(src.code)); break;
     case C::I64ReinterpretF64: a_.movq(gp64(dst), xmm(src.code)); break;
