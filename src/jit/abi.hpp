@@ -40,6 +40,17 @@
 // call; a call that may cross instances (imports, call_indirect) reloads the
 // context and memory base after it returns.
 //
+// Two entries per function: the outer one (its funcref's code, and what the
+// entry trampoline calls) loads the memory base and the register params
+// (below) from the area, then falls into the inner one, which direct calls
+// from the same instance use with both already in place. Among the first 8
+// params, the first 4 integer ones (x64: rdx, rsi, r8, r9) and the first 4
+// float ones (x64: xmm0-3) also travel in registers on a direct call; the
+// callee takes them as register copies of its params (their slots are
+// written too). Every callee leaves result 0 in a register as well (x64:
+// rax or xmm0), which a direct caller takes instead of loading the slot.
+// Neither is needed by anything else: the area stays the contract.
+//
 // A call through a funcref (imports, call_indirect) enters the callee with
 // the JitFuncRef* in a scratch register (x64: rax) and the caller's context
 // in another (x64: r11), which the host adapter passes on.

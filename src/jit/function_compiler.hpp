@@ -42,7 +42,8 @@ namespace detwasm::jit {
 // What the compiler knows of the module beyond the body it compiles.
 struct ModuleEnv {
   const internal::ModuleData* module = nullptr;
-  std::vector<Label> func_labels;  // entry of each defined function
+  std::vector<Label> func_labels;   // inner entry of each defined function: direct calls
+  std::vector<Label> entry_labels;  // outer entry: funcrefs and the entry trampoline (abi.hpp)
   const GasSchedule* gas = nullptr;  // null: no metering code at all
 };
 
@@ -188,6 +189,21 @@ class FunctionCompiler {
   Label table_entry(Ctl& loop);
 
   // ---- Calls ----
+  // The params a direct call also passes in registers, and the register
+  // result 0 comes back in (abi.hpp).
+  struct RegParam {
+    uint32_t index;
+    ValType type;
+    Reg reg;
+  };
+  static uint32_t register_params(const FuncType& type, std::array<RegParam, 8>& out);
+  static std::optional<Reg> result_register(const FuncType& type);
+  // Puts the register arguments of a direct call to `type` in place; the
+  // arguments are in their slots (prepare_call), `where` tells which of
+  // them a register or a constant still holds.
+  void pass_register_args(const FuncType& type, uint32_t first, std::span<const StackValue> where);
+  // Where a br_table returns: loads the result register from its slot.
+  Label table_return();
   // Spills everything, stores the `n` arguments and returns the frame offset
   // of the bottom of a call area of max(n, m) slots.
   int32_t prepare_call(uint32_t num_params, uint32_t num_results);
@@ -243,6 +259,7 @@ class FunctionCompiler {
   std::vector<Resident> residents_;       // of every loop of the function
   std::vector<std::pair<uint32_t, uint32_t>> open_loops_;  // residents' ranges, innermost last
   std::vector<ReloadStub> reload_stubs_;
+  Label table_return_;  // for table_return(), if any br_table returns
 };
 
 // ---- Function ---------------------------------------------------------------------
@@ -260,11 +277,19 @@ void FunctionCompiler<Masm>::begin_function(const internal::FunctionInfo& info) 
   residents_.clear();
   open_loops_.clear();
   reload_stubs_.clear();
+  table_return_ = Label{};
   dead_ = false;
   return_label_ = m_.new_label();
-  m_.bind(env_.func_labels[func_index_ - env_.module->num_imported_funcs]);
-  frame_patch_ = m_.enter_function(num_declared_, trap(TrapKind::StackExhausted), func_index_);
+  // The outer entry loads what a direct caller passes in registers.
+  uint32_t defined = func_index_ - env_.module->num_imported_funcs;
+  m_.bind(env_.entry_labels[defined]);
   if (has_memory()) m_.reload_memory_base();
+  std::array<RegParam, 8> params;
+  uint32_t n = register_params(*type_, params);
+  for (uint32_t i = 0; i < n; ++i) m_.load_arg_at_entry(params[i].type, params[i].reg, local_offset(params[i].index));
+  m_.bind(env_.func_labels[defined]);
+  frame_patch_ = m_.enter_function(num_declared_, trap(TrapKind::StackExhausted), func_index_);
+  for (uint32_t i = 0; i < n; ++i) stack_.set_local_copy(params[i].index, params[i].type, params[i].reg);
 }
 
 template <MacroAssembler Masm>
@@ -272,6 +297,12 @@ void FunctionCompiler<Masm>::end_function(uint32_t max_stack_height) {
   // The decoder's height covers dead code too, so the frame always fits.
   uint64_t frame_bytes = frame::kFixedBytesBelowFp + uint64_t{frame::kSlotSize} * (num_declared_ + max_stack_height);
   uint64_t cost = kFrameOverheadSlots + uint64_t{num_locals_} + max_stack_height;
+  if (table_return_.valid()) {
+    m_.bind(table_return_);
+    Reg r = *result_register(*type_);
+    m_.load_slot(type_->results[0], r, result_offset(0));
+    m_.jump(return_label_);
+  }
   for (const ReloadStub& stub : reload_stubs_) {
     m_.bind(stub.stub);
     for (uint32_t i = stub.begin; i < stub.begin + stub.count; ++i) {

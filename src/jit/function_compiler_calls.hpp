@@ -22,20 +22,86 @@ void FunctionCompiler<Masm>::finish_call(const FuncType& type) {
 }
 
 template <MacroAssembler Masm>
+uint32_t FunctionCompiler<Masm>::register_params(const FuncType& type, std::array<RegParam, 8>& out) {
+  // Only the first 8 params are looked at, so this is O(1) per function.
+  uint32_t n = 0;
+  unsigned gprs = 0, fprs = 0;
+  for (uint32_t i = 0; i < type.params.size() && i < out.size(); ++i) {
+    ValType t = type.params[i];
+    if (reg_class_of(t) == RegClass::Gpr) {
+      if (gprs < Masm::kParamGprCount) out[n++] = {i, t, Masm::param_gpr(gprs++)};
+    } else if (fprs < Masm::kParamFprCount) {
+      out[n++] = {i, t, Masm::param_fpr(fprs++)};
+    }
+  }
+  return n;
+}
+
+template <MacroAssembler Masm>
+std::optional<Reg> FunctionCompiler<Masm>::result_register(const FuncType& type) {
+  if (type.results.empty()) return std::nullopt;
+  return reg_class_of(type.results[0]) == RegClass::Gpr ? Masm::kResultGpr : Masm::kResultFpr;
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::pass_register_args(const FuncType& type, uint32_t first,
+                                                std::span<const StackValue> where) {
+  std::array<RegParam, 8> params;
+  uint32_t n = register_params(type, params);
+  // The registers still hold what was spilled from them, so one parallel
+  // move copies them; arguments that were slots are loaded, and constants
+  // materialised last (they read no register).
+  std::array<RegMove, 8> moves;
+  uint32_t num_moves = 0;
+  for (uint32_t i = 0; i < n; ++i) {
+    const StackValue& v = where[params[i].index];
+    if (v.is_const()) continue;
+    moves[num_moves++] = {params[i].reg, v.is_reg() ? std::optional<Reg>(v.reg) : std::nullopt, i};
+  }
+  emit_parallel_move(
+      std::span<RegMove>(moves).first(num_moves),
+      [&](const RegMove& m) { m_.move(params[m.tag].type, m.to, *m.from); },
+      [&](const RegMove& m) { m_.load_slot(params[m.tag].type, m.to, slot_offset(first + params[m.tag].index)); });
+  for (uint32_t i = 0; i < n; ++i) {
+    const StackValue& v = where[params[i].index];
+    if (v.is_const()) m_.load_const(params[i].type, params[i].reg, v.bits);
+  }
+}
+
+template <MacroAssembler Masm>
+Label FunctionCompiler<Masm>::table_return() {
+  if (!table_return_.valid()) table_return_ = m_.new_label();
+  return table_return_;
+}
+
+template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::on_call(uint32_t func_index, const FuncType& type) {
-  int32_t bottom = prepare_call(static_cast<uint32_t>(type.params.size()), static_cast<uint32_t>(type.results.size()));
+  auto num_params = static_cast<uint32_t>(type.params.size());
+  uint32_t first = stack_.height() - num_params;
   uint32_t imported = env_.module->num_imported_funcs;
   if (func_index >= imported) {
+    // A direct call: the first arguments go in registers too, and result 0
+    // comes back in one (abi.hpp).
+    std::array<StackValue, 8> where;
+    for (uint32_t i = 0; i < num_params && i < where.size(); ++i) where[i] = stack_.at(first + i);
+    int32_t bottom = prepare_call(num_params, static_cast<uint32_t>(type.results.size()));
+    pass_register_args(type, first, std::span<const StackValue>(where).first(std::min<uint32_t>(num_params, 8)));
     m_.call_direct(env_.func_labels[func_index - imported], bottom);
-  } else {
-    // An import may live in another instance: through its funcref.
-    Reg ref = alloc(RegClass::Gpr);
-    m_.load_context(ref, off::kCtxFuncs);
-    m_.load_ptr(ref, ref, static_cast<int32_t>(8 * func_index));
-    m_.call_func_ref(ref, bottom);
-    release(ref);
-    if (has_memory()) m_.reload_memory_base();
+    finish_call(type);
+    if (auto r = result_register(type)) {
+      stack_.take(*r);
+      stack_.assign_reg(first, *r);
+    }
+    return;
   }
+  // An import may live in another instance: through its funcref.
+  int32_t bottom = prepare_call(num_params, static_cast<uint32_t>(type.results.size()));
+  Reg ref = alloc(RegClass::Gpr);
+  m_.load_context(ref, off::kCtxFuncs);
+  m_.load_ptr(ref, ref, static_cast<int32_t>(8 * func_index));
+  m_.call_func_ref(ref, bottom);
+  release(ref);
+  if (has_memory()) m_.reload_memory_base();
   finish_call(type);
 }
 

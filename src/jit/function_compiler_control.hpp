@@ -153,6 +153,13 @@ void FunctionCompiler<Masm>::store_results() {
   uint32_t n = static_cast<uint32_t>(type_->results.size());
   uint32_t first = stack_.height() - n;
   for (uint32_t i = 0; i < n; ++i) store_value_to(first + i, result_offset(i));
+  // Result 0 in its register too, after every store has read its value.
+  if (n == 0) return;
+  Reg r = *result_register(*type_);
+  const StackValue& v = stack_.at(first);
+  if (v.is_reg()) m_.move(v.type, r, v.reg);
+  else if (v.is_const()) m_.load_const(v.type, r, v.bits);
+  else m_.load_slot(v.type, r, slot_offset(first));
 }
 
 template <MacroAssembler Masm>
@@ -189,7 +196,7 @@ void FunctionCompiler<Masm>::on_br_table(std::span<Ctl* const> targets, Ctl& def
   bool moves = false;
   auto add = [&](Ctl& t) {
     if (t.kind == internal::ControlKind::Function) {
-      table_labels_.push_back(return_label_);
+      table_labels_.push_back(n == 0 ? return_label_ : table_return());
     } else {
       t.data.branched = true;
       table_labels_.push_back(t.kind == internal::ControlKind::Loop ? table_entry(t) : t.data.label);

@@ -149,12 +149,21 @@ concept MacroAssembler = requires(M m, Reg r, Label l, ValType t, Width w, uint6
   { M::kVariableShiftClobbers } -> std::convertible_to<RegSet>;
   { M::c_arg_gpr(0u) } -> std::same_as<Reg>;  // i-th integer argument of a builtin call
   { M::c_result_gpr() } -> std::same_as<Reg>;
+  // Direct Wasm calls: registers for the first params of each class and
+  // for result 0 (abi.hpp).
+  { M::param_gpr(0u) } -> std::same_as<Reg>;
+  { M::param_fpr(0u) } -> std::same_as<Reg>;
+  { M::kParamGprCount } -> std::convertible_to<unsigned>;
+  { M::kParamFprCount } -> std::convertible_to<unsigned>;
+  { M::kResultGpr } -> std::convertible_to<Reg>;
+  { M::kResultFpr } -> std::convertible_to<Reg>;
   { M::int_imm_fits(IntBinOp::Add, w, u) } -> std::same_as<bool>;
 
   // Labels and control.
   { m.new_label() } -> std::same_as<Label>;
   m.bind(l);
   m.jump(l);
+  m.load_arg_at_entry(t, r, i);
   m.branch_int(IntCond::Eq, w, r, r, l);
   m.branch_int_imm(IntCond::Eq, w, r, i, l);
   m.branch_float(FloatCond::Eq, t, r, r, l);

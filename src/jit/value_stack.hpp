@@ -65,6 +65,13 @@ class ValueStack {
     owner(r) = static_cast<int32_t>(values_.size());
     values_.push_back({t, StackValue::Kind::Reg, r, 0, raw_nan});
   }
+  // Stack value `i`, in its slot, is also in `r` (a temporary): the stack owns it.
+  void assign_reg(uint32_t i, Reg r) {
+    assert(owner(r) == kTemporary && values_[i].is_slot());
+    owner(r) = static_cast<int32_t>(i);
+    values_[i].kind = StackValue::Kind::Reg;
+    values_[i].reg = r;
+  }
   // Removes the top value; its register, if any, becomes a temporary.
   StackValue pop() {
     StackValue v = values_.back();

@@ -306,7 +306,7 @@ FramePatch X64MacroAssembler::enter_function(uint32_t num_declared_locals, Label
       });
     }
   } else if (num_declared_locals > 8) {
-    // No argument lives in a register at entry, so rdi, rcx and rax are free.
+    // Register arguments avoid rdi, rcx and rax (param_gpr), so they are free.
     a_.lea(rdi, qword_ptr(rbp, frame::declared_local(num_declared_locals - 1)));
     a_.mov(ecx, num_declared_locals);
     a_.xor_(eax, eax);
@@ -575,6 +575,12 @@ void X64MacroAssembler::store_memory(MemAccess a, Reg index, uint64_t offset, Re
 
 void X64MacroAssembler::store_memory_abs(MemAccess a, uint64_t address, Reg value) {
   access_memory(store_opcode(a), value, Reg{}, address);
+}
+
+void X64MacroAssembler::load_arg_at_entry(ValType t, Reg dst, int32_t fp_offset) {
+  // The return address is at rsp; rbp will be rsp - 8 once pushed.
+  constexpr uint8_t kStackPointerCode = 4;
+  load_value(t, dst, gpr(kStackPointerCode), fp_offset - 8);
 }
 
 void X64MacroAssembler::reload_memory_base() {

@@ -50,6 +50,18 @@ class X64MacroAssembler {
     return gpr(kArgs[i]);
   }
   static constexpr Reg c_result_gpr() { return gpr(0); }
+  // Direct Wasm calls (abi.hpp): the first integer and float params also
+  // travel in these, and result 0 comes back in kResult*. None is touched
+  // by the prologue (its zeroing loop uses rdi, rcx and rax).
+  static constexpr Reg param_gpr(unsigned i) {
+    constexpr uint8_t kParams[] = {2, 6, 8, 9};  // rdx rsi r8 r9
+    return gpr(kParams[i]);
+  }
+  static constexpr unsigned kParamGprCount = 4;
+  static constexpr Reg param_fpr(unsigned i) { return fpr(static_cast<uint8_t>(i)); }  // xmm0-3
+  static constexpr unsigned kParamFprCount = 4;
+  static constexpr Reg kResultGpr = gpr(0);  // rax
+  static constexpr Reg kResultFpr = fpr(0);  // xmm0
   static bool int_imm_fits(IntBinOp op, Width w, uint64_t value);
 
   // `code` must be initialised for x86-64; errors from asmjit throw
@@ -87,6 +99,9 @@ class X64MacroAssembler {
   void leave_function(FramePatch& patch);
   void finish_function();
   void call_direct(Label target, int32_t area_bottom);
+  // At a function's outer entry, before its frame exists: loads the
+  // argument that will be at frame offset `fp_offset`.
+  void load_arg_at_entry(ValType t, Reg dst, int32_t fp_offset);
   void call_func_ref(Reg func_ref, int32_t area_bottom);
   // Calls a runtime helper with its arguments in c_arg_gpr(0..); every
   // allocatable register is clobbered. `stack_bottom`: frame offset below

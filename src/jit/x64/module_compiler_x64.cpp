@@ -70,8 +70,8 @@ struct ModuleCompiler::Impl {
   }
   std::vector<uint32_t> func_offsets() const {
     std::vector<uint32_t> out;
-    out.reserve(env.func_labels.size());
-    for (Label l : env.func_labels) out.push_back(masm->label_offset(l));
+    out.reserve(env.entry_labels.size());
+    for (Label l : env.entry_labels) out.push_back(masm->label_offset(l));
     return out;
   }
 };
@@ -92,6 +92,8 @@ uint64_t ModuleCompiler::compile_function(uint32_t defined_index, const uint8_t*
     s.env.gas = s.module.gas ? &*s.module.gas : nullptr;
     s.env.func_labels.resize(s.module.functions.size());
     for (Label& l : s.env.func_labels) l = s.masm->new_label();
+    s.env.entry_labels.resize(s.module.functions.size());
+    for (Label& l : s.env.entry_labels) l = s.masm->new_label();
     s.compiler = std::make_unique<FunctionCompiler<Masm>>(*s.masm, s.env);
   }
   const internal::FunctionDef& def = s.module.functions[defined_index];
