@@ -4,7 +4,7 @@
 // the values an operator itself moves.
 //
 // Templated on the MacroAssembler (see masm.hpp for why); the operator
-// families are in function_compiler_{control,calls,numeric,memory}.hpp.
+// families are in function_compiler_{control,calls,locals,numeric,memory}.hpp.
 //
 // State at control-flow joins: entering a block, loop or if spills every
 // register to its slot and materialises the block's params, so below a
@@ -88,7 +88,7 @@ class FunctionCompiler {
   void on_call(uint32_t func_index, const FuncType& type);
   void on_call_indirect(uint32_t type_index, uint32_t table, const FuncType& type);
 
-  // ---- Parametric, locals, constants (here) ----
+  // ---- Parametric and constants (here); locals (function_compiler_locals.hpp) ----
   void on_drop();
   void on_select(ValType t);
   void on_local_get(uint32_t index, ValType t);
@@ -409,7 +409,7 @@ Reg FunctionCompiler<Masm>::pop_to_reg(RegSet avoid) {
   return r;
 }
 
-// ---- Parametric and locals ------------------------------------------------------------
+// ---- Parametric ---------------------------------------------------------------------------
 
 template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::on_drop() {
@@ -450,131 +450,10 @@ void FunctionCompiler<Masm>::on_select(ValType t) {
   push_result(t, if_true);
 }
 
-template <MacroAssembler Masm>
-void FunctionCompiler<Masm>::on_local_get(uint32_t index, ValType t) {
-  if (auto copy = stack_.local_copy(index)) {
-    Reg r = alloc_for(t);
-    if (r != *copy) m_.move(t, r, *copy);
-    push_result(t, r);
-    return;
-  }
-  // In a loop that keeps this local in a register, the register gets it
-  // back too, if another one is free for the value.
-  std::optional<Reg> home = home_register(index);
-  if (home && !stack_.is_free(*home)) home.reset();
-  std::optional<Reg> r = stack_.take_free(reg_class_of(t), home ? RegSet{home->code} : RegSet{});
-  if (!r) {
-    r = alloc_for(t);
-    home.reset();
-  }
-  m_.load_slot(t, *r, local_offset(index));
-  if (home) {
-    m_.move(t, *home, *r);
-    stack_.set_local_copy(index, t, *home);
-  }
-  push_result(t, *r);
-}
-
-template <MacroAssembler Masm>
-void FunctionCompiler<Masm>::on_local_set(uint32_t index, ValType t) {
-  store_value_to(stack_.height() - 1, local_offset(index));
-  StackValue v = stack_.pop();
-  if (v.is_reg()) {
-    release(v.reg);
-    keep_local_copy(index, t, v.reg);
-  } else if (v.is_const()) {
-    keep_local_constant(index, t, v.bits);
-  } else {
-    stack_.forget_local(index);
-  }
-}
-
-template <MacroAssembler Masm>
-void FunctionCompiler<Masm>::on_local_tee(uint32_t index, ValType t) {
-  store_value_to(stack_.height() - 1, local_offset(index));
-  const StackValue& v = stack_.top();
-  if (v.is_const()) return keep_local_constant(index, t, v.bits);
-  std::optional<Reg> home = home_register(index);
-  std::optional<Reg> copy = home && stack_.is_free(*home) ? home : stack_.uncached_free(reg_class_of(t));
-  if (v.is_reg() && copy) {
-    m_.move(t, *copy, v.reg);
-    stack_.set_local_copy(index, t, *copy);
-  } else {
-    stack_.forget_local(index);
-  }
-}
-
-// ---- Locals in registers -------------------------------------------------------------
-
-template <MacroAssembler Masm>
-std::optional<Reg> FunctionCompiler<Masm>::home_register(uint32_t local) const {
-  if (open_loops_.empty()) return std::nullopt;
-  auto [begin, count] = open_loops_.back();
-  for (uint32_t i = begin; i < begin + count; ++i) {
-    if (residents_[i].local == local) return residents_[i].reg;
-  }
-  return std::nullopt;
-}
-
-template <MacroAssembler Masm>
-void FunctionCompiler<Masm>::keep_local_copy(uint32_t local, ValType t, Reg value) {
-  std::optional<Reg> home = home_register(local);
-  if (home && *home != value && stack_.is_free(*home)) {
-    m_.move(t, *home, value);
-    stack_.set_local_copy(local, t, *home);
-  } else {
-    stack_.set_local_copy(local, t, value);
-  }
-}
-
-template <MacroAssembler Masm>
-void FunctionCompiler<Masm>::keep_local_constant(uint32_t local, ValType t, uint64_t bits) {
-  // Worth a register only where a loop may keep it (a counter set before
-  // the loop), or where one is free anyway.
-  std::optional<Reg> home = home_register(local);
-  std::optional<Reg> r = home && stack_.is_free(*home) ? home : stack_.uncached_free(reg_class_of(t));
-  if (!r) return stack_.forget_local(local);
-  m_.load_const(t, *r, bits);
-  stack_.set_local_copy(local, t, *r);
-}
-
-template <MacroAssembler Masm>
-bool FunctionCompiler<Masm>::residents_home(const Ctl& loop) const {
-  for (uint32_t i = loop.data.residents_begin; i < loop.data.residents_begin + loop.data.residents_count; ++i) {
-    if (stack_.local_copy(residents_[i].local) != residents_[i].reg) return false;
-  }
-  return true;
-}
-
-template <MacroAssembler Masm>
-void FunctionCompiler<Masm>::bring_residents_home(const Ctl& loop) {
-  // Each resident's register gets the local from the register holding a
-  // copy, or from its slot (always current).
-  std::array<RegMove, 64> moves;
-  uint32_t n = 0;
-  for (uint32_t i = loop.data.residents_begin; i < loop.data.residents_begin + loop.data.residents_count; ++i) {
-    std::optional<Reg> copy = stack_.local_copy(residents_[i].local);
-    if (copy != residents_[i].reg) moves[n++] = {residents_[i].reg, copy, i};
-  }
-  emit_parallel_move(
-      std::span<RegMove>(moves).first(n),
-      [&](const RegMove& m) { m_.move(residents_[m.tag].type, m.to, *m.from); },
-      [&](const RegMove& m) { m_.load_slot(residents_[m.tag].type, m.to, local_offset(residents_[m.tag].local)); });
-}
-
-template <MacroAssembler Masm>
-Label FunctionCompiler<Masm>::table_entry(Ctl& loop) {
-  if (loop.data.residents_count == 0) return loop.data.label;
-  if (!loop.data.reload.valid()) {
-    loop.data.reload = m_.new_label();
-    reload_stubs_.push_back({loop.data.reload, loop.data.label, loop.data.residents_begin, loop.data.residents_count});
-  }
-  return loop.data.reload;
-}
-
 }  // namespace detwasm::jit
 
 #include "jit/function_compiler_calls.hpp"
 #include "jit/function_compiler_control.hpp"
+#include "jit/function_compiler_locals.hpp"
 #include "jit/function_compiler_memory.hpp"
 #include "jit/function_compiler_numeric.hpp"
