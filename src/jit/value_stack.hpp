@@ -92,7 +92,7 @@ class ValueStack {
     RegSet candidates = free_[index(cls)] - avoid;
     if (candidates.empty()) return std::nullopt;
     RegSet uncached = candidates - cached_[index(cls)];
-    Reg r{uncached.empty() ? candidates.first() : uncached.first(), cls};
+    Reg r{uncached.empty() ? oldest_copy(cls, candidates) : uncached.first(), cls};
     take(r);
     return r;
   }
@@ -176,7 +176,7 @@ class ValueStack {
     forget_reg(r);
     local_copy_[local] = {epoch_, r};
     cached_[index(r.cls)].add(r.code);
-    cached_local_[index(r.cls)][r.code] = {local, t};
+    cached_local_[index(r.cls)][r.code] = {local, t, ++copy_clock_};
   }
   void forget_local(uint32_t local) {
     if (auto r = local_copy(local)) forget_reg(*r);
@@ -234,7 +234,19 @@ class ValueStack {
   struct CopyOwner {
     uint32_t local = 0;
     ValType type = ValType::I32;
+    uint64_t made = 0;  // copy_clock_ when the copy was made
   };
+  // When every candidate holds a copy, the one made longest ago goes: the
+  // newest are the likeliest to be read soon. O(registers).
+  uint8_t oldest_copy(RegClass cls, RegSet candidates) const {
+    uint8_t best = candidates.first();
+    for (uint32_t bits = candidates.bits(); bits != 0; bits &= bits - 1) {
+      auto code = static_cast<uint8_t>(std::countr_zero(bits));
+      if (cached_local_[index(cls)][code].made < cached_local_[index(cls)][best].made) best = code;
+    }
+    return best;
+  }
+  uint64_t copy_clock_ = 0;
   std::array<std::array<CopyOwner, 32>, 2> cached_local_{};  // whose copy
 };
 
