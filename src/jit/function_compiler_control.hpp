@@ -27,10 +27,13 @@ void FunctionCompiler<Masm>::on_loop(Ctl& ctl) {
   // The locals with a register copy now stay in those registers at the
   // header: every branch back brings them there (bring_residents_home).
   auto begin = static_cast<uint32_t>(residents_.size());
-  stack_.for_each_local_copy([&](uint32_t local, ValType t, Reg r) { residents_.push_back({local, t, r}); });
+  auto add = [&](uint32_t local, ValType t, Reg r) { residents_.push_back({local, t, r}); };
+  stack_.keep_newest_copies(RegClass::Gpr, kMaxResidents[0], add);
+  stack_.keep_newest_copies(RegClass::Fpr, kMaxResidents[1], add);
   ctl.data.residents_begin = begin;
   ctl.data.residents_count = static_cast<uint32_t>(residents_.size()) - begin;
   open_loops_.emplace_back(begin, ctl.data.residents_count);
+  m_.align_loop_header();
   m_.bind(ctl.data.label);
 }
 

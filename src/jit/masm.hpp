@@ -163,6 +163,7 @@ concept MacroAssembler = requires(M m, Reg r, Label l, ValType t, Width w, uint6
   { m.new_label() } -> std::same_as<Label>;
   m.bind(l);
   m.jump(l);
+  m.align_loop_header();
   m.load_arg_at_entry(t, r, i);
   m.branch_int(IntCond::Eq, w, r, r, l);
   m.branch_int_imm(IntCond::Eq, w, r, i, l);

@@ -201,16 +201,27 @@ class ValueStack {
       epoch_ = 1;
     }
   }
-  // Calls f(local, type, reg) for every copy.
+  // Calls f(local, type, reg) for the `limit` newest copies of class `cls`
+  // (the locals most recently written or loaded) and drops the others.
   template <typename F>
-  void for_each_local_copy(F f) const {
-    for (size_t c = 0; c < 2; ++c) {
+  void keep_newest_copies(RegClass cls, uint32_t limit, F f) {
+    size_t c = index(cls);
+    uint32_t kept = 0;
+    while (kept < limit && !cached_[c].empty()) {
+      uint8_t newest = cached_[c].first();
       for (uint32_t bits = cached_[c].bits(); bits != 0; bits &= bits - 1) {
         auto code = static_cast<uint8_t>(std::countr_zero(bits));
-        const CopyOwner& o = cached_local_[c][code];
-        f(o.local, o.type, Reg{code, c == 0 ? RegClass::Gpr : RegClass::Fpr});
+        if (cached_local_[c][code].made > cached_local_[c][newest].made) newest = code;
       }
+      const CopyOwner& o = cached_local_[c][newest];
+      f(o.local, o.type, Reg{newest, cls});
+      kept_[c].add(newest);
+      cached_[c].remove(newest);
+      ++kept;
     }
+    forget_regs(cls, cached_[c]);
+    cached_[c] = kept_[c];
+    kept_[c] = RegSet{};
   }
 
  private:
@@ -247,6 +258,7 @@ class ValueStack {
     return best;
   }
   uint64_t copy_clock_ = 0;
+  std::array<RegSet, 2> kept_{};  // keep_newest_copies scratch
   std::array<std::array<CopyOwner, 32>, 2> cached_local_{};  // whose copy
 };
 

@@ -175,6 +175,12 @@ uint32_t X64MacroAssembler::label_offset(Label l) const { return static_cast<uin
 
 void X64MacroAssembler::jump(Label l) { jmp(l); }
 
+void X64MacroAssembler::align_loop_header() {
+  pending_compare_.valid = false;
+  a_.addEncodingOptions(asmjit::EncodingOptions::kOptimizedAlign);  // long NOPs
+  a_.align(asmjit::AlignMode::kCode, 32);
+}
+
 void X64MacroAssembler::branch_int(IntCond c, Width w, Reg lhs, Reg rhs, Label l) {
   emit([&](enc::Writer& e) { e.alu(enc::Alu::Cmp, w == Width::W64, lhs.code, rhs.code); });
   jcc(cond_code(c), l);

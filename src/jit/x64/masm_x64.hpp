@@ -81,6 +81,10 @@ class X64MacroAssembler {
   void bind(Label l);
   uint32_t label_offset(Label l) const;  // once bound
   void jump(Label l);
+  // Pads with NOPs so that the next instruction, a loop header, starts a
+  // 32-byte block: the loop's fetch and branch prediction then do not
+  // depend on where earlier code happened to end.
+  void align_loop_header();
   void branch_int(IntCond c, Width w, Reg lhs, Reg rhs, Label l);
   void branch_int_imm(IntCond c, Width w, Reg lhs, int32_t imm, Label l);
   void branch_float(FloatCond c, ValType t, Reg lhs, Reg rhs, Label l);
