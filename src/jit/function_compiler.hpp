@@ -50,13 +50,17 @@ struct ModuleEnv {
 template <MacroAssembler Masm>
 class FunctionCompiler {
  public:
+  // A loop's residents: residents_[begin, begin + count).
+  struct ResidentRange {
+    uint32_t begin = 0, count = 0;
+  };
   struct ControlData {
     Label label;       // where a branch to this construct goes: its end, or a loop's header
     Label else_label;  // an if's false path
     bool branched = false;  // some branch targets `label`
-    // A loop's residents (residents_[begin, begin + count)), and where a
-    // branch that cannot bring them home (br_table) enters instead.
-    uint32_t residents_begin = 0, residents_count = 0;
+    // A loop's residents, and where a branch that cannot bring them home
+    // (br_table) enters instead.
+    ResidentRange residents;
     Label reload;
   };
   using Ctl = internal::Control<ControlData>;
@@ -174,6 +178,8 @@ class FunctionCompiler {
   // ---- Locals in registers ----
   // The register the innermost open loop keeps `local` in, if any.
   std::optional<Reg> home_register(uint32_t local) const;
+  // The same, if no stack value holds it now.
+  std::optional<Reg> free_home(uint32_t local) const;
   // `value`, a free register, holds what was just stored to `local`.
   void keep_local_copy(uint32_t local, ValType t, Reg value);
   // local.set or local.tee of a constant.
@@ -254,8 +260,11 @@ class FunctionCompiler {
   };
   struct ReloadStub {
     Label stub, header;
-    uint32_t begin, count;  // in residents_
+    ResidentRange residents;
   };
+  std::span<const Resident> residents(ResidentRange r) const {
+    return std::span<const Resident>(residents_).subspan(r.begin, r.count);
+  }
   // At most this many residents per loop (general, float registers): the
   // locals written last before the loop. More leave the body too few free
   // registers, and its branches back then reload the evicted residents
@@ -263,7 +272,7 @@ class FunctionCompiler {
   // 15-20%; none cost fib and matmul 10-20%).
   static constexpr uint32_t kMaxResidents[2] = {4, 6};
   std::vector<Resident> residents_;       // of every loop of the function
-  std::vector<std::pair<uint32_t, uint32_t>> open_loops_;  // residents' ranges, innermost last
+  std::vector<ResidentRange> open_loops_;  // innermost last
   std::vector<ReloadStub> reload_stubs_;
   Label table_return_;  // for table_return(), if any br_table returns
 };
@@ -311,10 +320,7 @@ void FunctionCompiler<Masm>::end_function(uint32_t max_stack_height) {
   }
   for (const ReloadStub& stub : reload_stubs_) {
     m_.bind(stub.stub);
-    for (uint32_t i = stub.begin; i < stub.begin + stub.count; ++i) {
-      const Resident& r = residents_[i];
-      m_.load_slot(r.type, r.reg, local_offset(r.local));
-    }
+    for (const Resident& r : residents(stub.residents)) m_.load_slot(r.type, r.reg, local_offset(r.local));
     m_.jump(stub.header);
   }
   m_.finish_function();

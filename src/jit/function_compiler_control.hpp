@@ -30,9 +30,8 @@ void FunctionCompiler<Masm>::on_loop(Ctl& ctl) {
   auto add = [&](uint32_t local, ValType t, Reg r) { residents_.push_back({local, t, r}); };
   stack_.keep_newest_copies(RegClass::Gpr, kMaxResidents[0], add);
   stack_.keep_newest_copies(RegClass::Fpr, kMaxResidents[1], add);
-  ctl.data.residents_begin = begin;
-  ctl.data.residents_count = static_cast<uint32_t>(residents_.size()) - begin;
-  open_loops_.emplace_back(begin, ctl.data.residents_count);
+  ctl.data.residents = {begin, static_cast<uint32_t>(residents_.size()) - begin};
+  open_loops_.push_back(ctl.data.residents);
   m_.align_loop_header();
   m_.bind(ctl.data.label);
 }
@@ -161,8 +160,7 @@ void FunctionCompiler<Masm>::store_results() {
   Reg r = *result_register(*type_);
   const StackValue& v = stack_.at(first);
   if (v.is_reg()) m_.move(v.type, r, v.reg);
-  else if (v.is_const()) m_.load_const(v.type, r, v.bits);
-  else m_.load_slot(v.type, r, slot_offset(first));
+  else load_into(v, first, r);
 }
 
 template <MacroAssembler Masm>

@@ -15,8 +15,7 @@ void FunctionCompiler<Masm>::on_local_get(uint32_t index, ValType t) {
   }
   // In a loop that keeps this local in a register, the register gets it
   // back too, if another one is free for the value.
-  std::optional<Reg> home = home_register(index);
-  if (home && !stack_.is_free(*home)) home.reset();
+  std::optional<Reg> home = free_home(index);
   std::optional<Reg> r = stack_.take_free(reg_class_of(t), home ? RegSet{home->code} : RegSet{});
   if (!r) {
     r = alloc_for(t);
@@ -49,8 +48,8 @@ void FunctionCompiler<Masm>::on_local_tee(uint32_t index, ValType t) {
   store_value_to(stack_.height() - 1, local_offset(index));
   const StackValue& v = stack_.top();
   if (v.is_const()) return keep_local_constant(index, t, v.bits);
-  std::optional<Reg> home = home_register(index);
-  std::optional<Reg> copy = home && stack_.is_free(*home) ? home : stack_.uncached_free(reg_class_of(t));
+  std::optional<Reg> copy = free_home(index);
+  if (!copy) copy = stack_.uncached_free(reg_class_of(t));
   if (v.is_reg() && copy) {
     m_.move(t, *copy, v.reg);
     stack_.set_local_copy(index, t, *copy);
@@ -64,30 +63,32 @@ void FunctionCompiler<Masm>::on_local_tee(uint32_t index, ValType t) {
 template <MacroAssembler Masm>
 std::optional<Reg> FunctionCompiler<Masm>::home_register(uint32_t local) const {
   if (open_loops_.empty()) return std::nullopt;
-  auto [begin, count] = open_loops_.back();
-  for (uint32_t i = begin; i < begin + count; ++i) {
-    if (residents_[i].local == local) return residents_[i].reg;
+  for (const Resident& r : residents(open_loops_.back())) {
+    if (r.local == local) return r.reg;
   }
   return std::nullopt;
 }
 
 template <MacroAssembler Masm>
-void FunctionCompiler<Masm>::keep_local_copy(uint32_t local, ValType t, Reg value) {
+std::optional<Reg> FunctionCompiler<Masm>::free_home(uint32_t local) const {
   std::optional<Reg> home = home_register(local);
-  if (home && *home != value && stack_.is_free(*home)) {
-    m_.move(t, *home, value);
-    stack_.set_local_copy(local, t, *home);
-  } else {
-    stack_.set_local_copy(local, t, value);
-  }
+  if (home && !stack_.is_free(*home)) return std::nullopt;
+  return home;
+}
+
+template <MacroAssembler Masm>
+void FunctionCompiler<Masm>::keep_local_copy(uint32_t local, ValType t, Reg value) {
+  std::optional<Reg> home = free_home(local);
+  if (home && *home != value) m_.move(t, *home, value);
+  stack_.set_local_copy(local, t, home.value_or(value));
 }
 
 template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::keep_local_constant(uint32_t local, ValType t, uint64_t bits) {
   // Worth a register only where a loop may keep it (a counter set before
   // the loop), or where one is free anyway.
-  std::optional<Reg> home = home_register(local);
-  std::optional<Reg> r = home && stack_.is_free(*home) ? home : stack_.uncached_free(reg_class_of(t));
+  std::optional<Reg> r = free_home(local);
+  if (!r) r = stack_.uncached_free(reg_class_of(t));
   if (!r) return stack_.forget_local(local);
   m_.load_const(t, *r, bits);
   stack_.set_local_copy(local, t, *r);
@@ -95,8 +96,8 @@ void FunctionCompiler<Masm>::keep_local_constant(uint32_t local, ValType t, uint
 
 template <MacroAssembler Masm>
 bool FunctionCompiler<Masm>::residents_home(const Ctl& loop) const {
-  for (uint32_t i = loop.data.residents_begin; i < loop.data.residents_begin + loop.data.residents_count; ++i) {
-    if (stack_.local_copy(residents_[i].local) != residents_[i].reg) return false;
+  for (const Resident& r : residents(loop.data.residents)) {
+    if (stack_.local_copy(r.local) != r.reg) return false;
   }
   return true;
 }
@@ -107,7 +108,8 @@ void FunctionCompiler<Masm>::bring_residents_home(const Ctl& loop) {
   // copy, or from its slot (always current).
   std::array<RegMove, 64> moves;
   uint32_t n = 0;
-  for (uint32_t i = loop.data.residents_begin; i < loop.data.residents_begin + loop.data.residents_count; ++i) {
+  ResidentRange range = loop.data.residents;
+  for (uint32_t i = range.begin; i < range.begin + range.count; ++i) {
     std::optional<Reg> copy = stack_.local_copy(residents_[i].local);
     if (copy != residents_[i].reg) moves[n++] = {residents_[i].reg, copy, i};
   }
@@ -119,10 +121,10 @@ void FunctionCompiler<Masm>::bring_residents_home(const Ctl& loop) {
 
 template <MacroAssembler Masm>
 Label FunctionCompiler<Masm>::table_entry(Ctl& loop) {
-  if (loop.data.residents_count == 0) return loop.data.label;
+  if (loop.data.residents.count == 0) return loop.data.label;
   if (!loop.data.reload.valid()) {
     loop.data.reload = m_.new_label();
-    reload_stubs_.push_back({loop.data.reload, loop.data.label, loop.data.residents_begin, loop.data.residents_count});
+    reload_stubs_.push_back({loop.data.reload, loop.data.label, loop.data.residents});
   }
   return loop.data.reload;
 }

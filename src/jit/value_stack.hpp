@@ -91,8 +91,10 @@ class ValueStack {
   std::optional<Reg> take_free(RegClass cls, RegSet avoid = {}) {
     RegSet candidates = free_[index(cls)] - avoid;
     if (candidates.empty()) return std::nullopt;
+    // When every candidate holds a copy, the one made longest ago goes: the
+    // newest are the likeliest to be read soon.
     RegSet uncached = candidates - cached_[index(cls)];
-    Reg r{uncached.empty() ? oldest_copy(cls, candidates) : uncached.first(), cls};
+    Reg r{uncached.empty() ? copy_by_age(cls, candidates, false) : uncached.first(), cls};
     take(r);
     return r;
   }
@@ -206,22 +208,14 @@ class ValueStack {
   template <typename F>
   void keep_newest_copies(RegClass cls, uint32_t limit, F f) {
     size_t c = index(cls);
-    uint32_t kept = 0;
-    while (kept < limit && !cached_[c].empty()) {
-      uint8_t newest = cached_[c].first();
-      for (uint32_t bits = cached_[c].bits(); bits != 0; bits &= bits - 1) {
-        auto code = static_cast<uint8_t>(std::countr_zero(bits));
-        if (cached_local_[c][code].made > cached_local_[c][newest].made) newest = code;
-      }
+    RegSet rest = cached_[c];
+    for (uint32_t i = 0; i < limit && !rest.empty(); ++i) {
+      uint8_t newest = copy_by_age(cls, rest, true);
       const CopyOwner& o = cached_local_[c][newest];
       f(o.local, o.type, Reg{newest, cls});
-      kept_[c].add(newest);
-      cached_[c].remove(newest);
-      ++kept;
+      rest.remove(newest);
     }
-    forget_regs(cls, cached_[c]);
-    cached_[c] = kept_[c];
-    kept_[c] = RegSet{};
+    forget_regs(cls, rest);
   }
 
  private:
@@ -247,18 +241,18 @@ class ValueStack {
     ValType type = ValType::I32;
     uint64_t made = 0;  // copy_clock_ when the copy was made
   };
-  // When every candidate holds a copy, the one made longest ago goes: the
-  // newest are the likeliest to be read soon. O(registers).
-  uint8_t oldest_copy(RegClass cls, RegSet candidates) const {
-    uint8_t best = candidates.first();
-    for (uint32_t bits = candidates.bits(); bits != 0; bits &= bits - 1) {
+  // The register of `set` (all holding copies) whose copy is the newest or
+  // the oldest. O(registers).
+  uint8_t copy_by_age(RegClass cls, RegSet set, bool newest) const {
+    const auto& owners = cached_local_[index(cls)];
+    uint8_t best = set.first();
+    for (uint32_t bits = set.bits(); bits != 0; bits &= bits - 1) {
       auto code = static_cast<uint8_t>(std::countr_zero(bits));
-      if (cached_local_[index(cls)][code].made < cached_local_[index(cls)][best].made) best = code;
+      if (newest ? owners[code].made > owners[best].made : owners[code].made < owners[best].made) best = code;
     }
     return best;
   }
   uint64_t copy_clock_ = 0;
-  std::array<RegSet, 2> kept_{};  // keep_newest_copies scratch
   std::array<std::array<CopyOwner, 32>, 2> cached_local_{};  // whose copy
 };
 

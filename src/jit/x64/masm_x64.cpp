@@ -51,6 +51,7 @@ bool X64MacroAssembler::int_imm_fits(IntBinOp op, Width w, uint64_t value) {
 
 X64MacroAssembler::X64MacroAssembler(CodeHolder& code, Features features) : a_(&code), features_(features) {
   a_.setErrorHandler(&thrower_);
+  a_.addEncodingOptions(asmjit::EncodingOptions::kOptimizedAlign);  // alignment pads with long NOPs
   const CpuInfo& cpu = CpuInfo::host();
   // The baseline this backend needs besides x86-64 itself.
   if (!cpu.hasFeature(CpuFeatures::X86::kSSE4_1) || !cpu.hasFeature(CpuFeatures::X86::kPOPCNT))
@@ -175,11 +176,7 @@ uint32_t X64MacroAssembler::label_offset(Label l) const { return static_cast<uin
 
 void X64MacroAssembler::jump(Label l) { jmp(l); }
 
-void X64MacroAssembler::align_loop_header() {
-  pending_compare_.valid = false;
-  a_.addEncodingOptions(asmjit::EncodingOptions::kOptimizedAlign);  // long NOPs
-  a_.align(asmjit::AlignMode::kCode, 32);
-}
+void X64MacroAssembler::align_loop_header() { a_.align(asmjit::AlignMode::kCode, 32); }
 
 void X64MacroAssembler::branch_int(IntCond c, Width w, Reg lhs, Reg rhs, Label l) {
   emit([&](enc::Writer& e) { e.alu(enc::Alu::Cmp, w == Width::W64, lhs.code, rhs.code); });
