@@ -25,6 +25,10 @@ fuzz=$build/fuzz
 if [ ! -d "$fuzz/seeds" ]; then
   "$src/fuzz/make_seed_corpus.sh" "$src/../shared/spec-testsuite/core" "$fuzz/seeds"
 fi
+# Reproducers of defects found before, kept as text in fuzz/seeds.
+for wat in "$src"/fuzz/seeds/*.wat; do
+  wat2wasm "$wat" -o "$fuzz/seeds/$(basename "$wat" .wat).wasm"
+done
 mkdir -p "$fuzz/artifacts" "$fuzz/corpus/fuzz_load" "$fuzz/corpus/fuzz_differential"
 
 # Both harnesses start from the spec modules (fuzz_differential also takes

@@ -162,8 +162,9 @@ class FunctionCompiler {
 
   // ---- Control helpers ----
   void enter_block(Ctl& ctl);
-  // Stores the values a branch to `target` carries where it expects them;
-  // no state change.
+  // Stores the values a branch to `target` carries where it expects them.
+  // Its only state change is canonicalizing raw NaNs among them, so a
+  // caller on one path of a split canonicalizes them before the split.
   void store_branch_values(const Ctl& target);
   void store_results();  // into the function's result area
   bool branch_moves_nothing(const Ctl& target);

@@ -167,13 +167,19 @@ template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::on_br_if(Ctl& target) {
   Reg cond = pop_to_reg();
   release(cond);  // nothing below allocates
+  // The carried values become canonical here, before the paths split: a
+  // fix-up on the taken path alone would leave the fallthrough's register
+  // raw while its mark says canonical.
+  uint32_t n = target.label_arity();
+  for (uint32_t i = stack_.height() - n; i < stack_.height(); ++i) canonicalize(i);
   if (target.kind != internal::ControlKind::Function && branch_moves_nothing(target) && residents_home(target)) {
     target.data.branched = true;
     if (!m_.branch_on_compare(cond, true, target.data.label))
       m_.branch_int_imm(IntCond::Ne, Width::W32, cond, 0, target.data.label);
     return;
   }
-  // The stores happen on the taken path only; the fallthrough keeps its state.
+  // The stores happen on the taken path only; the fallthrough keeps its
+  // state, so nothing on that path may change it (store_branch_values).
   Label skip = m_.new_label();
   if (!m_.branch_on_compare(cond, false, skip)) m_.branch_int_imm(IntCond::Eq, Width::W32, cond, 0, skip);
   branch_to(target);

@@ -285,10 +285,61 @@ class BodyGen {
     for (auto it = types.rbegin(); it != types.rend(); ++it) {
       auto ls = locals_of_(*it, true);
       auto gs = globals_of_(*it, true);
-      switch (r_.weighted(std::array<uint32_t, 3>{2, ls.empty() ? 0u : 3u, gs.empty() ? 0u : 1u})) {
+      bool digest = m_.digest_global && is_float(*it);
+      switch (r_.weighted(std::array<uint32_t, 4>{2, ls.empty() ? 0u : 3u, gs.empty() ? 0u : 1u, digest ? 3u : 0u})) {
         case 0: code.drop(); break;
         case 1: code.local_set(one_of_(ls)); break;
-        default: code.global_set(one_of_(gs)); break;
+        case 2: code.global_set(one_of_(gs)); break;
+        default: digest_(*it); break;
+      }
+    }
+  }
+
+  static bool is_float(ValType t) { return t == ValType::F32 || t == ValType::F64; }
+
+  // Folds the float on top of the stack, all its bits, into the digest global.
+  void digest_(ValType t) {
+    if (t == ValType::F32)
+      code.op(Opcode::I32ReinterpretF32).op(Opcode::I64ExtendI32U);
+    else
+      code.op(Opcode::I64ReinterpretF64);
+    uint32_t g = *m_.digest_global;
+    code.global_get(g).i64_const(1).op(Opcode::I64Rotl).op(Opcode::I64Xor).global_set(g);
+  }
+
+  // A float that is a NaN, made the ways that give hardware NaNs a sign or
+  // a payload: inf - inf, 0 * inf, sqrt(-1), 0 / 0, or arithmetic on a NaN
+  // operand with a payload and either sign (which propagates it).
+  void nan_source_(ValType t) {
+    bool f32 = t == ValType::F32;
+    auto konst = [&](double v) {
+      if (f32) code.f32_const(static_cast<float>(v));
+      else code.f64_const(v);
+    };
+    auto op = [&](Opcode o32, Opcode o64) { code.op(f32 ? o32 : o64); };
+    constexpr double inf = std::numeric_limits<double>::infinity();
+    switch (r_.below(6)) {
+      case 0: konst(inf); konst(inf); op(Opcode::F32Sub, Opcode::F64Sub); break;
+      case 1: konst(0); konst(-inf); op(Opcode::F32Mul, Opcode::F64Mul); break;
+      case 2: konst(-1); op(Opcode::F32Sqrt, Opcode::F64Sqrt); break;
+      case 3: konst(0); konst(0); op(Opcode::F32Div, Opcode::F64Div); break;
+      default: {
+        // A NaN with a random payload and sign, on either side of an operator.
+        uint64_t payload = r_.next_u64();
+        bool nan_first = r_.chance(50);
+        auto nan = [&] {
+          if (f32) code.f32_const_bits(0x7F800000u | static_cast<uint32_t>(payload & 0x807FFFFFu) | 1u);
+          else code.f64_const_bits(0x7FF0000000000000ull | (payload & 0x800FFFFFFFFFFFFFull) | 1u);
+        };
+        if (nan_first) nan(); else expr_(t);
+        if (nan_first) expr_(t); else nan();
+        static constexpr Opcode k32[] = {Opcode::F32Add, Opcode::F32Sub, Opcode::F32Mul, Opcode::F32Div,
+                                         Opcode::F32Min, Opcode::F32Max};
+        static constexpr Opcode k64[] = {Opcode::F64Add, Opcode::F64Sub, Opcode::F64Mul, Opcode::F64Div,
+                                         Opcode::F64Min, Opcode::F64Max};
+        uint32_t i = r_.below(6);
+        code.op(f32 ? k32[i] : k64[i]);
+        break;
       }
     }
   }
@@ -311,8 +362,16 @@ class BodyGen {
     return one_of_(ps);
   }
 
+  // Values that flow into a control construct or a call (params, results,
+  // branch values, arguments): floats among them are often NaNs with a sign
+  // or payload, so every way a value crosses a join or a split sees them.
   void exprs_(const std::vector<ValType>& types) {
-    for (ValType t : types) expr_(t);
+    for (ValType t : types) {
+      if (is_float(t) && cfg_.float_arithmetic && r_.chance(25))
+        nan_source_(t);
+      else
+        expr_(t);
+    }
   }
 
   bool out_of_fuel_() const { return fuel_ <= 0; }
@@ -354,8 +413,8 @@ class BodyGen {
     bool mem = m_.has_memory;
     bool blocks = block_depth_ < cfg_.max_block_depth;
     auto assignable = locals_of_(t, true);
-    enum { Leaf, Numeric, Load, Tee, Select, Call, CallIndirect, Block, If, I32Special, RefSpecial };
-    std::array<uint32_t, 11> w = {
+    enum { Leaf, Numeric, Load, Tee, Select, Call, CallIndirect, Block, If, I32Special, RefSpecial, NaN };
+    std::array<uint32_t, 12> w = {
         6,
         num ? 14u : 0u,
         num && mem ? 4u : 0u,
@@ -367,6 +426,7 @@ class BodyGen {
         blocks ? 1u : 0u,
         t == ValType::I32 ? 2u : 0u,
         is_ref(t) ? 4u : 0u,
+        is_float(t) && cfg_.float_arithmetic ? 6u : 0u,
     };
     switch (r_.weighted(w)) {
       case Leaf: leaf_(t); break;
@@ -377,8 +437,7 @@ class BodyGen {
         code.local_tee(one_of_(assignable));
         break;
       case Select:
-        expr_(t);
-        expr_(t);
+        exprs_({t, t});
         expr_(ValType::I32);
         if (num && r_.chance(60))
           code.select();
@@ -390,7 +449,8 @@ class BodyGen {
       case Block: block_expr_(t); break;
       case If: if_expr_(t); break;
       case I32Special: i32_special_(); break;
-      default: ref_special_(t); break;
+      case RefSpecial: ref_special_(t); break;
+      default: nan_source_(t); break;
     }
     --expr_depth_;
   }
@@ -677,11 +737,11 @@ class BodyGen {
     bool any_assignable_global = false;
     for (const GlobalInfo& g : m_.globals) any_assignable_global |= g.assignable;
     enum { Drop, LocalSet, GlobalSet, Store, Block, Loop, If, BrIf, Br, BrTable, Return, Unreachable,
-           CallStmt, MemoryBulk, TableOp, Nop };
-    std::array<uint32_t, 16> w = {
+           CallStmt, MemoryBulk, TableOp, Nop, Digest };
+    std::array<uint32_t, 17> w = {
         3, assignable_.empty() ? 0u : 10u, any_assignable_global ? 4u : 0u, mem ? 8u : 0u,
         blocks ? 4u : 0u, blocks && loop_depth_ < counters_.size() ? 4u : 0u, blocks ? 5u : 0u,
-        4, 1, 1, 1, 1, 4, mem || !m_.data_sizes.empty() ? 3u : 0u, 3, 1,
+        4, 1, 1, 1, 1, 4, mem || !m_.data_sizes.empty() ? 3u : 0u, 3, 1, m_.digest_global ? 3u : 0u,
     };
     switch (r_.weighted(w)) {
       case Drop: {
@@ -720,7 +780,13 @@ class BodyGen {
       case CallStmt: call_stmt_(); return false;
       case MemoryBulk: memory_bulk_(); return false;
       case TableOp: table_op_(); return false;
-      default: code.nop(); return false;
+      case Nop: code.nop(); return false;
+      default: {
+        ValType t = r_.chance(50) ? ValType::F32 : ValType::F64;
+        expr_(t);
+        digest_(t);
+        return false;
+      }
     }
   }
 
@@ -814,9 +880,19 @@ class BodyGen {
     uint32_t f = one_of_(targets_());
     std::vector<ValType> label = frames_[f].label;
     exprs_(label);
-    expr_(ValType::I32);
+    not_taken_or_any_condition_();
     code.br_if(depth_of_(f));
     consume_(label);
+  }
+
+  // A branch condition: often one that is false at run time but opaque to
+  // the compiler (the call budget is positive while a body runs), so the
+  // code after a conditional branch runs with what the branch carried.
+  void not_taken_or_any_condition_() {
+    if (m_.budget_global && r_.chance(40))
+      code.global_get(*m_.budget_global).op(Opcode::I32Eqz);
+    else
+      expr_(ValType::I32);
   }
 
   void br_table_() {

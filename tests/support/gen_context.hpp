@@ -46,6 +46,9 @@ struct ModuleCtx {
   uint32_t mem_min_pages = 0;
   std::vector<GlobalInfo> globals;
   std::optional<uint32_t> budget_global;
+  // An i64 global that float values are folded into, bits and all, so that
+  // a NaN's sign and payload reach the compared state (float_arithmetic only).
+  std::optional<uint32_t> digest_global;
   std::vector<ValType> elem_types;      // of every element segment
   std::vector<uint32_t> data_sizes;     // of every data segment
   // Table 0's initial contents as set by the active segment: slot -> function.

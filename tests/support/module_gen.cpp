@@ -184,6 +184,10 @@ GeneratedModule generate_module(const GenConfig& cfg, ChoiceSource& r) {
   // Globals: the budget, then random ones.
   m.budget_global = m.b.add_global({ValType::I32, true}, Code().i32_const(static_cast<int32_t>(cfg.call_budget)));
   m.globals.push_back({{ValType::I32, true}, false});
+  if (cfg.float_arithmetic) {
+    m.digest_global = m.b.add_global({ValType::I64, true}, Code().i64_const(0));
+    m.globals.push_back({{ValType::I64, true}, false});
+  }
   uint32_t n_globals = r.below(6);
   for (uint32_t i = 0; i < n_globals; ++i) {
     GlobalType gt{m.random_type(), r.chance(70)};

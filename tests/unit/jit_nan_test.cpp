@@ -19,6 +19,7 @@ using testing::Differential;
 constexpr const char* kModule = R"((module
   (memory 1)
   (global $g (mut f64) (f64.const 0))
+  (global $off (mut i32) (i32.const 0))  ;; a condition the compiler cannot see
   (table 2 funcref)
   (elem (i32.const 0) $bits $bits32)
   (type $bits_t (func (param f64) (result i64)))
@@ -62,6 +63,30 @@ constexpr const char* kModule = R"((module
   (func (export "br_if") (param f64 f64) (result i64)
     (i64.reinterpret_f64 (block (result f64)
       (br_if 0 (f64.div (local.get 0) (local.get 1)) (i32.const 1)) (drop) (f64.const 2))))
+  (func (export "br_if.not_taken") (param f64 f64) (result i64)
+    (i64.reinterpret_f64 (block (result f64)
+      (br_if 0 (f64.div (local.get 0) (local.get 1)) (global.get $off)))))
+  (func (export "br_if.not_taken.compare") (param f64 f64) (result i64)
+    (i64.reinterpret_f64 (block (result f64)
+      (br_if 0 (f64.div (local.get 0) (local.get 1)) (f64.lt (local.get 0) (local.get 1))))))
+  (func (export "br_if.not_taken.local") (param f64 f64) (result i64) (local f64)
+    (local.set 2 (block (result f64)
+      (br_if 0 (f64.div (local.get 0) (local.get 1)) (global.get $off))))
+    (i64.reinterpret_f64 (local.get 2)))
+  (func (export "br_if.not_taken.two") (param f64 f64) (result i64) (local f64)
+    (block (result f64 f64)
+      (br_if 0 (f64.div (local.get 0) (local.get 1)) (f64.div (local.get 1) (local.get 0)) (global.get $off)))
+    (local.set 2)
+    (i64.xor (i64.reinterpret_f64) (i64.rotl (i64.reinterpret_f64 (local.get 2)) (i64.const 1))))
+  (func (export "br_if.not_taken.return") (param f64 f64) (result f64)
+    (br_if 0 (f64.div (local.get 0) (local.get 1)) (global.get $off)))
+  (func (export "br_if.not_taken.loop") (param f64 f64) (result i64)
+    (f64.div (local.get 0) (local.get 1))
+    (loop (param f64) (result f64) (f64.add (f64.const 0)) (br_if 0 (global.get $off)))
+    (i64.reinterpret_f64))
+  (func (export "br_if.not_taken.f32") (param f64 f64) (result i64)
+    (call $bits32 (block (result f32)
+      (br_if 0 (f32.div (f32.demote_f64 (local.get 0)) (f32.demote_f64 (local.get 1))) (global.get $off)))))
   (func (export "br_table") (param f64 f64) (result i64)
     (i64.reinterpret_f64 (block (result f64) (block (result f64)
       (br_table 0 1 (f64.div (local.get 0) (local.get 1)) (i32.const 1))))))
@@ -121,10 +146,27 @@ TEST(JitNaN, RawNaNsAreCanonicalWhereverTheirBitsShow) {
   Differential d(module());
   for (const char* name : {"return", "reinterpret", "store", "store32", "local.set", "local.tee", "global.set",
                            "select", "select.const", "neg", "abs", "copysign.sign", "copysign.magnitude", "call",
-                           "call_indirect", "br", "br_if", "br_table", "if", "block.param", "demote", "promote",
+                           "call_indirect", "br", "br_if", "br_if.not_taken", "br_if.not_taken.compare",
+                           "br_if.not_taken.local", "br_if.not_taken.two", "br_if.not_taken.return",
+                           "br_if.not_taken.loop", "br_if.not_taken.f32", "br_table", "if", "block.param", "demote", "promote",
                            "chain", "compare", "trunc_sat", "spill", "spill.block"}) {
     for (const auto& args : kArgs) d.expect_agree(name, args);
   }
+}
+
+// A br_if that carries a raw NaN and is not taken: the fix-up on the taken
+// path once marked the value canonical for the fallthrough too.
+TEST(JitNaN, BrIfNotTakenCarriesACanonicalNaN) {
+  Differential d(test::wat_to_wasm(R"((module
+    (func (export "f") (param f32 f32 i32) (result i32)
+      (i32.reinterpret_f32
+        (block (result f32) (br_if 0 (f32.add (local.get 0) (local.get 1)) (local.get 2)))))))"));
+  for (uint64_t taken : {0, 1}) {
+    d.expect_agree("f", {0x7F800000, 0xFF800000, taken});  // inf + -inf
+    d.expect_agree("f", {0x7FA00001, 0x3F800000, taken});  // a signalling NaN's payload
+    d.expect_agree("f", {0xFFC00123, 0x3F800000, taken});
+  }
+  EXPECT_EQ(d.jit("f", {0x7F800000, 0xFF800000, 0}).results, std::vector<uint64_t>{0x7FC00000});
 }
 
 TEST(JitNaN, TheOracleSeesCanonicalNaNs) {
