@@ -32,6 +32,12 @@ struct ResourceLimits {
   // Deterministic stack budget in Wasm terms: each activation costs
   // kFrameOverheadSlots + its locals + its maximum operand stack height.
   uint64_t stack_budget_slots = 1u << 20;
+
+  // The profile recommended for contract execution on a node: what one
+  // instance may hold is bounded well below what Wasm allows (32 MiB of
+  // memory, small tables, 4 MiB modules). gas/LIMITS.md gives the worst case
+  // in memory and in gas under it.
+  static ResourceLimits for_contracts();
 };
 
 // Fixed per-activation cost in stack slots, on top of locals and operands.

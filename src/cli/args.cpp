@@ -1,6 +1,9 @@
 #include "cli/args.hpp"
 
+#include <cstdint>
 #include <string_view>
+
+#include "text/numbers.hpp"
 
 namespace detwasm::cli {
 
@@ -30,6 +33,21 @@ void check_option_allowed(Command command, const std::string& option) {
   if (!allowed) throw UsageFailure("option " + option + " does not apply to this command");
 }
 
+// A number option's value, in the one number grammar.
+uint64_t count_option(const std::string& name, const std::string& value, uint64_t max) {
+  try {
+    return text::parse_count(value, max);
+  } catch (const text::NumberError& e) {
+    throw UsageFailure(name + " needs a whole number from 0 to " + std::to_string(max) + ", got " + e.what());
+  }
+}
+
+ResourceLimits limits_named(const std::string& name) {
+  if (name == "default") return ResourceLimits{};
+  if (name == "contract") return ResourceLimits::for_contracts();
+  throw UsageFailure("unknown limits profile '" + name + "' (expected default or contract)");
+}
+
 }  // namespace
 
 Args parse_args(const std::vector<std::string>& argv) {
@@ -40,6 +58,8 @@ Args parse_args(const std::vector<std::string>& argv) {
   bool help = false;
   bool version = false;
   bool options_ended = false;
+  // Single limits apply over the profile, in whatever order they come.
+  std::optional<uint64_t> max_module_size, max_memory_pages, max_table_elements;
 
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string& arg = argv[i];
@@ -93,18 +113,16 @@ Args parse_args(const std::vector<std::string>& argv) {
       args.by_kind = flag();
       command_options.push_back(name);
     } else if (name == "--gas") {
-      std::string v = value();
-      size_t used = 0;
-      uint64_t limit = 0;
-      try {
-        if (v.empty() || v[0] == '-') throw std::invalid_argument(v);
-        limit = std::stoull(v, &used, 10);
-      } catch (const std::exception&) {
-        throw UsageFailure("--gas needs a non-negative integer, got '" + v + "'");
-      }
-      if (used != v.size()) throw UsageFailure("--gas needs a non-negative integer, got '" + v + "'");
-      args.gas = limit;
+      args.gas = count_option(name, value(), UINT64_MAX);
       command_options.push_back(name);
+    } else if (name == "--limits") {
+      args.limits = limits_named(value());
+    } else if (name == "--max-module-size") {
+      max_module_size = count_option(name, value(), UINT64_MAX);
+    } else if (name == "--max-memory-pages") {
+      max_memory_pages = count_option(name, value(), kMaxWasmPages);
+    } else if (name == "--max-table-elements") {
+      max_table_elements = count_option(name, value(), UINT32_MAX);
     } else if (name == "--metered") {
       args.metered = flag();
       command_options.push_back(name);
@@ -112,6 +130,10 @@ Args parse_args(const std::vector<std::string>& argv) {
       throw UsageFailure("unknown option " + name);
     }
   }
+
+  if (max_module_size) args.limits.max_module_size = *max_module_size;
+  if (max_memory_pages) args.limits.max_memory_pages = static_cast<uint32_t>(*max_memory_pages);
+  if (max_table_elements) args.limits.max_table_elements = static_cast<uint32_t>(*max_table_elements);
 
   if (help || version) {
     Args info;
@@ -155,13 +177,11 @@ Usage:
   detwasm run MODULE.wasm [--invoke NAME] [--json] [--gas LIMIT] [ARG...]
       Instantiate the module (it may have no imports) and call the exported
       function NAME (default: _start). Arguments are read by the function's
-      parameter types: decimal integers (signed or unsigned), floats (1.5,
-      -0, inf, -inf, nan), or a hex bit pattern (0x7fc00000) for any number
-      type. Results print one per line as TYPE:VALUE; --json prints one JSON
-      object instead, with floats as hex bit patterns.
+      parameter types (see Numbers). Results print one per line as
+      TYPE:VALUE; --json prints one JSON object instead, with floats as hex
+      bit patterns.
   detwasm validate MODULE.wasm
       Decode and validate the module.
-
   detwasm compile MODULE.wasm [--json] [--metered]
       Compile every function for the tier and print the compile time, the
       size of the function bodies and of the code produced.
@@ -169,10 +189,24 @@ Usage:
       Run spec tests converted by wabt's wast2json; the modules are read
       from beside the JSON file.
 
+  MODULE may be - for standard input. No input is read past the module size
+  limit: a larger one is refused at once.
+
 Options:
-  --tier jit|interp   execution tier (default: jit)
-  -h, --help          show this help
-  --version           show the version
+  --tier jit|interp          execution tier (default: jit)
+  --limits default|contract  the engine's limits: the library's defaults, or
+                             the profile for contract execution (gas/LIMITS.md)
+  --max-module-size BYTES    largest module accepted (default 67108864)
+  --max-memory-pages N       pages a memory may have, at any time (default 65536)
+  --max-table-elements N     elements a table may have (default 10000000)
+  -h, --help                 show this help
+  --version                  show the version
+
+Numbers (gas, limits, arguments) are Wasm text-format literals, with no
+white space: integers in decimal or 0x hex, an optional sign, '_' between
+digits; floats in decimal or hex (0x1.8p3), inf, nan, nan:0xPAYLOAD, rounded
+to nearest. A count such as --gas may not be negative (-0 is 0). For a float
+argument, 0x and hex digits alone give its exact bit pattern (0x7fc00000).
 
 Exit status: 0 success, 1 trap (run) or failed spec tests (spec),
 2 load, validation, link or usage error.

@@ -1,7 +1,7 @@
 // Command-line parsing for the `detwasm` tool. Options may come before or
 // after the command; anything not starting with "--" is positional, so
 // negative numbers ("-1", "-inf") are read as arguments, and "--" ends the
-// options.
+// options. Every number is read in the one grammar of text/numbers.hpp.
 #pragma once
 
 #include <optional>
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include <detwasm/config.hpp>
+#include <detwasm/types.hpp>
 
 namespace detwasm::cli {
 
@@ -26,6 +27,9 @@ struct Args {
   bool by_kind = false;                // spec: counts per command kind
   std::optional<uint64_t> gas;         // run: meter, with this gas limit
   bool metered = false;                // spec: compile with metering (unlimited gas)
+  // Every command: the engine's limits, the default or the contract profile
+  // (--limits), then any single limit given on its own.
+  ResourceLimits limits;
 };
 
 // A command line that cannot be understood; the message says why.

@@ -29,7 +29,8 @@ class CommandFailure : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-std::vector<uint8_t> read_module_file(const std::string& path);  // throws CommandFailure
+// At most the module size limit of `limits`; throws CommandFailure.
+std::vector<uint8_t> read_module_file(const std::string& path, const ResourceLimits& limits);
 EngineConfig engine_config(const Args& args);
 
 }  // namespace detwasm::cli

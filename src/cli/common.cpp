@@ -1,21 +1,20 @@
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <iterator>
-
 #include "cli/commands.hpp"
+#include "util/bounded_read.hpp"
 
 namespace detwasm::cli {
 
-std::vector<uint8_t> read_module_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw CommandFailure("cannot read " + path + ": " + std::strerror(errno));
-  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+std::vector<uint8_t> read_module_file(const std::string& path, const ResourceLimits& limits) {
+  try {
+    return util::read_bounded(path, limits.max_module_size, "the module size limit (--max-module-size)");
+  } catch (const util::InputError& e) {
+    throw CommandFailure(e.what());
+  }
 }
 
 EngineConfig engine_config(const Args& args) {
   EngineConfig config;
   config.tier = args.tier;
+  config.limits = args.limits;
   config.metering = args.gas.has_value() || args.metered;
   return config;
 }

@@ -13,7 +13,7 @@ namespace detwasm::cli {
 // Compiles the module in the chosen tier and reports what it took: the
 // artifact itself is written by the cache.
 int compile_command(const Args& args) {
-  std::vector<uint8_t> bytes = read_module_file(args.files.front());
+  std::vector<uint8_t> bytes = read_module_file(args.files.front(), args.limits);
   Engine engine(engine_config(args));
   auto start = std::chrono::steady_clock::now();
   Module module = Module::compile(engine, bytes);

@@ -12,6 +12,7 @@
 
 #include "spec/spec_values.hpp"
 #include "spec/spectest_host.hpp"
+#include "util/bounded_read.hpp"
 
 namespace detwasm::spec {
 
@@ -94,7 +95,7 @@ struct ActionResult {
 class FileRunner {
  public:
   FileRunner(fs::path dir, const RunOptions& options)
-      : dir_(std::move(dir)), engine_(options.config), store_(engine_) {
+      : dir_(std::move(dir)), max_module_size_(options.config.limits.max_module_size), engine_(options.config), store_(engine_) {
     define_spectest(store_, linker_);
   }
 
@@ -115,9 +116,11 @@ class FileRunner {
  private:
   std::vector<uint8_t> read_module_file(const json& cmd) const {
     fs::path path = dir_ / cmd.at("filename").get<std::string>();
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw CommandError("cannot read " + path.string());
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+    try {
+      return util::read_bounded(path.string(), max_module_size_, "the module size limit");
+    } catch (const util::InputError& e) {
+      throw CommandError(e.what());
+    }
   }
 
   Module compile(const json& cmd) { return Module::compile(engine_, read_module_file(cmd)); }
@@ -255,6 +258,7 @@ class FileRunner {
   }
 
   fs::path dir_;
+  uint64_t max_module_size_;
   Engine engine_;
   Store store_;
   Linker linker_;
@@ -262,11 +266,18 @@ class FileRunner {
   std::optional<Instance> current_;        // the most recent module
 };
 
+// wast2json's command lists are a few MiB at most; the modules are beside them.
+constexpr uint64_t kMaxSpecScriptBytes = 256u << 20;
+
 json read_json(const fs::path& path) {
-  std::ifstream in(path);
-  if (!in) throw SpecFileError("cannot read " + path.string());
+  std::vector<uint8_t> text;
   try {
-    json doc = json::parse(in);
+    text = util::read_bounded(path.string(), kMaxSpecScriptBytes, "the spec script size limit");
+  } catch (const util::InputError& e) {
+    throw SpecFileError(e.what());
+  }
+  try {
+    json doc = json::parse(text);
     if (!doc.contains("commands") || !doc.at("commands").is_array())
       throw SpecFileError(path.string() + ": no \"commands\" list");
     return doc;

@@ -4,6 +4,9 @@
 #include <charconv>
 #include <cstdio>
 #include <limits>
+#include <optional>
+
+#include "text/numbers.hpp"
 
 namespace detwasm::text {
 
@@ -42,62 +45,25 @@ std::string format_f64(uint64_t bits) {
                        std::string(why));
 }
 
-// "0x..." as an unsigned bit pattern of at most `max_bits` bits.
-std::optional<uint64_t> parse_hex(ValType type, std::string_view text, int max_bits) {
-  if (text.size() < 2 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X')) return std::nullopt;
-  std::string_view digits = text.substr(2);
-  uint64_t bits = 0;
-  auto [ptr, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), bits, 16);
-  if (digits.empty() || ptr != digits.data() + digits.size()) fail(type, text, "not a hex bit pattern");
-  if (ec == std::errc::result_out_of_range || (max_bits < 64 && bits >> max_bits != 0))
-    fail(type, text, "bit pattern wider than " + std::to_string(max_bits) + " bits");
+// "0x" and hex digits alone, for a float: its exact bit pattern, of at most
+// `width` bits. Nothing if `text` has any other form.
+std::optional<uint64_t> float_bit_pattern(std::string_view text, unsigned width) {
+  if (text.size() < 3 || text[0] != '0' || (text[1] != 'x' && text[1] != 'X')) return std::nullopt;
+  if (text.find_first_not_of("0123456789abcdefABCDEF_", 2) != std::string_view::npos) return std::nullopt;
+  // Read as an unsigned integer of the float's width: the same digit rules.
+  return parse_int_bits(text, width);
+}
+
+// "nan:0x" and a whole NaN bit pattern, as format_payload prints one; a
+// payload alone (the text format's form) is left to the number grammar.
+std::optional<uint64_t> nan_bit_pattern(ValType type, std::string_view text, unsigned width) {
+  if (!text.starts_with("nan:0x")) return std::nullopt;
+  uint64_t exponent = width == 32 ? 0x7F800000u : 0x7FF0000000000000ull;
+  uint64_t bits = parse_int_bits(text.substr(4), width);
+  if ((bits & exponent) == 0) return std::nullopt;  // a payload
+  if ((bits & exponent) != exponent || (bits & ~(exponent | (uint64_t{1} << (width - 1)))) == 0)
+    fail(type, text, "not a NaN bit pattern");
   return bits;
-}
-
-// Signed or unsigned decimal within [min, max_unsigned]; returns the bits.
-uint64_t parse_int(ValType type, std::string_view text, int64_t min, uint64_t max_unsigned) {
-  if (!text.empty() && text[0] == '+') text.remove_prefix(1);
-  const char* first = text.data();
-  const char* last = first + text.size();
-  if (!text.empty() && text[0] == '-') {
-    int64_t v = 0;
-    auto [ptr, ec] = std::from_chars(first, last, v);
-    if (ptr != last || text.size() < 2) fail(type, text, "not a decimal integer");
-    if (ec == std::errc::result_out_of_range || v < min) fail(type, text, "out of range");
-    return static_cast<uint64_t>(v);
-  }
-  uint64_t v = 0;
-  auto [ptr, ec] = std::from_chars(first, last, v);
-  if (ptr != last || text.empty()) fail(type, text, "not a decimal integer");
-  if (ec == std::errc::result_out_of_range || v > max_unsigned) fail(type, text, "out of range");
-  return v;
-}
-
-// Decimal float or one of the words inf/nan; NaN words give the canonical
-// NaN (with the sign bit for "-nan"). Returns the bits.
-template <typename Float, typename Bits>
-Bits parse_float(ValType type, std::string_view text, Bits canonical_nan) {
-  constexpr Bits sign = Bits{1} << (sizeof(Bits) * 8 - 1);
-  std::string_view body = text;
-  bool negative = false;
-  if (!body.empty() && (body[0] == '-' || body[0] == '+')) {
-    negative = body[0] == '-';
-    body.remove_prefix(1);
-  }
-  if (!body.empty() && (body[0] == '-' || body[0] == '+')) fail(type, text, "not a number");
-  if (body == "nan") return negative ? Bits(canonical_nan | sign) : canonical_nan;
-  if (body == "inf" || body == "infinity") {
-    Bits inf = std::bit_cast<Bits>(std::numeric_limits<Float>::infinity());
-    return negative ? Bits(inf | sign) : inf;
-  }
-  if (body.empty() || body.find_first_not_of("0123456789.eE+-") != std::string_view::npos)
-    fail(type, text, "not a number");
-  Float f{};
-  auto [ptr, ec] = std::from_chars(body.data(), body.data() + body.size(), f);
-  if (ptr != body.data() + body.size()) fail(type, text, "not a number");
-  if (ec == std::errc::result_out_of_range) fail(type, text, "out of range");
-  Bits bits = std::bit_cast<Bits>(f);
-  return negative ? Bits(bits ^ sign) : bits;
 }
 
 }  // namespace
@@ -129,34 +95,24 @@ std::string format_bits(const Value& v) {
 }
 
 Value parse_value(ValType type, std::string_view text) {
+  try {
+    switch (type) {
+      case ValType::I32: return Value{type, parse_int_bits(text, 32)};
+      case ValType::I64: return Value{type, parse_int_bits(text, 64)};
+      case ValType::F32:
+        if (auto bits = float_bit_pattern(text, 32)) return Value{type, *bits};
+        if (auto bits = nan_bit_pattern(type, text, 32)) return Value{type, *bits};
+        return Value{type, parse_f32_bits(text)};
+      case ValType::F64:
+        if (auto bits = float_bit_pattern(text, 64)) return Value{type, *bits};
+        if (auto bits = nan_bit_pattern(type, text, 64)) return Value{type, *bits};
+        return Value{type, parse_f64_bits(text)};
+      default: break;
+    }
+  } catch (const NumberError& e) {
+    throw ValueTextError("invalid " + std::string(to_string(type)) + " value " + e.what());
+  }
   switch (type) {
-    case ValType::I32:
-      if (auto bits = parse_hex(type, text, 32)) return Value{type, *bits};
-      return Value{type, static_cast<uint32_t>(parse_int(type, text, INT32_MIN, UINT32_MAX))};
-    case ValType::I64:
-      if (auto bits = parse_hex(type, text, 64)) return Value{type, *bits};
-      return Value{type, parse_int(type, text, INT64_MIN, UINT64_MAX)};
-    case ValType::F32: {
-      if (auto bits = parse_hex(type, text, 32)) return Value{type, *bits};
-      if (text.starts_with("nan:")) {
-        auto bits = parse_hex(type, text.substr(4), 32);
-        if (!bits || (*bits & 0x7F800000u) != 0x7F800000u || (*bits & 0x007FFFFFu) == 0)
-          fail(type, text, "not a NaN bit pattern");
-        return Value{type, *bits};
-      }
-      return Value{type, parse_float<float, uint32_t>(type, text, kF32CanonicalNan)};
-    }
-    case ValType::F64: {
-      if (auto bits = parse_hex(type, text, 64)) return Value{type, *bits};
-      if (text.starts_with("nan:")) {
-        constexpr uint64_t exp = 0x7FF0000000000000ull;
-        auto bits = parse_hex(type, text.substr(4), 64);
-        if (!bits || (*bits & exp) != exp || (*bits & ~(exp | (1ull << 63))) == 0)
-          fail(type, text, "not a NaN bit pattern");
-        return Value{type, *bits};
-      }
-      return Value{type, parse_float<double, uint64_t>(type, text, kF64CanonicalNan)};
-    }
     case ValType::FuncRef:
       if (text == "null") return Value::null_ref(type);
       fail(type, text, "only null can be given");
@@ -169,6 +125,7 @@ Value parse_value(ValType type, std::string_view text) {
       return Value::externref(word);
     }
     case ValType::V128: fail(type, text, "v128 values are not supported");
+    default: break;
   }
   fail(type, text, "unknown type");
 }

@@ -27,13 +27,14 @@ class ValueTextError : public std::invalid_argument {
   using std::invalid_argument::invalid_argument;
 };
 
-// Reads a value of type `type`:
-//   integers: signed or unsigned decimal within the type's range;
-//   floats:   decimal ("1.5", "-0", "1e10"), "inf", "-inf", "nan", "-nan",
-//             or "nan:0x..." as printed by format_payload;
-//   any number type: "0x..." giving the exact bit pattern;
+// Reads a value of type `type`, numbers in the one grammar of
+// text/numbers.hpp (the Wasm text format's literals), plus:
+//   floats:   "0x" and hex digits alone give the exact bit pattern
+//             ("0x7fc00000"), and "nan:0x" with a whole NaN bit pattern
+//             reads what format_payload prints ("nan:0xffc00000");
 //   funcref:  "null"; externref: "null" or a non-zero host word.
-// Throws ValueTextError naming what is wrong.
+// Integers are signed or unsigned within the type's range; floats round to
+// nearest. Throws ValueTextError naming what is wrong.
 Value parse_value(ValType type, std::string_view text);
 
 }  // namespace detwasm::text
