@@ -7,6 +7,7 @@
 #include <cstdint>
 
 #include <detwasm/gas.hpp>
+#include <detwasm/target.hpp>
 
 namespace detwasm {
 
@@ -52,11 +53,21 @@ struct EngineConfig {
   // holds no gas accounting at all.
   bool metering = false;
   GasSchedule gas_schedule = GasSchedule::v1();
+  // What the JIT compiles for (target.hpp); part of the identity.
+  Target target = Target::build_default();
+  // Threads that compile a module's functions. The code is the same bytes
+  // for any count; 1 compiles on the calling thread, as bodies arrive.
+  uint32_t compile_threads = 1;
+  // With more threads, a module whose function bodies are smaller than this
+  // in all still compiles on the calling thread, which is faster than waking
+  // workers. Changes nothing but speed.
+  uint64_t parallel_compile_min_bytes = 16 << 10;
 };
 
 // A digest of everything in a configuration that changes compiled code or
-// execution (limits, metering, the gas schedule): equal configurations, and
-// only those, have equal identities.
+// execution (limits, metering, the gas schedule, the target): equal
+// configurations, and only those, have equal identities. The thread count
+// changes neither, so it is left out.
 std::array<uint8_t, 32> config_identity(const EngineConfig& config);
 
 }  // namespace detwasm

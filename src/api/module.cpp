@@ -31,10 +31,16 @@ const FuncType& TypeRegistry::type(uint32_t id) const {
 }  // namespace internal
 
 Engine::Engine(EngineConfig config) : impl_(std::make_unique<internal::EngineImpl>()) {
-#if !defined(__x86_64__)
-  if (config.tier == Tier::Jit) throw UsageError("the JIT tier is not available for this target");
-#endif
+  if (config.tier == Tier::Jit) {
+    if (config.target.arch != Arch::X86_64)
+      throw UsageError("the JIT has no backend for " + config.target.to_string() + " yet");
+    // The engine runs what it compiles: the target must suit this machine.
+    if (auto missing = config.target.missing_on_host()) throw UsageError(*missing);
+  }
+  if (config.compile_threads == 0) throw UsageError("compile_threads must be at least 1");
   impl_->config = config;
+  if (config.tier == Tier::Jit && config.compile_threads > 1)
+    impl_->compile_pool = std::make_unique<util::WorkerPool>(config.compile_threads);
 }
 Engine::~Engine() = default;
 const EngineConfig& Engine::config() const { return impl_->config; }

@@ -115,6 +115,14 @@ Args parse_args(const std::vector<std::string>& argv) {
     } else if (name == "--gas") {
       args.gas = count_option(name, value(), UINT64_MAX);
       command_options.push_back(name);
+    } else if (name == "--target") {
+      std::string v = value();
+      auto target = Target::parse(v);
+      if (!target) throw UsageFailure("unknown target '" + v + "' (expected x86_64, x86_64+lzcnt+bmi1, aarch64 or native)");
+      args.target = *target;
+    } else if (name == "--threads") {
+      args.threads = static_cast<uint32_t>(count_option(name, value(), 1024));
+      if (args.threads == 0) throw UsageFailure("--threads needs at least 1");
     } else if (name == "--limits") {
       args.limits = limits_named(value());
     } else if (name == "--max-module-size") {
@@ -194,6 +202,11 @@ Usage:
 
 Options:
   --tier jit|interp          execution tier (default: jit)
+  --target TARGET            what the JIT compiles for: x86_64 (the default, the
+                             same code on every x86-64 machine), with opt-in
+                             features (x86_64+lzcnt+bmi1), or native (this CPU)
+  --threads N                threads compiling a module's functions (default:
+                             one per core); the code is the same for any N
   --limits default|contract  the engine's limits: the library's defaults, or
                              the profile for contract execution (gas/LIMITS.md)
   --max-module-size BYTES    largest module accepted (default 67108864)

@@ -30,6 +30,8 @@ struct Args {
   // Every command: the engine's limits, the default or the contract profile
   // (--limits), then any single limit given on its own.
   ResourceLimits limits;
+  Target target = Target::build_default();
+  uint32_t threads = 0;  // compile threads; 0: one per core
 };
 
 // A command line that cannot be understood; the message says why.

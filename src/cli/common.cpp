@@ -1,3 +1,6 @@
+#include <algorithm>
+#include <thread>
+
 #include "cli/commands.hpp"
 #include "util/bounded_read.hpp"
 
@@ -15,6 +18,8 @@ EngineConfig engine_config(const Args& args) {
   EngineConfig config;
   config.tier = args.tier;
   config.limits = args.limits;
+  config.target = args.target;
+  config.compile_threads = args.threads ? args.threads : std::max(1u, std::thread::hardware_concurrency());
   config.metering = args.gas.has_value() || args.metered;
   return config;
 }

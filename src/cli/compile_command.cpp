@@ -37,6 +37,8 @@ int compile_command(const Args& args) {
                                   {"body_bytes", body_bytes},
                                   {"code_bytes", code_bytes},
                                   {"compile_ms", ms},
+                                  {"threads", engine.config().compile_threads},
+                                  {"target", engine.config().target.to_string()},
                                   {"hash", to_hex(module.hash())}};
     std::cout << out.dump() << std::endl;
   } else {

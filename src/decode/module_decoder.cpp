@@ -54,7 +54,7 @@ BodyPreparation preparation_for(const EngineConfig& config) {
   return config.tier == Tier::Jit ? BodyPreparation::Jit : BodyPreparation::Interpreter;
 }
 
-void ModuleDecoder::feed(const uint8_t* data, size_t size) {
+void ModuleDecoder::feed_bytes(const uint8_t* data, size_t size) {
   if (m_->bytes.size() + size > limits_.max_module_size)
     throw_limit(m_->bytes.size(), "module larger than the configured maximum");
   m_->bytes.insert(m_->bytes.end(), data, data + size);
@@ -62,7 +62,27 @@ void ModuleDecoder::feed(const uint8_t* data, size_t size) {
   pump(false);
 }
 
+void ModuleDecoder::feed(const uint8_t* data, size_t size) {
+  try {
+    feed_bytes(data, size);
+  } catch (const ModuleError& e) {
+    // Bodies compiled by workers were handed over earlier: one of theirs
+    // comes first, as it would in order.
+    if (jit_) jit_->throw_earlier_body_error(e.offset());
+    throw;
+  }
+}
+
 std::shared_ptr<ModuleData> ModuleDecoder::finish() {
+  try {
+    return finish_module();
+  } catch (const ModuleError& e) {
+    if (jit_) jit_->throw_earlier_body_error(e.offset());
+    throw;
+  }
+}
+
+std::shared_ptr<ModuleData> ModuleDecoder::finish_module() {
   pump(true);
   const size_t n = m_->bytes.size();
   if (stage_ == Stage::Header) throw_malformed(n, "unexpected end: magic header not detected");
@@ -73,6 +93,7 @@ std::shared_ptr<ModuleData> ModuleDecoder::finish() {
     throw_malformed(n, "function and code section have inconsistent lengths");
   if (m_->data_count && !saw_data_section_ && *m_->data_count != 0)
     throw_malformed(n, "data count and data section have inconsistent lengths");
+  if (jit_) data_use_without_count_ = std::min(data_use_without_count_, jit_->finish_bodies());
   // memory.init and data.drop need the data count section when there are data
   // segments; with none at all, the segment index is simply unknown.
   if (data_use_without_count_ != UINT64_MAX) {
@@ -82,7 +103,7 @@ std::shared_ptr<ModuleData> ModuleDecoder::finish() {
   crypto_generichash_final(&hash_state_, m_->hash.data(), m_->hash.size());
   m_->declared_funcs.resize(m_->func_types.size());
   if (prep_ == BodyPreparation::Jit) {
-    if (!jit_) jit_ = std::make_unique<jit::ModuleCompiler>(*m_, limits_);
+    if (!jit_) jit_ = std::make_unique<jit::ModuleCompiler>(*m_, engine_.config, engine_.compile_pool.get());
     m_->jit = jit_->finish_loaded();
     jit_.reset();
   }
@@ -140,7 +161,7 @@ void ModuleDecoder::pump(bool final) {
         if (id == kCode) {
           saw_code_section_ = true;
           if (prep_ == BodyPreparation::Jit) {
-            if (!jit_) jit_ = std::make_unique<jit::ModuleCompiler>(*m_, limits_);
+            if (!jit_) jit_ = std::make_unique<jit::ModuleCompiler>(*m_, engine_.config, engine_.compile_pool.get());
             jit_->expect_code_bytes(size);
           }
           stage_ = Stage::CodeCount;
@@ -614,9 +635,8 @@ void ModuleDecoder::decode_function_body(size_t begin, size_t end) {
     }
     case BodyPreparation::Jit: {
       // The compiler runs the same body decoder with itself as the consumer.
-      if (!jit_) jit_ = std::make_unique<jit::ModuleCompiler>(*m_, limits_);
-      data_use_without_count_ =
-          std::min(data_use_without_count_, jit_->compile_function(def_index, b + begin, b + end, begin));
+      if (!jit_) jit_ = std::make_unique<jit::ModuleCompiler>(*m_, engine_.config, engine_.compile_pool.get());
+      jit_->compile_function(def_index, b + begin, b + end, begin);
       // The interpreter's facts (locals, stack cost) are not needed: compiled
       // code charges the stack budget itself.
       break;

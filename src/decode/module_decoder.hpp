@@ -41,6 +41,8 @@ class ModuleDecoder {
  private:
   enum class Stage : uint8_t { Header, SectionStart, SectionBody, CodeCount, CodeBody };
 
+  void feed_bytes(const uint8_t* data, size_t size);
+  std::shared_ptr<ModuleData> finish_module();
   void pump(bool final);
   // Tries to read an unsigned LEB128 at `pos` without passing `limit`.
   // Returns false (and does not advance) if more bytes are needed.

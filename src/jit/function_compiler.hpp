@@ -30,6 +30,7 @@
 #include <detwasm/trap.hpp>
 
 #include "jit/abi.hpp"
+#include "jit/function_code.hpp"
 #include "jit/masm.hpp"
 #include "jit/numeric_lowering.hpp"
 #include "jit/parallel_move.hpp"
@@ -39,11 +40,10 @@
 
 namespace detwasm::jit {
 
-// What the compiler knows of the module beyond the body it compiles.
+// What the compiler knows of the module beyond the body it compiles: its
+// declarations, never another function's code (function_code.hpp).
 struct ModuleEnv {
   const internal::ModuleData* module = nullptr;
-  std::vector<Label> func_labels;   // inner entry of each defined function: direct calls
-  std::vector<Label> entry_labels;  // outer entry: funcrefs and the entry trampoline (abi.hpp)
   const GasSchedule* gas = nullptr;  // null: no metering code at all
 };
 
@@ -71,6 +71,8 @@ class FunctionCompiler {
   // ---- Function ----
   void begin_function(const internal::FunctionInfo& info);
   void end_function(uint32_t max_stack_height);
+  // The code of the function just ended, with what the link step needs.
+  FunctionCode take_function_code() { return std::move(code_); }
 
   // ---- Gas: segments as the body decoder cuts them ----
   void begin_gas_segment() { gas_patch_ = m_.begin_gas_charge(); }
@@ -249,7 +251,9 @@ class FunctionCompiler {
   uint32_t area_slots_ = 0;  // max(params, results)
   FramePatch frame_patch_;
   GasPatch gas_patch_;
+  Label outer_entry_;
   Label return_label_;
+  FunctionCode code_;
   bool dead_ = false;  // the current position is unreachable (after br, return, ...)
   std::vector<Label> table_labels_;      // br_table scratch
   std::vector<int32_t> table_offsets_;   // br_table scratch
@@ -282,6 +286,7 @@ class FunctionCompiler {
 
 template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::begin_function(const internal::FunctionInfo& info) {
+  m_.begin_function_code();  // labels from here on are this function's
   type_ = info.type;
   func_index_ = info.func_index;
   num_params_ = static_cast<uint32_t>(type_->params.size());
@@ -296,14 +301,14 @@ void FunctionCompiler<Masm>::begin_function(const internal::FunctionInfo& info) 
   table_return_ = Label{};
   dead_ = false;
   return_label_ = m_.new_label();
-  // The outer entry loads what a direct caller passes in registers.
-  uint32_t defined = func_index_ - env_.module->num_imported_funcs;
-  m_.bind(env_.entry_labels[defined]);
+  // The outer entry loads what a direct caller passes in registers, then
+  // falls into the inner entry that direct calls reach.
+  outer_entry_ = m_.new_label();
+  m_.bind(outer_entry_);
   if (has_memory()) m_.reload_memory_base();
   std::array<RegParam, 8> params;
   uint32_t n = register_params(*type_, params);
   for (uint32_t i = 0; i < n; ++i) m_.load_arg_at_entry(params[i].type, params[i].reg, local_offset(params[i].index));
-  m_.bind(env_.func_labels[defined]);
   frame_patch_ = m_.enter_function(num_declared_, trap(TrapKind::StackExhausted), func_index_);
   for (uint32_t i = 0; i < n; ++i) stack_.set_local_copy(params[i].index, params[i].type, params[i].reg);
 }
@@ -326,6 +331,7 @@ void FunctionCompiler<Masm>::end_function(uint32_t max_stack_height) {
   }
   m_.finish_function();
   m_.patch_frame(frame_patch_, static_cast<uint32_t>(frame_bytes), cost);
+  code_ = m_.end_function_code(outer_entry_);
 }
 
 // ---- Registers and values ----------------------------------------------------------

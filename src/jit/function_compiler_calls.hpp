@@ -86,7 +86,7 @@ void FunctionCompiler<Masm>::on_call(uint32_t func_index, const FuncType& type) 
     for (uint32_t i = 0; i < num_params && i < where.size(); ++i) where[i] = stack_.at(first + i);
     int32_t bottom = prepare_call(num_params, static_cast<uint32_t>(type.results.size()));
     pass_register_args(type, first, std::span<const StackValue>(where).first(std::min<uint32_t>(num_params, 8)));
-    m_.call_direct(env_.func_labels[func_index - imported], bottom);
+    m_.call_direct(m_.function_label(func_index - imported), bottom);
     finish_call(type);
     if (auto r = result_register(type)) {
       stack_.take(*r);

@@ -26,7 +26,10 @@
 #include <detwasm/trap.hpp>
 #include <detwasm/types.hpp>
 
+#include <asmjit/core.h>
+
 #include "jit/abi.hpp"
+#include "jit/function_code.hpp"
 #include "jit/trap_handler.hpp"
 
 namespace detwasm::jit {
@@ -173,15 +176,22 @@ concept MacroAssembler = requires(M m, Reg r, Label l, ValType t, Width w, uint6
   // the bool is true, else when r == 0) instead, and returns true.
   { m.branch_on_compare(r, true, l) } -> std::same_as<bool>;
   m.jump_table(r, labels, l);               // index < labels.size() goes to labels[index], else to l
-  m.finish_module();                        // emits trap stubs, tables and constants
   m.load_i32_table(r, r, ints);             // dst = ints[index]; index already in range
   { m.trap_label(k) } -> std::same_as<Label>;
+
+  // Functions compiled on their own (function_code.hpp), and what links them.
+  M::init_code(std::declval<asmjit::CodeHolder&>());
+  m.begin_function_code();
+  { m.end_function_code(l) } -> std::same_as<FunctionCode>;  // l: the outer entry
+  { m.function_label(0u) } -> std::same_as<Label>;           // a defined function's inner entry
+  m.emit_tail(std::span<const uint32_t>{});                  // trap stubs, exit, gas thunks
+  M::apply_relocation(std::declval<uint8_t*>(), 0u, 0u);
 
   // Frames and calls.
   { m.enter_function(0u, l, 0u) } -> std::same_as<FramePatch>;  // declared locals, trap, function index
   m.patch_frame(FramePatch{}, 0u, u);
   m.leave_function(std::declval<FramePatch&>());
-  m.finish_function();     // after its last instruction: out-of-line code
+  m.finish_function();     // after its last instruction: out-of-line code, tables, constants
   m.call_direct(l, i);     // i: frame offset of the argument area's bottom
   m.call_func_ref(r, i);   // r holds a JitFuncRef*
   m.call_builtin(Builtin::MemoryGrow, i);  // i: frame offset below which no slot is live
@@ -236,7 +246,6 @@ concept MacroAssembler = requires(M m, Reg r, Label l, ValType t, Width w, uint6
   m.charge_gas(u, l);
   m.charge_gas_per_item(r, r, u, true, l);  // cost of n (a u32) items, or of its 8-byte blocks
 
-  { m.trap_sites() } -> std::convertible_to<std::vector<TrapSite>>;
 };
 
 }  // namespace detwasm::jit

@@ -14,6 +14,7 @@
 #include <detwasm/detwasm.hpp>
 
 #include "jit/native_stack.hpp"
+#include "util/worker_pool.hpp"
 
 #include "jit/abi.hpp"
 #include "module/module_data.hpp"
@@ -37,6 +38,8 @@ class TypeRegistry {
 struct EngineImpl {
   EngineConfig config;
   TypeRegistry types;
+  // Compiles functions in parallel when config.compile_threads > 1.
+  std::unique_ptr<util::WorkerPool> compile_pool;
 };
 
 // A funcref is the address of a FuncInst's `ref`: what compiled code calls

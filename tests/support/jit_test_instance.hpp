@@ -36,13 +36,7 @@ class JitInstance {
     module_ = decoder.finish();
     const internal::ModuleData& m = *module_;
 
-    ModuleCompiler compiler(m, limits);
-    for (uint32_t i = 0; i < m.functions.size(); ++i) {
-      const internal::FunctionDef& def = m.functions[i];
-      const uint8_t* body = m.bytes.data() + def.body_offset;
-      compiler.compile_function(i, body, body + def.body_size, def.body_offset);
-    }
-    compiled_ = compiler.finish();
+    compiled_ = compile_module(m, config);
     code_ = std::make_unique<LoadedCode>(compiled_.code, compiled_.func_offsets, compiled_.trap_sites);
 
     rt_.ctx.instance = this;

@@ -18,7 +18,7 @@ using namespace asmjit::x86;
 
 std::vector<uint8_t> with_asmjit(const std::function<void(Assembler&)>& f) {
   CodeHolder code;
-  code.init(Environment(Arch::kX64));
+  code.init(Environment(asmjit::Arch::kX64));
   Assembler a(&code);
   f(a);
   const CodeBuffer& b = code.textSection()->buffer();

@@ -8,9 +8,9 @@
 #include <cstring>
 #include <functional>
 #include <limits>
+#include <tuple>
 #include <xmmintrin.h>
 
-#include "jit/code_buffer.hpp"
 #include "jit/numeric_lowering.hpp"
 #include "jit/runtime_stubs.hpp"
 #include "jit/x64/masm_x64.hpp"
@@ -26,42 +26,69 @@ using x64::X64MacroAssembler;
 constexpr Reg rax = gpr(0), rcx = gpr(1), rdx = gpr(2), rbx = gpr(3), rsi = gpr(6);
 constexpr Reg xmm0 = fpr(0), xmm1 = fpr(1);
 
-// Hand-assembled functions in one module.
+// Hand-assembled functions in one module, linked as the module compiler
+// links them: each function on its own, then the runtime tail, then the
+// relocations resolved.
 class MasmModule {
  public:
-  explicit MasmModule(x64::Features features = x64::Features::host()) {
-    code_.init(asmjit::Environment(asmjit::Arch::kX64));
-    m_ = std::make_unique<X64MacroAssembler>(code_, features);
+  explicit MasmModule(Target target = Target::host()) {
+    X64MacroAssembler::init_code(code_);
+    m_ = std::make_unique<X64MacroAssembler>(code_, target);
   }
 
   // Emits a function with `params` + `results` area slots; `body` sees the
   // area size K and may use `declared` locals and `operands` operand slots.
   Label function(uint32_t params, uint32_t results, const std::function<void(X64MacroAssembler&, uint32_t)>& body,
                  uint32_t declared = 0, uint32_t operands = 0) {
-    Label entry = m_->new_label();
-    m_->bind(entry);
+    Label entry = begin();
     FramePatch patch = m_->enter_function(declared, m_->trap_label(TrapKind::StackExhausted),
-                                          static_cast<uint32_t>(entries_.size()));
+                                          static_cast<uint32_t>(functions_.size()));
     body(*m_, std::max(params, results));
     m_->leave_function(patch);
     m_->finish_function();
     m_->patch_frame(patch, frame::kFixedBytesBelowFp + 8 * (declared + operands),
                     kFrameOverheadSlots + params + declared + operands);
-    entries_.push_back(entry);
+    end(entry);
     return entry;
   }
 
+  // A function by hand: begin() gives its entry, end() takes it back.
+  Label begin() {
+    m_->begin_function_code();
+    Label entry = m_->new_label();
+    m_->bind(entry);
+    return entry;
+  }
+  void end(Label entry) { functions_.push_back(m_->end_function_code(entry)); }
+
   std::unique_ptr<LoadedCode> load() {
-    m_->finish_module();
-    std::vector<uint8_t> bytes = take_position_independent_code(code_);
+    // Functions stay where they were emitted; the tail follows them.
+    TailCode tail = m_->emit_tail(gas_costs_);
+    std::vector<uint8_t> bytes(code_.textSection()->data(), code_.textSection()->data() + tail.start + tail.size);
+    auto symbol = [&](Symbol s) -> uint32_t {
+      switch (s.kind) {
+        case Symbol::Kind::FunctionBody: return functions_.at(s.index).start;
+        case Symbol::Kind::TrapStub: return tail.start + tail.trap_stubs.at(s.index);
+        case Symbol::Kind::BuiltinTrap: return tail.start + tail.builtin_trap;
+        case Symbol::Kind::GasThunk: break;
+      }
+      ADD_FAILURE() << "no gas thunks in these tests";
+      return 0;
+    };
     std::vector<uint32_t> offsets;
-    for (Label l : entries_) offsets.push_back(m_->label_offset(l));
-    return std::make_unique<LoadedCode>(bytes, offsets, m_->trap_sites());
+    std::vector<TrapSite> sites;
+    for (const FunctionCode& f : functions_) {
+      for (const Relocation& r : f.relocations) X64MacroAssembler::apply_relocation(bytes.data(), f.start + r.at, symbol(r.target));
+      offsets.push_back(f.start + f.outer_entry);
+      for (TrapSite t : f.trap_sites) sites.push_back({f.start + t.offset, t.kind});
+    }
+    return std::make_unique<LoadedCode>(bytes, offsets, sites);
   }
 
   asmjit::CodeHolder code_;
   std::unique_ptr<X64MacroAssembler> m_;
-  std::vector<Label> entries_;
+  std::vector<FunctionCode> functions_;
+  std::vector<uint32_t> gas_costs_;
 };
 
 class MasmTest : public ::testing::Test, public MasmModule {};
@@ -139,8 +166,7 @@ TEST_F(MasmTest, TrapStubReturnsTrapKindAndRestoresState) {
 
 TEST_F(MasmTest, DirectCallsAndStackBudget) {
   // f(n) = n == 0 ? 0 : 1 + f(n - 1), with one operand slot for the argument.
-  Label f = m_->new_label();
-  m_->bind(f);
+  Label f = begin();
   FramePatch patch = m_->enter_function(0, m_->trap_label(TrapKind::StackExhausted), 0);
   Label base_case = m_->new_label();
   int32_t arg = frame::area_slot(1, 0);
@@ -157,7 +183,7 @@ TEST_F(MasmTest, DirectCallsAndStackBudget) {
   m_->leave_function(patch);
   m_->finish_function();
   m_->patch_frame(patch, frame::kFixedBytesBelowFp + 8, kFrameOverheadSlots + 1 + 1);
-  entries_.push_back(f);
+  end(f);
   auto code = load();
 
   // Each activation costs 6 slots: 100 levels (101 activations) need 606.
@@ -312,12 +338,26 @@ TEST_F(MasmTest, EntrySetsAndRestoresFloatEnvironment) {
   EXPECT_EQ(after & ~0x3Fu, host_mode & ~0x3Fu);  // the caller's mode is back (flags aside)
 }
 
-TEST_F(MasmTest, CodeIsPositionIndependentAndDeterministic) {
-  auto build = [] {
+// A function's code depends on itself alone: compiled first or after other
+// functions of any length, it is the same bytes with the same relocations
+// (function_code.hpp), so the module's code is the same for any split of
+// its functions among threads.
+TEST_F(MasmTest, AFunctionsCodeDependsOnItselfAlone) {
+  using Reloc = std::tuple<uint32_t, Symbol::Kind, uint32_t>;
+  auto build = [](int before) {
     asmjit::CodeHolder code;
-    code.init(asmjit::Environment(asmjit::Arch::kX64));
-    X64MacroAssembler m(code, x64::Features::baseline());
-    Label f = m.new_label(), a = m.new_label(), b = m.new_label();
+    X64MacroAssembler::init_code(code);
+    X64MacroAssembler m(code, Target::baseline(Arch::X86_64));
+    for (int i = 0; i < before; ++i) {
+      m.begin_function_code();
+      Label e = m.new_label();
+      m.bind(e);
+      for (int k = 0; k < 3 * i + 1; ++k) m.load_const(ValType::F64, xmm1, std::bit_cast<uint64_t>(k + 0.5));
+      m.finish_function();
+      m.end_function_code(e);
+    }
+    m.begin_function_code();
+    Label f = m.new_label(), a = m.new_label(), b = m.new_label(), loop = m.new_label();
     m.bind(f);
     FramePatch p = m.enter_function(0, m.trap_label(TrapKind::StackExhausted), 0);
     m.load_slot(ValType::I32, rax, frame::area_slot(1, 0));
@@ -326,14 +366,27 @@ TEST_F(MasmTest, CodeIsPositionIndependentAndDeterministic) {
     m.bind(a);
     m.load_const(ValType::F64, xmm0, std::bit_cast<uint64_t>(1.5));
     m.float_unop(FloatUnOp::Neg, ValType::F64, xmm0, xmm0);
+    m.align_loop_header();
+    m.bind(loop);
+    m.int_binop_imm(IntBinOp::Sub, Width::W32, rax, rax, 1);
+    m.branch_int_imm(IntCond::Ne, Width::W32, rax, 0, loop);
+    m.call_direct(m.function_label(3), frame::operand_slot(0, 0));
+    m.int_div(IntDivOp::DivS, Width::W32, rax, rax, rcx, m.trap_label(TrapKind::IntegerDivideByZero),
+              m.trap_label(TrapKind::IntegerOverflow));
     m.bind(b);
     m.leave_function(p);
     m.finish_function();
-    m.patch_frame(p, frame::kFixedBytesBelowFp, 5);
-    m.finish_module();
-    return take_position_independent_code(code);
+    m.patch_frame(p, frame::kFixedBytesBelowFp + 8, 5);
+    FunctionCode c = m.end_function_code(f);
+    EXPECT_EQ(c.start % kFunctionAlignment, 0u);
+    std::vector<uint8_t> bytes(code.textSection()->data() + c.start, code.textSection()->data() + c.start + c.size);
+    std::vector<Reloc> relocs;
+    for (const Relocation& r : c.relocations) relocs.emplace_back(r.at, r.target.kind, r.target.index);
+    return std::make_pair(bytes, relocs);
   };
-  EXPECT_EQ(build(), build());
+  auto first = build(0);
+  EXPECT_EQ(first.second.size(), 4u);  // the stack check, the call and the two division traps
+  for (int before : {1, 2, 5}) EXPECT_EQ(build(before), first) << before << " functions before";
 }
 
 // ---- Arithmetic edge cases, one operation per function -------------------------
@@ -565,7 +618,7 @@ TEST_F(MasmOpTest, ShiftCountInAnyRegister) {
 
 TEST_F(MasmOpTest, CountLeadingZerosWithoutLzcnt) {
   for (auto [in, out] : {std::pair<uint64_t, uint64_t>{0, 32}, {1, 31}, {kI32Min, 0}}) {
-    OpModule t(x64::Features::baseline());
+    OpModule t(Target::baseline(Arch::X86_64));
     auto r = t.run_op(I32, I32, {in}, [](X64MacroAssembler& m, Reg d, Reg a, Reg) {
       m.int_unop(IntUnOp::Clz, Width::W32, d, a);
     });

@@ -15,14 +15,6 @@ namespace detwasm::jit::x64 {
 using namespace asmjit;
 using namespace asmjit::x86;
 
-Features Features::host() {
-  const CpuInfo& cpu = CpuInfo::host();
-  Features f;
-  f.lzcnt = cpu.hasFeature(CpuFeatures::X86::kLZCNT);
-  f.bmi1 = cpu.hasFeature(CpuFeatures::X86::kBMI);
-  return f;
-}
-
 void X64MacroAssembler::ErrorThrower::handleError(Error err, const char* message, BaseEmitter*) {
   throw std::runtime_error(std::string("x86-64 assembler: ") + message);
 }
@@ -49,22 +41,20 @@ bool X64MacroAssembler::int_imm_fits(IntBinOp op, Width w, uint64_t value) {
   }
 }
 
-X64MacroAssembler::X64MacroAssembler(CodeHolder& code, Features features) : a_(&code), features_(features) {
+void X64MacroAssembler::init_code(CodeHolder& code) { code.init(asmjit::Environment(asmjit::Arch::kX64)); }
+
+X64MacroAssembler::X64MacroAssembler(CodeHolder& code, const Target& target)
+    : a_(&code), features_(Features::of(target)) {
+  // The baseline (SSE4.1, POPCNT) is assumed; whether a machine can run the
+  // code is the engine's question (Target::missing_on_host), not this one's.
   a_.setErrorHandler(&thrower_);
   a_.addEncodingOptions(asmjit::EncodingOptions::kOptimizedAlign);  // alignment pads with long NOPs
-  const CpuInfo& cpu = CpuInfo::host();
-  // The baseline this backend needs besides x86-64 itself.
-  if (!cpu.hasFeature(CpuFeatures::X86::kSSE4_1) || !cpu.hasFeature(CpuFeatures::X86::kPOPCNT))
-    throw std::runtime_error("the x86-64 JIT needs SSE4.1 and POPCNT");
   // The label tables of this thread's last module, emptied, keep their
   // capacity: a large module's are megabytes of fresh pages otherwise.
   labels_.swap(t_label_tables.labels);
   label_uses_.swap(t_label_tables.uses);
   labels_.clear();
   label_uses_.clear();
-  for (auto& l : trap_stubs_) l = new_label();
-  builtin_trap_ = new_label();
-  trap_raise_ = new_label();
 }
 
 X64MacroAssembler::~X64MacroAssembler() {
@@ -235,46 +225,85 @@ void X64MacroAssembler::load_i32_table(Reg dst, Reg index, std::span<const int32
 }
 
 Label X64MacroAssembler::trap_label(TrapKind kind) {
-  trap_used_[static_cast<size_t>(kind)] = true;
-  return trap_stubs_[static_cast<size_t>(kind)];
+  Label& l = trap_labels_[static_cast<size_t>(kind)];
+  if (!l.valid()) l = symbol_label({Symbol::Kind::TrapStub, static_cast<uint32_t>(kind)});
+  return l;
 }
 
-void X64MacroAssembler::finish_module() {
+Label X64MacroAssembler::symbol_label(Symbol s) {
+  Label l = new_label();
+  symbol_labels_.push_back({l, s});
+  return l;
+}
+
+// ---- Functions ---------------------------------------------------------------
+
+void X64MacroAssembler::begin_function_code() {
+  a_.align(AlignMode::kCode, kFunctionAlignment);
+  function_start_ = static_cast<uint32_t>(a_.offset());
+  labels_.clear();
+  label_uses_.clear();
+  symbol_labels_.clear();
+  trap_sites_.clear();
+  for (Label& l : trap_labels_) l = Label{};
+  builtin_trap_ = Label{};
+  pending_compare_.valid = false;
+  slot_in_register_.end = kNoSlot;
+}
+
+FunctionCode X64MacroAssembler::end_function_code(Label outer_entry) {
+  FunctionCode out;
+  out.start = function_start_;
+  out.size = static_cast<uint32_t>(a_.offset()) - function_start_;
+  out.outer_entry = static_cast<uint32_t>(labels_[outer_entry.id].offset) - function_start_;
+  for (const SymbolLabel& s : symbol_labels_) {
+    LabelState& l = labels_[s.label.id];
+    for (uint32_t u = l.first_use; u != kNoUse; u = label_uses_[u].next)
+      out.relocations.push_back({label_uses_[u].rel32_at - function_start_, s.symbol});
+    l.first_use = kNoUse;
+  }
+  for (const LabelState& l : labels_)
+    if (l.first_use != kNoUse) throw std::runtime_error("x86-64 assembler: code refers to an unbound label");
+  out.trap_sites = trap_sites_;
+  for (TrapSite& t : out.trap_sites) t.offset -= function_start_;
+  return out;
+}
+
+TailCode X64MacroAssembler::emit_tail(std::span<const uint32_t> gas_costs) {
   // One stub per trap kind: the trap code in eax, then the shared exit that
   // unwinds to the entry trampoline (abi.hpp: every context starts with the
   // ExecState pointer, which holds the trampoline's exit).
-  for (size_t k = 0; k < std::size(trap_stubs_); ++k) {
-    if (!trap_used_[k]) continue;
-    bind(trap_stubs_[k]);
+  begin_function_code();
+  TailCode tail;
+  tail.start = function_start_;
+  auto here = [&] { return static_cast<uint32_t>(a_.offset()) - function_start_; };
+  Label exit = new_label();
+  std::vector<Label> stubs;
+  for (uint32_t k = 0; k < kTrapStubCount; ++k) {
+    stubs.push_back(new_label());
+    bind(stubs.back());
+    tail.trap_stubs.push_back(here());
     a_.mov(eax, encode_trap(static_cast<TrapKind>(k)));
-    jmp(trap_raise_);
+    jmp(exit);
   }
-  bind(builtin_trap_);  // eax already holds the trap code
-  bind(trap_raise_);
+  tail.builtin_trap = here();  // eax already holds the trap code
+  bind(exit);
   emit_trap_exit(a_);
-  for (const LabelState& l : labels_)
-    if (l.first_use != kNoUse) throw std::runtime_error("x86-64 assembler: code refers to an unbound label");
+  // Out-of-gas thunks (begin_gas_charge): the segment's cost goes back,
+  // then the trap.
+  for (uint32_t cost : gas_costs) {
+    tail.gas_thunks.push_back(here());
+    emit([cost](enc::Writer& w) { w.alu_imm32(enc::Alu::Add, true, kGasCode, static_cast<int32_t>(cost)); });
+    jmp(stubs[static_cast<size_t>(TrapKind::OutOfGas)]);
+  }
+  tail.size = here();
+  return tail;
+}
 
-  for (const JumpTable& t : jump_tables_) {
-    a_.align(AlignMode::kData, 4);
-    a_.bind(t.at);
-    auto table_at = static_cast<int64_t>(a_.offset());
-    for (Label target : t.targets) {
-      auto delta = static_cast<int32_t>(labels_[target.id].offset - table_at);
-      a_.embed(&delta, sizeof delta);
-    }
-  }
-  for (const IntTable& t : int_tables_) {
-    a_.align(AlignMode::kData, 4);
-    a_.bind(t.at);
-    a_.embed(t.values.data(), t.values.size() * sizeof(int32_t));
-  }
-  a_.align(AlignMode::kData, 16);
-  for (const auto& [value, label] : constants_) {
-    a_.bind(label);
-    a_.embedUInt64(value.first);
-    a_.embedUInt64(value.second);
-  }
+void X64MacroAssembler::apply_relocation(uint8_t* code, uint32_t field_at, uint32_t target_at) {
+  // Every relocation is a rel32 of a jmp, jcc or call: from the field's end.
+  auto rel = static_cast<int32_t>(int64_t{target_at} - (int64_t{field_at} + 4));
+  std::memcpy(code + field_at, &rel, 4);
 }
 
 // ---- Frames and calls --------------------------------------------------------
@@ -375,6 +404,7 @@ void X64MacroAssembler::call_builtin(Builtin b, int32_t stack_bottom) {
 }
 
 void X64MacroAssembler::trap_if_builtin_failed() {
+  if (!builtin_trap_.valid()) builtin_trap_ = symbol_label({Symbol::Kind::BuiltinTrap});
   a_.test(eax, eax);
   jcc(CondCode::kNZ, builtin_trap_);
 }
@@ -597,8 +627,9 @@ void X64MacroAssembler::reload_context() { a_.mov(kContextReg, qword_ptr(rbp, fr
 
 GasPatch X64MacroAssembler::begin_gas_charge() {
   // sub r12, imm32 and jb rel32, both patched once the segment's cost is
-  // known: the jump goes to a thunk at the function's end that adds the cost
-  // back (the out-of-gas state is the state before the segment) and traps.
+  // known: the jump goes to a thunk in the module's tail (emit_tail) that
+  // adds the cost back (the out-of-gas state is the state before the
+  // segment) and traps.
   // 13 bytes and no taken branch on the way through.
   GasPatch p{static_cast<uint32_t>(a_.offset())};
   emit([](enc::Writer& w) {
@@ -606,14 +637,6 @@ GasPatch X64MacroAssembler::begin_gas_charge() {
     w.jcc_rel32(static_cast<uint8_t>(CondCode::kB), 0);
   });
   return p;
-}
-
-Label X64MacroAssembler::out_of_gas_thunk(uint32_t cost) {
-  if (cost < kSmallCosts && small_cost_thunks_[cost].valid()) return small_cost_thunks_[cost];
-  Label l = new_label();
-  if (cost < kSmallCosts) small_cost_thunks_[cost] = l;
-  thunks_.push_back({cost, l});
-  return l;
 }
 
 void X64MacroAssembler::finish_function() {
@@ -626,12 +649,30 @@ void X64MacroAssembler::finish_function() {
     else emit([rel](enc::Writer& w) { w.jmp_rel32(static_cast<int32_t>(rel - 3)); });
   }
   nan_fixes_.clear();
-  for (const Thunk& t : thunks_) {
-    bind(t.label);
-    emit([&t](enc::Writer& w) { w.alu_imm32(enc::Alu::Add, true, kGasCode, static_cast<int32_t>(t.cost)); });
-    jmp(trap_label(TrapKind::OutOfGas));
+  // The function's tables and constants, so that it is whole on its own.
+  for (const JumpTable& t : jump_tables_) {
+    a_.align(AlignMode::kData, 4);
+    a_.bind(t.at);
+    auto table_at = static_cast<int64_t>(a_.offset());
+    for (Label target : t.targets) {
+      auto delta = static_cast<int32_t>(labels_[target.id].offset - table_at);
+      a_.embed(&delta, sizeof delta);
+    }
   }
-  thunks_.clear();
+  jump_tables_.clear();
+  for (const IntTable& t : int_tables_) {
+    a_.align(AlignMode::kData, 4);
+    a_.bind(t.at);
+    a_.embed(t.values.data(), t.values.size() * sizeof(int32_t));
+  }
+  int_tables_.clear();
+  if (!constants_.empty()) a_.align(AlignMode::kData, 16);
+  for (const auto& [value, label] : constants_) {
+    a_.bind(label);
+    a_.embedUInt64(value.first);
+    a_.embedUInt64(value.second);
+  }
+  constants_.clear();
 }
 
 void X64MacroAssembler::finish_gas_charge(GasPatch p, uint64_t cost, Label out_of_gas) {
@@ -647,7 +688,7 @@ void X64MacroAssembler::finish_gas_charge(GasPatch p, uint64_t cost, Label out_o
   if (cost <= 0x7FFFFFFF) {
     auto imm = static_cast<uint32_t>(cost);
     std::memcpy(buf + p.at + 3, &imm, 4);
-    use_label_at(out_of_gas_thunk(imm), p.at + kChargeSize - 4);
+    use_label_at(symbol_label({Symbol::Kind::GasThunk, imm}), p.at + kChargeSize - 4);
     return;
   }
   // A cost past imm32 (only with extreme schedules): the charge becomes a

@@ -14,18 +14,22 @@
 #include <utility>
 #include <vector>
 
+#include <detwasm/target.hpp>
+
+#include "jit/function_code.hpp"
 #include "jit/masm.hpp"
 #include "jit/x64/encoder_x64.hpp"
 
 namespace detwasm::jit::x64 {
 
-// CPU features the generated code may use. They change the code, so they
-// belong to an artifact's cache key.
+// The optional instructions the code may use, from the target (never from
+// the host CPU: target.hpp).
 struct Features {
   bool lzcnt = false;
   bool bmi1 = false;  // tzcnt
-  static Features host();
-  static Features baseline() { return {}; }
+  static Features of(const Target& target) {
+    return {target.has(CpuFeature::Lzcnt), target.has(CpuFeature::Bmi1)};
+  }
 };
 
 class X64MacroAssembler {
@@ -64,9 +68,11 @@ class X64MacroAssembler {
   static constexpr Reg kResultFpr = fpr(0);  // xmm0
   static bool int_imm_fits(IntBinOp op, Width w, uint64_t value);
 
-  // `code` must be initialised for x86-64; errors from asmjit throw
+  // Sets `code` up for this target.
+  static void init_code(asmjit::CodeHolder& code);
+  // `code` is set up by init_code; errors from asmjit throw
   // std::runtime_error.
-  X64MacroAssembler(asmjit::CodeHolder& code, Features features);
+  X64MacroAssembler(asmjit::CodeHolder& code, const Target& target);
   ~X64MacroAssembler();
   X64MacroAssembler(const X64MacroAssembler&) = delete;
   X64MacroAssembler& operator=(const X64MacroAssembler&) = delete;
@@ -75,6 +81,25 @@ class X64MacroAssembler {
   // trap site tables are sized for them up front (reserved, not touched),
   // rather than grown by copying.
   void expect_code_bytes(uint64_t n);
+
+  // Functions, each compiled on its own (function_code.hpp): between these
+  // two calls, labels are the function's own, and whatever lies outside it
+  // is reached through symbol_label. end_function_code comes after
+  // finish_function and patch_frame, with the function's outer entry.
+  void begin_function_code();
+  FunctionCode end_function_code(Label outer_entry);
+  // A label for something outside the function; its uses become relocations.
+  Label symbol_label(Symbol s);
+  // What direct calls to defined function `defined_index` jump to.
+  Label function_label(uint32_t defined_index) { return symbol_label({Symbol::Kind::FunctionBody, defined_index}); }
+  // The code every function's relocations may point into: one stub per trap
+  // kind, the builtin failure path and the exit, then one out-of-gas thunk
+  // per cost in `gas_costs`. Emitted at a function boundary, once a module's
+  // functions are compiled.
+  TailCode emit_tail(std::span<const uint32_t> gas_costs);
+  // Fills relocation field `field_at` of the module's code at `code` so that
+  // it reaches `target_at`.
+  static void apply_relocation(uint8_t* code, uint32_t field_at, uint32_t target_at);
 
   // Labels and control.
   Label new_label();
@@ -94,8 +119,6 @@ class X64MacroAssembler {
   // dst = values[index] (sign-extended to 64 bits) for an index known to be in range.
   void load_i32_table(Reg dst, Reg index, std::span<const int32_t> values);
   Label trap_label(TrapKind kind);
-  // Binds the trap stubs, tables and constants; call once, after the last function.
-  void finish_module();
 
   // Frames and calls.
   FramePatch enter_function(uint32_t num_declared_locals, Label stack_exhausted, uint32_t func_index);
@@ -161,8 +184,8 @@ class X64MacroAssembler {
   void charge_gas(uint64_t cost, Label out_of_gas);
   void charge_gas_per_item(Reg n, Reg tmp, uint64_t unit_cost, bool per_8_bytes, Label out_of_gas);
 
+  // The current function's, with offsets in the buffer.
   std::vector<TrapSite> trap_sites() const { return trap_sites_; }
-  std::vector<TrapSite> take_trap_sites() { return std::move(trap_sites_); }
   asmjit::x86::Assembler& assembler() { return a_; }
 
  private:
@@ -190,8 +213,6 @@ class X64MacroAssembler {
   void patch_rel32(uint32_t rel32_at, int32_t target);
   // The rel8 of a jump emitted here to l, when l is bound and near enough.
   std::optional<int8_t> short_jump(Label l) const;
-  // The out-of-gas thunk of the current function for segments costing `cost`.
-  Label out_of_gas_thunk(uint32_t cost);
   // Encodes one instruction directly into the buffer (encoder_x64.hpp).
   template <class F>
   void emit(F encode) {
@@ -260,6 +281,7 @@ class X64MacroAssembler {
   std::vector<uint32_t> sp_restore_sites_;  // of the current function
   asmjit::x86::Assembler a_;
   Features features_;
+  // All of these are the current function's.
   std::vector<TrapSite> trap_sites_;
   std::vector<JumpTable> jump_tables_;
   std::vector<IntTable> int_tables_;
@@ -267,19 +289,14 @@ class X64MacroAssembler {
   static constexpr uint32_t kTrapStubCount = static_cast<uint32_t>(TrapKind::HostError) + 1;
   std::vector<LabelState> labels_;
   std::vector<LabelUse> label_uses_;
-  Label trap_stubs_[kTrapStubCount];
-  Label builtin_trap_;
-  Label trap_raise_;
-  // Out-of-gas thunks (see begin_gas_charge): one per distinct segment cost,
-  // emitted after the first function that needs it and shared by the later
-  // ones (a bound label: their jumps need no patching); small costs are
-  // found by index. thunks_ lists those of the current function.
-  static constexpr uint32_t kSmallCosts = 256;
-  struct Thunk {
-    uint32_t cost;
+  struct SymbolLabel {
     Label label;
+    Symbol symbol;
   };
-  std::vector<Thunk> thunks_;
+  std::vector<SymbolLabel> symbol_labels_;
+  Label trap_labels_[kTrapStubCount];  // symbol labels, made on first use
+  Label builtin_trap_;
+  uint32_t function_start_ = 0;
   // Out-of-line loads of the canonical NaN (canonicalize_nan), resuming at
   // `resume` in the function's code.
   struct NanFix {
@@ -289,8 +306,6 @@ class X64MacroAssembler {
     bool f64;
   };
   std::vector<NanFix> nan_fixes_;
-  Label small_cost_thunks_[kSmallCosts];
-  bool trap_used_[kTrapStubCount] = {};
 };
 
 static_assert(MacroAssembler<X64MacroAssembler>);

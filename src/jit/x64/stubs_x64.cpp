@@ -176,7 +176,7 @@ void emit_host_adapter(Assembler& a) {
 
 RuntimeStubs build_stubs() {
   CodeHolder code;
-  code.init(Environment(Arch::kX64));
+  code.init(Environment(asmjit::Arch::kX64));
   Assembler a(&code);
   asmjit::Label entry = a.newLabel(), host = a.newLabel(), trap_exit = a.newLabel(), mxcsr = a.newLabel();
   a.bind(entry);
