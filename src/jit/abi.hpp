@@ -17,7 +17,7 @@
 //   fp + 0                caller's frame pointer
 //   fp - 8                VmContext of this activation
 //   fp - 16               the function's index in its module, or a marker:
-//                         kHostAdapterFrame, kEntryFrame (frames.hpp walks these)
+//                         kHostAdapterFrame, kEntryFrame (entry.cpp, record_trap_frames, walks these)
 //   fp - 24 - 8*j         declared local j (params live in the area above)
 //   fp - 24 - 8*D - 8*h   operand slot h (D declared locals); the canonical
 //                         home of the operand at height h when it is spilled
@@ -92,7 +92,7 @@ using HostCallFn = uint32_t (*)(ExecState* exec, const struct JitFuncRef* callee
                                 struct VmContext* caller);
 
 // The Wasm frames a trap unwound, innermost first: filled by the trap path
-// (frames.hpp) when the ExecState has a buffer.
+// (entry.cpp, record_trap_frames) when the ExecState has a buffer.
 struct TrapFrameRecord {
   VmContext* context;
   uint32_t func_index;  // in the module's function index space

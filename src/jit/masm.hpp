@@ -14,7 +14,8 @@
 // - A destination may be the same register as a source unless stated.
 // - Frame offsets are from the frame pointer (abi.hpp, namespace frame).
 // - An operation that may trap takes the label of the trap's shared stub,
-//   from trap_label(); faulting memory accesses are listed in trap_sites().
+//   from trap_label(); faulting memory accesses are listed in the function's
+//   FunctionCode (function_code.hpp).
 #pragma once
 
 #include <bit>

@@ -141,7 +141,7 @@ struct StoreImpl {
   std::deque<std::unique_ptr<InstanceData>> instances;
   ExecState exec;
   // Compiled code's view of the execution state; gas and budget are copied
-  // in and out of `exec` around each entry and host call (jit_invoke.cpp).
+  // in and out of `exec` around each entry and host call (invoke.cpp).
   jit::ExecState jit_exec;
   jit::ExecState* jit_exec_holder = &jit_exec;  // a context for host funcrefs: its first word
   std::unique_ptr<jit::NativeStack> native_stack;

@@ -19,7 +19,7 @@ struct Observed {
   std::vector<uint64_t> results;
   std::optional<TrapKind> trap;
   uint64_t gas_used = 0;  // with metering
-  std::vector<uint32_t> frames;  // of a trap, innermost first, at most TestRuntime::kFrameCapacity
+  std::vector<uint32_t> frames;  // of a trap, innermost first
   uint64_t frame_total = 0;
   bool operator==(const Observed&) const = default;
 };
@@ -61,7 +61,7 @@ class Differential {
     if (r.trap) {
       o.trap = r.trap->kind;
       for (const TrapFrame& f : r.trap->frames) {
-        if (o.frames.size() < TestRuntime::kFrameCapacity) o.frames.push_back(f.func_index);
+        o.frames.push_back(f.func_index);
       }
       o.frame_total = r.trap->frame_count;
     }

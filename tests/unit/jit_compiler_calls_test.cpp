@@ -145,7 +145,7 @@ TEST(JitCalls, HostFunctions) {
   EXPECT_EQ(trapped.trap, TrapKind::HostError);
   EXPECT_EQ(trapped.frames, (std::vector<uint32_t>{12}));  // the caller; host frames are not Wasm frames
   EXPECT_EQ(inst.call("host_indirect", {10}).results, (std::vector<uint64_t>{15}));
-  EXPECT_EQ(inst.runtime().exec.exit_sp, 0u);
+  EXPECT_EQ(inst.exit_sp(), 0u);
 }
 
 TEST(JitCalls, GlobalsKeepTheirValues) {

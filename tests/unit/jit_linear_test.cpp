@@ -33,11 +33,10 @@ std::vector<uint8_t> br_table_module(uint32_t depth, uint32_t targets, uint32_t 
 }
 
 size_t code_size(const std::vector<uint8_t>& wasm) {
-  Engine engine;
-  internal::ModuleDecoder decoder(engine.impl(), internal::BodyPreparation::ValidateOnly);
-  decoder.feed(wasm.data(), wasm.size());
-  auto module = decoder.finish();
-  return compile_module(*module, engine.config()).code.size();
+  EngineConfig config;
+  config.tier = Tier::Jit;
+  Engine engine(config);
+  return Module::compile(engine, wasm).data()->jit->memory.size();
 }
 
 TEST(JitLinear, BranchTablesOverDeepNestingStayLinear) {
