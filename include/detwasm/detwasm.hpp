@@ -291,11 +291,18 @@ class Store {
   std::unique_ptr<internal::StoreImpl> impl_;
 };
 
-// Resolves imports by (module, name).
+// Resolves imports by (module, name). A name is defined once: defining it
+// again throws LinkError, unless shadowing is allowed, when the later
+// definition replaces the earlier.
 class Linker {
  public:
+  // Whether define() and define_instance() may replace a definition (default: no).
+  Linker& allow_shadowing(bool allow);
+  // Throws LinkError if (module, name) is defined and shadowing is not allowed.
   void define(std::string module, std::string name, Extern item);
   // Makes every export of `instance` importable as (module_name, export name).
+  // Throws LinkError, defining none of them, if one is defined and shadowing
+  // is not allowed.
   void define_instance(const std::string& module_name, const Instance& instance);
   std::optional<Extern> get(std::string_view module, std::string_view name) const;
   // Throws LinkError for a missing import or a type mismatch.
@@ -303,6 +310,7 @@ class Linker {
 
  private:
   std::map<std::pair<std::string, std::string>, Extern, std::less<>> items_;
+  bool allow_shadowing_ = false;
 };
 
 }  // namespace detwasm

@@ -221,12 +221,29 @@ std::optional<Memory> Caller::memory() {
 
 // --- Linker ---
 
+Linker& Linker::allow_shadowing(bool allow) {
+  allow_shadowing_ = allow;
+  return *this;
+}
+
+namespace {
+[[noreturn]] void defined_twice(const std::string& module, const std::string& name) {
+  throw LinkError("\"" + module + "\" \"" + name + "\" is defined already (shadowing is not allowed)");
+}
+}  // namespace
+
 void Linker::define(std::string module, std::string name, Extern item) {
-  items_.insert_or_assign(std::make_pair(std::move(module), std::move(name)), item);
+  auto key = std::make_pair(std::move(module), std::move(name));
+  if (!allow_shadowing_ && items_.contains(key)) defined_twice(key.first, key.second);
+  items_.insert_or_assign(std::move(key), item);
 }
 
 void Linker::define_instance(const std::string& module_name, const Instance& instance) {
-  for (auto& [name, ext] : instance.exports()) define(module_name, name, ext);
+  auto exports = instance.exports();
+  if (!allow_shadowing_)
+    for (auto& [name, ext] : exports)
+      if (items_.contains(std::make_pair(module_name, name))) defined_twice(module_name, name);
+  for (auto& [name, ext] : exports) define(module_name, name, ext);
 }
 
 std::optional<Extern> Linker::get(std::string_view module, std::string_view name) const {

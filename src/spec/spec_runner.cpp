@@ -96,6 +96,7 @@ class FileRunner {
  public:
   FileRunner(fs::path dir, const RunOptions& options)
       : dir_(std::move(dir)), max_module_size_(options.config.limits.max_module_size), engine_(options.config), store_(engine_) {
+    linker_.allow_shadowing(true);  // `register` may give a name to another instance
     define_spectest(store_, linker_);
   }
 
