@@ -45,9 +45,18 @@ constexpr uint32_t kFrameOverheadSlots = 4;
 
 enum class Tier : uint8_t { Interpreter, Jit };
 
+// The tier an engine runs unless configured otherwise: the JIT where this
+// build has a backend for the host (x86-64), the interpreter elsewhere. The
+// detwasm tool's default is the same.
+#if defined(__x86_64__)
+inline constexpr Tier kDefaultTier = Tier::Jit;
+#else
+inline constexpr Tier kDefaultTier = Tier::Interpreter;
+#endif
+
 struct EngineConfig {
   ResourceLimits limits;
-  Tier tier = Tier::Interpreter;
+  Tier tier = kDefaultTier;
   // Metering is decided when a module is compiled: without it, compiled code
   // holds no gas accounting at all.
   bool metering = false;

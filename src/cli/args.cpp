@@ -1,6 +1,7 @@
 #include "cli/args.hpp"
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "text/numbers.hpp"
@@ -170,7 +171,8 @@ Args parse_args(const std::vector<std::string>& argv) {
   return args;
 }
 
-const char* usage_text() {
+namespace {
+const char* usage_text_for_default_tier() {
   return R"(detwasm: a deterministic, gas-metered WebAssembly engine
 
 Usage:
@@ -193,7 +195,7 @@ Usage:
   limit: a larger one is refused at once.
 
 Options:
-  --tier jit|interp          execution tier (default: jit)
+  --tier jit|interp          execution tier (default: DEFAULT_TIER, the library's)
   --limits default|contract  the engine's limits: the library's defaults, or
                              the profile for contract execution (gas/LIMITS.md)
   --max-module-size BYTES    largest module accepted (default 67108864)
@@ -211,6 +213,17 @@ argument, 0x and hex digits alone give its exact bit pattern (0x7fc00000).
 Exit status: 0 success, 1 trap (run) or failed spec tests (spec),
 2 load, validation, link or usage error.
 )";
+}
+}  // namespace
+
+const char* usage_text() {
+  static const std::string text = [] {
+    std::string t = usage_text_for_default_tier();
+    const std::string_view placeholder = "DEFAULT_TIER";
+    t.replace(t.find(placeholder), placeholder.size(), kDefaultTier == Tier::Jit ? "jit" : "interp");
+    return t;
+  }();
+  return text.c_str();
 }
 
 }  // namespace detwasm::cli

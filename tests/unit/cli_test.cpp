@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <detwasm/config.hpp>
+
 #include "support/run_process.hpp"
 
 namespace detwasm::test {
@@ -385,6 +387,19 @@ TEST_F(CliTest, UsageErrors) {
   usage_or_load_error({"--tier", "fast", "validate", *functions_});
   usage_or_load_error({"validate", (dir_->path() / "absent.wasm").string()});
   usage_or_load_error({"spec", (dir_->path() / "absent.json").string()});
+}
+
+// The tool runs the library's default tier, and its help says which: the
+// JIT where the build has a backend for the host.
+TEST_F(CliTest, DefaultTierIsTheLibrarys) {
+  const std::string name = EngineConfig{}.tier == Tier::Jit ? "jit" : "interp";
+  ProcessResult r = cli({"compile", *functions_, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["tier"], name);
+  EXPECT_NE(cli({"--help"}).out.find("(default: " + name + ","), std::string::npos);
+#if defined(__x86_64__)
+  EXPECT_EQ(EngineConfig{}.tier, Tier::Jit);
+#endif
 }
 
 TEST_F(CliTest, HelpAndVersion) {

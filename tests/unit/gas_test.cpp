@@ -191,11 +191,16 @@ TEST(Gas, ByteOperatorTableAgreesWithTheOperatorTable) {
   }
 }
 
+// The interpreter's code, read here; jit_gas_test.cpp reads the JIT's.
 TEST(Gas, MeteringOffCompilesNoCharges) {
-  Engine engine;  // metering off by default
+  EngineConfig config;  // metering off by default
+  config.tier = Tier::Interpreter;
+  Engine engine(config);
   Module m = Module::compile(engine, kAdd);
-  for (const auto& f : m.data()->functions)
+  for (const auto& f : m.data()->functions) {
+    ASSERT_FALSE(f.interp.code.empty());
     for (uint32_t w : f.interp.code) EXPECT_NE(w, static_cast<uint32_t>(internal::IOp::ChargeGas));
+  }
   Store store(engine);
   store.set_gas_limit(0);
   auto inst = store.instantiate(m, {});
