@@ -64,8 +64,11 @@ struct EngineConfig {
 };
 
 // A digest of everything in a configuration that changes compiled code or
-// execution (limits, metering, the gas schedule): equal configurations, and
-// only those, have equal identities.
+// execution: every limit, the tier, metering and, when metering is on, the
+// gas schedule (without metering it changes nothing). Configurations that
+// differ in any of these have different identities. A field added to
+// ResourceLimits, EngineConfig or GasSchedule must be hashed too: the
+// configuration-identity test counts their fields and fails until it is.
 std::array<uint8_t, 32> config_identity(const EngineConfig& config);
 
 }  // namespace detwasm
