@@ -25,7 +25,7 @@ fuzz=$build/fuzz
 if [ ! -d "$fuzz/seeds" ]; then
   "$src/fuzz/make_seed_corpus.sh" "$src/../shared/spec-testsuite/core" "$fuzz/seeds"
 fi
-# Reproducers of defects found before, kept as text in fuzz/seeds.
+# Reproducers of defects found before and seed modules, kept as text in fuzz/seeds.
 for wat in "$src"/fuzz/seeds/*.wat; do
   wat2wasm "$wat" -o "$fuzz/seeds/$(basename "$wat" .wat).wasm"
 done

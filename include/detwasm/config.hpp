@@ -46,9 +46,18 @@ constexpr uint32_t kFrameOverheadSlots = 4;
 
 enum class Tier : uint8_t { Interpreter, Jit };
 
+// The tier an engine runs unless configured otherwise: the JIT where this
+// build has a backend for the host (x86-64), the interpreter elsewhere. The
+// detwasm tool's default is the same.
+#if defined(__x86_64__)
+inline constexpr Tier kDefaultTier = Tier::Jit;
+#else
+inline constexpr Tier kDefaultTier = Tier::Interpreter;
+#endif
+
 struct EngineConfig {
   ResourceLimits limits;
-  Tier tier = Tier::Interpreter;
+  Tier tier = kDefaultTier;
   // Metering is decided when a module is compiled: without it, compiled code
   // holds no gas accounting at all.
   bool metering = false;
@@ -65,9 +74,13 @@ struct EngineConfig {
 };
 
 // A digest of everything in a configuration that changes compiled code or
-// execution (limits, metering, the gas schedule, the target): equal
-// configurations, and only those, have equal identities. The thread count
-// changes neither, so it is left out.
+// execution: every limit, the tier, the target, metering and, when metering
+// is on, the gas schedule (without metering it changes nothing).
+// Configurations that differ in any of these have different identities; the
+// compile thread settings change neither and are left out. A field added to
+// ResourceLimits, EngineConfig or GasSchedule must be hashed too (or be
+// listed as left out): the configuration-identity test counts their fields
+// and fails until it is.
 std::array<uint8_t, 32> config_identity(const EngineConfig& config);
 
 }  // namespace detwasm

@@ -11,6 +11,7 @@
 // throws UsageError. Executing Wasm never throws: a trap is a value.
 #pragma once
 
+#include <any>
 #include <array>
 #include <cstdint>
 #include <functional>
@@ -42,9 +43,17 @@ struct InstanceData;
 }  // namespace internal
 
 class Func;
+class Store;
 
 // A Wasm value. Numbers are kept as raw bits (f32/f64 too, so NaN payloads
-// survive); a reference is an opaque non-zero word, 0 meaning null.
+// survive); a reference is an opaque non-zero word of one store, 0 meaning
+// null. A funcref comes from Value::funcref, an externref from
+// Store::externref, or either from Wasm; every entry point that takes a
+// Value from the host (Func::call, Table::set and grow, Global::set,
+// Store::new_table and new_global) refuses, with UsageError, a reference
+// that its store did not make: a word made up by the host, or a reference
+// of another store. A host function that returns such a reference traps
+// with HostError instead, since Wasm frames are between it and the host.
 struct Value {
   ValType type = ValType::I32;
   uint64_t bits = 0;
@@ -56,9 +65,7 @@ struct Value {
   static Value f32_bits(uint32_t b) { return {ValType::F32, b}; }
   static Value f64_bits(uint64_t b) { return {ValType::F64, b}; }
   static Value null_ref(ValType t) { return {t, 0}; }
-  // `host_value` must be non-zero; it is returned unchanged to the host.
-  static Value externref(uint64_t host_value) { return {ValType::ExternRef, host_value}; }
-  static Value funcref(const Func& f);
+  static Value funcref(const Func& f);  // a null Func gives a null funcref
   static Value zero(ValType t) { return {t, 0}; }
 
   int32_t as_i32() const { return static_cast<int32_t>(static_cast<uint32_t>(bits)); }
@@ -68,7 +75,9 @@ struct Value {
   float as_f32() const;
   double as_f64() const;
   bool is_null() const { return bits == 0; }
-  std::optional<Func> as_func() const;  // for a non-null funcref
+  // The function of a funcref of `store`; nullopt for null. UsageError for a
+  // value of another type or a funcref `store` did not make.
+  std::optional<Func> as_func(const Store& store) const;
 
   bool operator==(const Value&) const = default;
   std::string to_string() const;  // "i32:3", "f64:2.5", "funcref:null"
@@ -123,7 +132,6 @@ class StreamingCompiler {
   std::unique_ptr<Impl> impl_;
 };
 
-class Store;
 class Memory;
 
 // What a host function sees of its caller.
@@ -255,6 +263,17 @@ class Store {
   Table new_table(TableType type, Value init);        // UsageError past the limits
   Global new_global(GlobalType type, Value init);     // UsageError on type mismatch
 
+  // An externref carrying a host object. The store keeps the object (a
+  // shared_ptr in the std::any shares it) until the store is destroyed, also
+  // when no Wasm value refers to it any more; Wasm code can only move the
+  // reference around and test it for null.
+  Value externref(std::any object);
+  // The host object of an externref of this store; nullptr for a null
+  // externref. UsageError for a value of another type or an externref this
+  // store did not make (another store's, or a made-up word).
+  std::any* externref_data(const Value& ref);
+  const std::any* externref_data(const Value& ref) const;
+
   // `imports` are in the module's import order. Throws LinkError on mismatch.
   Instantiation instantiate(const Module& module, std::span<const Extern> imports);
 
@@ -266,16 +285,24 @@ class Store {
   uint64_t gas_used() const;  // since the limit was last set
 
   internal::StoreImpl& impl() { return *impl_; }
+  const internal::StoreImpl& impl() const { return *impl_; }
 
  private:
   std::unique_ptr<internal::StoreImpl> impl_;
 };
 
-// Resolves imports by (module, name).
+// Resolves imports by (module, name). A name is defined once: defining it
+// again throws LinkError, unless shadowing is allowed, when the later
+// definition replaces the earlier.
 class Linker {
  public:
+  // Whether define() and define_instance() may replace a definition (default: no).
+  Linker& allow_shadowing(bool allow);
+  // Throws LinkError if (module, name) is defined and shadowing is not allowed.
   void define(std::string module, std::string name, Extern item);
   // Makes every export of `instance` importable as (module_name, export name).
+  // Throws LinkError, defining none of them, if one is defined and shadowing
+  // is not allowed.
   void define_instance(const std::string& module_name, const Instance& instance);
   std::optional<Extern> get(std::string_view module, std::string_view name) const;
   // Throws LinkError for a missing import or a type mismatch.
@@ -283,6 +310,7 @@ class Linker {
 
  private:
   std::map<std::pair<std::string, std::string>, Extern, std::less<>> items_;
+  bool allow_shadowing_ = false;
 };
 
 }  // namespace detwasm

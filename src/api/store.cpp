@@ -2,7 +2,6 @@
 #include <detwasm/detwasm.hpp>
 
 #include "runtime/invoke.hpp"
-#include "runtime/float_env.hpp"
 #include "runtime/instantiate.hpp"
 #include "runtime/objects.hpp"
 
@@ -11,11 +10,17 @@ namespace detwasm {
 using namespace internal;
 
 namespace {
-void check_value(ValType expected, const Value& v, const char* what) {
+
+// A value from the host, before it reaches `store`: of the expected type,
+// and, if a reference, null or made by this store.
+void check_value(const StoreImpl& store, ValType expected, const Value& v, const std::string& what) {
   if (v.type != expected)
-    throw UsageError(std::string(what) + ": expected " + std::string(to_string(expected)) + ", got " +
+    throw UsageError(what + ": expected " + std::string(to_string(expected)) + ", got " +
                      std::string(to_string(v.type)));
+  if (!store.owns(v.type, v.bits))
+    throw UsageError(what + ": the " + std::string(to_string(v.type)) + " does not belong to this store");
 }
+
 }  // namespace
 
 Store::Store(Engine& engine) : impl_(std::make_unique<StoreImpl>()) {
@@ -27,7 +32,7 @@ Engine& Store::engine() { return *impl_->engine; }
 
 Func Store::new_host_func(FuncType type, HostFunction fn, std::string debug_name, std::optional<uint64_t> gas_cost) {
   if (!fn) throw UsageError("host function is empty");
-  auto f = std::make_unique<FuncInst>();
+  FuncInst* f = impl_->new_funcs(1);
   f->store = impl_.get();
   f->host_gas_cost = gas_cost.value_or(impl_->engine->config().gas_schedule.host_call_default);
   f->host_type = std::move(type);
@@ -36,9 +41,7 @@ Func Store::new_host_func(FuncType type, HostFunction fn, std::string debug_name
   f->host = std::move(fn);
   f->debug_name = std::move(debug_name);
   link_func_ref(*impl_, *f);
-  FuncInst* raw = f.get();
-  impl_->funcs.push_back(std::move(f));
-  return Func(raw);
+  return Func(f);
 }
 
 Memory Store::new_memory(MemoryType type) {
@@ -52,7 +55,7 @@ Memory Store::new_memory(MemoryType type) {
 
 Table Store::new_table(TableType type, Value init) {
   if (!is_ref(type.elem)) throw UsageError("table element type must be a reference type");
-  check_value(type.elem, init, "table initial value");
+  check_value(*impl_, type.elem, init, "table initial value");
   if (type.limits.max && type.limits.min > *type.limits.max) throw UsageError("table minimum exceeds maximum");
   TableInst* t = internal::new_table(*impl_, type, init.bits);
   if (!t) throw UsageError("table cannot be created within the configured limits");
@@ -60,8 +63,25 @@ Table Store::new_table(TableType type, Value init) {
 }
 
 Global Store::new_global(GlobalType type, Value init) {
-  check_value(type.type, init, "global initial value");
+  check_value(*impl_, type.type, init, "global initial value");
   return Global(internal::new_global(*impl_, type, init.bits));
+}
+
+Value Store::externref(std::any object) {
+  return Value{ValType::ExternRef, impl_->new_externref(std::move(object))};
+}
+
+const std::any* Store::externref_data(const Value& ref) const {
+  if (ref.type != ValType::ExternRef)
+    throw UsageError("externref_data: expected externref, got " + std::string(to_string(ref.type)));
+  if (ref.is_null()) return nullptr;
+  const std::any* object = impl_->host_object(ref.bits);
+  if (!object) throw UsageError("externref_data: the externref does not belong to this store");
+  return object;
+}
+
+std::any* Store::externref_data(const Value& ref) {
+  return const_cast<std::any*>(static_cast<const Store*>(this)->externref_data(ref));
 }
 
 void Store::set_gas_limit(uint64_t limit) {
@@ -87,13 +107,12 @@ CallResult Func::call(Store& store, std::span<const Value> args) const {
     throw UsageError("expected " + std::to_string(t.params.size()) + " arguments, got " + std::to_string(args.size()));
   std::vector<uint64_t> in(args.size());
   for (size_t i = 0; i < args.size(); ++i) {
-    check_value(t.params[i], args[i], ("argument " + std::to_string(i)).c_str());
+    check_value(store.impl(), t.params[i], args[i], "argument " + std::to_string(i));
     in[i] = args[i].bits;
   }
   std::vector<uint64_t> out(t.results.size());
   CallResult r;
-  FloatEnvGuard float_env;
-  r.trap = invoke(store.impl(), f_, in.data(), out.data());
+  r.trap = invoke(store.impl(), f_, in.data(), out.data());  // in Wasm's floating-point environment
   if (!r.trap) {
     r.results.reserve(out.size());
     for (size_t i = 0; i < out.size(); ++i) r.results.push_back(internal::value_from_slot(t.results[i], out[i]));
@@ -102,9 +121,12 @@ CallResult Func::call(Store& store, std::span<const Value> args) const {
 }
 
 Value Value::funcref(const Func& f) { return {ValType::FuncRef, funcref_bits(f.raw())}; }
-std::optional<Func> Value::as_func() const {
-  if (type != ValType::FuncRef || bits == 0) return std::nullopt;
-  return Func(funcref_target(bits));
+std::optional<Func> Value::as_func(const Store& store) const {
+  if (type != ValType::FuncRef) throw UsageError("as_func: expected funcref, got " + std::string(detwasm::to_string(type)));
+  if (bits == 0) return std::nullopt;
+  FuncInst* f = store.impl().func_of_ref(bits);
+  if (!f) throw UsageError("as_func: the funcref does not belong to this store");
+  return Func(f);
 }
 
 // --- Memory ---
@@ -132,13 +154,13 @@ std::optional<Value> Table::get(uint32_t index) const {
   return Value{t_->type.elem, t_->elems[index]};
 }
 bool Table::set(uint32_t index, Value v) const {
-  check_value(t_->type.elem, v, "table element");
+  check_value(*t_->store, t_->type.elem, v, "table element");
   if (index >= t_->elems.size()) return false;
   t_->elems[index] = v.bits;
   return true;
 }
 std::optional<uint32_t> Table::grow(uint32_t delta, Value init) const {
-  check_value(t_->type.elem, init, "table element");
+  check_value(*t_->store, t_->type.elem, init, "table element");
   return grow_table(*t_, delta, init.bits);
 }
 
@@ -148,7 +170,7 @@ GlobalType Global::type() const { return g_->type; }
 Value Global::get() const { return internal::value_from_slot(g_->type.type, g_->value); }
 void Global::set(Value v) const {
   if (!g_->type.mut) throw UsageError("global is immutable");
-  check_value(g_->type.type, v, "global value");
+  check_value(*g_->store, g_->type.type, v, "global value");
   g_->value = v.bits;
 }
 
@@ -197,12 +219,29 @@ std::optional<Memory> Caller::memory() {
 
 // --- Linker ---
 
+Linker& Linker::allow_shadowing(bool allow) {
+  allow_shadowing_ = allow;
+  return *this;
+}
+
+namespace {
+[[noreturn]] void defined_twice(const std::string& module, const std::string& name) {
+  throw LinkError("\"" + module + "\" \"" + name + "\" is defined already (shadowing is not allowed)");
+}
+}  // namespace
+
 void Linker::define(std::string module, std::string name, Extern item) {
-  items_.insert_or_assign(std::make_pair(std::move(module), std::move(name)), item);
+  auto key = std::make_pair(std::move(module), std::move(name));
+  if (!allow_shadowing_ && items_.contains(key)) defined_twice(key.first, key.second);
+  items_.insert_or_assign(std::move(key), item);
 }
 
 void Linker::define_instance(const std::string& module_name, const Instance& instance) {
-  for (auto& [name, ext] : instance.exports()) define(module_name, name, ext);
+  auto exports = instance.exports();
+  if (!allow_shadowing_)
+    for (auto& [name, ext] : exports)
+      if (items_.contains(std::make_pair(module_name, name))) defined_twice(module_name, name);
+  for (auto& [name, ext] : exports) define(module_name, name, ext);
 }
 
 std::optional<Extern> Linker::get(std::string_view module, std::string_view name) const {

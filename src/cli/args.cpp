@@ -1,6 +1,7 @@
 #include "cli/args.hpp"
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "text/numbers.hpp"
@@ -178,7 +179,8 @@ Args parse_args(const std::vector<std::string>& argv) {
   return args;
 }
 
-const char* usage_text() {
+namespace {
+const char* usage_text_for_default_tier() {
   return R"(detwasm: a deterministic, gas-metered WebAssembly engine
 
 Usage:
@@ -201,7 +203,7 @@ Usage:
   limit: a larger one is refused at once.
 
 Options:
-  --tier jit|interp          execution tier (default: jit)
+  --tier jit|interp          execution tier (default: DEFAULT_TIER, the library's)
   --target TARGET            what the JIT compiles for: x86_64 (the default, the
                              same code on every x86-64 machine), with opt-in
                              features (x86_64+lzcnt+bmi1), or native (this CPU)
@@ -224,6 +226,17 @@ argument, 0x and hex digits alone give its exact bit pattern (0x7fc00000).
 Exit status: 0 success, 1 trap (run) or failed spec tests (spec),
 2 load, validation, link or usage error.
 )";
+}
+}  // namespace
+
+const char* usage_text() {
+  static const std::string text = [] {
+    std::string t = usage_text_for_default_tier();
+    const std::string_view placeholder = "DEFAULT_TIER";
+    t.replace(t.find(placeholder), placeholder.size(), kDefaultTier == Tier::Jit ? "jit" : "interp");
+    return t;
+  }();
+  return text.c_str();
 }
 
 }  // namespace detwasm::cli

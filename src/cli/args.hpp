@@ -18,7 +18,7 @@ enum class Command : uint8_t { Help, Version, Run, Validate, Compile, Spec };
 
 struct Args {
   Command command = Command::Help;
-  Tier tier = Tier::Jit;
+  Tier tier = kDefaultTier;            // the library's default
   std::vector<std::string> files;      // run/validate: one module; spec: JSON files
   std::optional<std::string> invoke;   // run: the export to call
   std::vector<std::string> values;     // run: its arguments, as text

@@ -23,15 +23,16 @@ const ExportType& find_func_export(const std::vector<ExportType>& exports, const
   throw CommandFailure("no exported function '" + name + "'");
 }
 
+// An externref argument is a host word, kept by `store` (spec/value_text.hpp).
 std::vector<Value> parse_arguments(const std::string& name, const FuncType& type,
-                                   const std::vector<std::string>& texts) {
+                                   const std::vector<std::string>& texts, Store& store) {
   if (texts.size() != type.params.size())
     throw CommandFailure("'" + name + "' takes " + std::to_string(type.params.size()) + " argument(s) " +
                          to_string(type) + ", got " + std::to_string(texts.size()));
   std::vector<Value> values;
   for (size_t i = 0; i < texts.size(); ++i) {
     try {
-      values.push_back(text::parse_value(type.params[i], texts[i]));
+      values.push_back(text::parse_value(type.params[i], texts[i], &store));
     } catch (const text::ValueTextError& e) {
       throw CommandFailure("argument " + std::to_string(i + 1) + ": " + e.what());
     }
@@ -52,14 +53,14 @@ std::string trap_line(const Trap& trap) {
 
 // {"results":[{"type":"i32","value":"3"}],"trap":null}; floats as their
 // hex bit pattern so that nothing is lost.
-ordered_json to_json(const std::vector<Value>& results, const std::optional<Trap>& trap,
+ordered_json to_json(const Store& store, const std::vector<Value>& results, const std::optional<Trap>& trap,
                      std::optional<uint64_t> gas_used) {
   ordered_json out;
   out["results"] = ordered_json::array();
   for (const Value& v : results) {
     bool is_float = v.type == ValType::F32 || v.type == ValType::F64;
     out["results"].push_back({{"type", std::string(to_string(v.type))},
-                              {"value", is_float ? text::format_bits(v) : text::format_payload(v)}});
+                              {"value", is_float ? text::format_bits(v) : text::format_payload(v, &store)}});
   }
   if (trap)
     out["trap"] = {{"kind", trap_kind_name(trap->kind)}, {"message", trap->message}};
@@ -73,9 +74,9 @@ int report(const Args& args, const Store& store, const std::vector<Value>& resul
   std::optional<uint64_t> gas_used;
   if (args.gas) gas_used = store.gas_used();
   if (args.json) {
-    std::cout << to_json(results, trap, gas_used).dump() << std::endl;
+    std::cout << to_json(store, results, trap, gas_used).dump() << std::endl;
   } else {
-    for (const Value& v : results) std::cout << text::format_value(v) << "\n";
+    for (const Value& v : results) std::cout << text::format_value(v, &store) << "\n";
     std::cout.flush();
     if (trap) std::fprintf(stderr, "%s\n", trap_line(*trap).c_str());
     if (gas_used) std::fprintf(stderr, "gas used: %llu\n", static_cast<unsigned long long>(*gas_used));
@@ -94,9 +95,9 @@ int run_command(const Args& args) {
   std::string name = args.invoke.value_or("_start");
   std::vector<ExportType> exports = module.exports();
   const ExportType& target = find_func_export(exports, name);
-  std::vector<Value> arguments = parse_arguments(name, target.func, args.values);
-
   Store store(engine);
+  std::vector<Value> arguments = parse_arguments(name, target.func, args.values, store);
+
   if (args.gas) store.set_gas_limit(*args.gas);  // the start function is metered too
   Linker linker;
   Instantiation inst = linker.instantiate(store, module);

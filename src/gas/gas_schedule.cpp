@@ -116,9 +116,11 @@ std::array<uint8_t, 32> config_identity(const EngineConfig& c) {
                      uint64_t{l.max_br_table_size}, uint64_t{l.max_nesting_depth}, uint64_t{l.max_operand_stack},
                      l.stack_budget_slots})
     put(v);
+  put(static_cast<uint64_t>(c.tier));
   put(static_cast<uint64_t>(c.target.arch));
   put(c.target.features);
   put(c.metering ? 1 : 0);
+  // Unmetered code charges nothing, so the schedule changes it in nothing.
   if (c.metering) {
     auto d = c.gas_schedule.digest();
     crypto_generichash_update(&st, d.data(), d.size());

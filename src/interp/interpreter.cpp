@@ -61,6 +61,12 @@ std::optional<Trap> call_host(StoreImpl& store, FuncInst* f, InstanceData* calle
   if (trap) return trap;
   for (size_t i = 0; i < out.size(); ++i) {
     if (out[i].type != t.results[i]) return Trap::host("host function returned a value of the wrong type");
+    // Compiled code would call through a funcref: one the store did not make
+    // never gets that far. A trap, since there are Wasm frames between the
+    // host function and whoever could catch a UsageError.
+    if (!store.owns(out[i].type, out[i].bits))
+      return Trap::host("host function returned a " + std::string(to_string(out[i].type)) +
+                        " that does not belong to this store");
     results[i] = value_from_slot(out[i].type, out[i].bits).bits;  // a host may set bits past 32
   }
   return std::nullopt;

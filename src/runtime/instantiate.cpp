@@ -4,7 +4,6 @@
 #include <string>
 
 #include "runtime/invoke.hpp"
-#include "runtime/float_env.hpp"
 
 namespace detwasm::internal {
 
@@ -150,9 +149,10 @@ Instantiation instantiate(StoreImpl& store, std::shared_ptr<const ModuleData> mo
     }
   }
 
-  // Defined functions.
+  // Defined functions, in one block of the store's.
+  FuncInst* defined = store.new_funcs(m.functions.size());
   for (size_t i = 0; i < m.functions.size(); ++i) {
-    auto f = std::make_unique<FuncInst>();
+    FuncInst* f = &defined[i];
     f->store = &store;
     uint32_t func_index = m.num_imported_funcs + static_cast<uint32_t>(i);
     f->type_id = m.type_ids[m.functions[i].type_index];
@@ -161,8 +161,7 @@ Instantiation instantiate(StoreImpl& store, std::shared_ptr<const ModuleData> mo
     f->func_index = func_index;
     f->def = &m.functions[i];
     link_func_ref(store, *f);
-    inst.funcs.push_back(f.get());
-    store.funcs.push_back(std::move(f));
+    inst.funcs.push_back(f);
   }
   (void)registry;
 
@@ -239,7 +238,6 @@ Instantiation instantiate(StoreImpl& store, std::shared_ptr<const ModuleData> mo
   }
 
   if (m.start) {
-    FloatEnvGuard float_env;
     auto trap = invoke(store, inst.funcs[*m.start], nullptr, nullptr);
     if (trap) result.trap = std::move(trap);
   }

@@ -175,7 +175,11 @@ std::optional<Trap> jit_invoke(StoreImpl& store, FuncInst* f, const uint64_t* ar
 }  // namespace
 
 std::optional<Trap> invoke(StoreImpl& store, FuncInst* f, const uint64_t* args, uint64_t* results) {
+  // Compiled code's entry trampoline sets Wasm's floating-point environment
+  // and gives the host's back on the way out (jit/x64/stubs_x64.cpp); the
+  // interpreter, and a host function called from the host, get it here.
   if (f->def && f->instance->module->jit) return jit_invoke(store, f, args, results);
+  FloatEnvGuard float_env;
   return interp_invoke(store, f, args, results);
 }
 

@@ -2,6 +2,7 @@
 // them directly and stay valid for the Store's lifetime.
 #pragma once
 
+#include <any>
 #include <cstdint>
 #include <deque>
 #include <map>
@@ -43,7 +44,8 @@ struct EngineImpl {
 };
 
 // A funcref is the address of a FuncInst's `ref`: what compiled code calls
-// through, and what tables of either tier hold.
+// through, and what tables of either tier hold. Only the engine makes one;
+// a funcref from the host is checked against its store first (StoreImpl).
 struct FuncInst {
   FuncInst() { ref.host = this; }
   FuncInst(const FuncInst&) = delete;
@@ -131,10 +133,32 @@ constexpr uint32_t kMaxHostReentry = 200;
 // A trap keeps at most this many Wasm frames, innermost first, in every tier.
 constexpr uint32_t kMaxTrapFrames = 4096;
 
+// The functions of one instance, or one host function, allocated together.
+struct FuncBlock {
+  std::unique_ptr<FuncInst[]> funcs;
+  size_t count = 0;
+};
+
+// References that come from the host are checked before Wasm can see them:
+// a funcref must be the `ref` of a FuncInst of this store (a forged word or
+// another store's function would be called through), an externref must be
+// a handle into this store's table of host objects. Wasm code never looks
+// inside an externref; it only moves the handle around, in every tier.
+//
+// An externref's bits are (store serial << 32) | (slot + 1): never 0, and a
+// handle of another store differs in its serial. Host objects are kept until
+// the store is destroyed.
 struct StoreImpl {
+  StoreImpl();
+  ~StoreImpl();
+  StoreImpl(const StoreImpl&) = delete;
+  StoreImpl& operator=(const StoreImpl&) = delete;
+
   Engine* engine = nullptr;
   Store* owner = nullptr;
-  std::deque<std::unique_ptr<FuncInst>> funcs;
+  const uint32_t serial;  // distinguishes this store's externrefs from another's
+  std::deque<FuncBlock> func_blocks;
+  std::map<uint64_t, const FuncBlock*> func_blocks_by_ref;  // by the funcref of their first function
   std::deque<std::unique_ptr<MemoryInst>> memories;
   std::deque<std::unique_ptr<TableInst>> tables;
   std::deque<std::unique_ptr<GlobalInst>> globals;
@@ -150,6 +174,26 @@ struct StoreImpl {
   jit::TrapFrameBuffer trap_frames;
 
   const ResourceLimits& limits() const { return engine->config().limits; }
+
+  // `n` new functions of this store, default-constructed in one block.
+  FuncInst* new_funcs(size_t n);
+  // The function a funcref of this store refers to; nullptr for null, for
+  // another store's funcref and for any other word.
+  FuncInst* func_of_ref(uint64_t bits) const;
+
+  // A new externref holding `object`.
+  uint64_t new_externref(std::any object);
+  // The host object of an externref of this store; nullptr for null, for
+  // another store's externref and for any other word.
+  std::any* host_object(uint64_t bits);
+  const std::any* host_object(uint64_t bits) const;
+
+  // Whether a value of type `t` may enter this store: any number; a
+  // reference if it is null or was made by this store.
+  bool owns(ValType t, uint64_t bits) const;
+
+ private:
+  std::deque<std::any> host_objects_;
 };
 
 // A value from the raw 64 bits of a stack slot. Compiled code writes only

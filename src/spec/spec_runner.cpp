@@ -52,9 +52,9 @@ std::string describe(const Trap& trap) {
   return std::string("trap ") + trap_kind_name(trap.kind) + " (" + trap.message + ")";
 }
 
-std::string describe(const std::vector<Value>& values) {
+std::string describe(const std::vector<Value>& values, const Store& store) {
   std::string s = "(";
-  for (size_t i = 0; i < values.size(); ++i) s += (i ? ", " : "") + describe(values[i]);
+  for (size_t i = 0; i < values.size(); ++i) s += (i ? ", " : "") + describe(values[i], store);
   return s + ")";
 }
 
@@ -96,6 +96,7 @@ class FileRunner {
  public:
   FileRunner(fs::path dir, const RunOptions& options)
       : dir_(std::move(dir)), max_module_size_(options.config.limits.max_module_size), engine_(options.config), store_(engine_) {
+    linker_.allow_shadowing(true);  // `register` may give a name to another instance
     define_spectest(store_, linker_);
   }
 
@@ -137,10 +138,10 @@ class FileRunner {
     return *current_;
   }
 
-  static std::string describe_action(const json& action, const std::vector<Value>& args) {
+  std::string describe_action(const json& action, const std::vector<Value>& args) const {
     std::string s = action.contains("module") ? action.at("module").get<std::string>() + "." : "";
     s += json_quoted(action.at("field").get<std::string>());
-    if (action.at("type") == "invoke") s += describe(args);
+    if (action.at("type") == "invoke") s += describe(args, store_);
     return s;
   }
 
@@ -150,7 +151,7 @@ class FileRunner {
     std::string field = action.at("field").get<std::string>();
     std::string type = action.at("type").get<std::string>();
     std::vector<Value> args;
-    for (const json& arg : action.value("args", json::array())) args.push_back(parse_arg(arg));
+    for (const json& arg : action.value("args", json::array())) args.push_back(parse_arg(arg, store_));
     description = describe_action(action, args);
     if (type == "invoke") {
       auto func = instance.get_func(field);
@@ -199,18 +200,18 @@ class FileRunner {
     ActionResult r = perform(cmd.at("action"), what);
     if (r.trap) return failed(what + ": " + describe(*r.trap));
     bool same = r.results.size() == expected.size();
-    for (size_t i = 0; same && i < expected.size(); ++i) same = expected[i].matches(r.results[i]);
+    for (size_t i = 0; same && i < expected.size(); ++i) same = expected[i].matches(r.results[i], store_);
     if (same) return passed();
     std::string want = "(";
     for (size_t i = 0; i < expected.size(); ++i) want += (i ? ", " : "") + expected[i].to_string();
-    return failed(what + ": expected " + want + "), got " + describe(r.results));
+    return failed(what + ": expected " + want + "), got " + describe(r.results, store_));
   }
 
   Outcome assert_trap(const json& cmd) {
     std::string text = cmd.value("text", "");
     std::string what;
     ActionResult r = perform(cmd.at("action"), what);
-    if (!r.trap) return failed(what + ": expected trap " + json_quoted(text) + ", got " + describe(r.results));
+    if (!r.trap) return failed(what + ": expected trap " + json_quoted(text) + ", got " + describe(r.results, store_));
     if (auto mismatch = trap_mismatch(*r.trap, text)) return failed(what + ": " + *mismatch);
     return passed();
   }

@@ -28,17 +28,14 @@ uint64_t parse_bits(const std::string& text, ValType type) {
   return bits;
 }
 
-// A reference value: "null", or for externref the host number N as N + 1.
-Value parse_ref(ValType type, const std::string& text) {
-  if (text == "null") return Value::null_ref(type);
+// A reference: "null", or for externref a host number N.
+std::optional<uint64_t> parse_host_number(ValType type, const std::string& text) {
+  if (text == "null") return std::nullopt;
   if (type == ValType::FuncRef) throw CommandError("a non-null funcref cannot be written as '" + text + "'");
-  uint64_t n = parse_bits(text, type);
-  if (n == UINT64_MAX) throw CommandError("externref host number too large");
-  return Value::externref(n + 1);
+  return parse_bits(text, type);
 }
 
-Value parse_value(ValType type, const std::string& text) {
-  if (is_ref(type)) return parse_ref(type, text);
+Value parse_number(ValType type, const std::string& text) {
   uint64_t bits = parse_bits(text, type);
   if ((type == ValType::I32 || type == ValType::F32) && bits > UINT32_MAX)
     throw CommandError("value '" + text + "' does not fit " + std::string(to_string(type)));
@@ -59,10 +56,13 @@ bool is_nan_with(const Value& v, bool canonical) {
 
 }  // namespace
 
-Value parse_arg(const json& v) {
+Value parse_arg(const json& v, Store& store) {
   ValType type = type_of(v);
   if (!v.contains("value")) throw CommandError("argument of type " + std::string(to_string(type)) + " has no value");
-  return parse_value(type, v.at("value").get<std::string>());
+  std::string text = v.at("value").get<std::string>();
+  if (!is_ref(type)) return parse_number(type, text);
+  std::optional<uint64_t> n = parse_host_number(type, text);
+  return n ? store.externref(std::any(*n)) : Value::null_ref(type);
 }
 
 Expected parse_expected(const json& v) {
@@ -79,16 +79,39 @@ Expected parse_expected(const json& v) {
     e.match = Expected::Match::CanonicalNan;
   } else if (is_float && text == "nan:arithmetic") {
     e.match = Expected::Match::ArithmeticNan;
+  } else if (is_ref(e.type)) {
+    e.host_number = parse_host_number(e.type, text);
   } else {
-    e.bits = parse_value(e.type, text).bits;
+    e.bits = parse_number(e.type, text).bits;
   }
   return e;
 }
 
-bool Expected::matches(const Value& v) const {
+namespace {
+
+std::optional<uint64_t> host_number_of(const Value& v, const Store& store) {
+  const std::any* object = store.externref_data(v);
+  const uint64_t* n = object ? std::any_cast<uint64_t>(object) : nullptr;
+  return n ? std::optional<uint64_t>(*n) : std::nullopt;
+}
+
+std::string describe_number(const Value& v) {
+  std::string text = text::format_value(v);
+  // Floats also show their bits: two NaNs or zeros can print alike.
+  if (v.type == ValType::F32 || v.type == ValType::F64) text += " (" + text::format_bits(v) + ")";
+  return text;
+}
+
+}  // namespace
+
+bool Expected::matches(const Value& v, const Store& store) const {
   if (v.type != type) return false;
   switch (match) {
-    case Match::Exact: return v.bits == bits;
+    case Match::Exact:
+      if (type == ValType::ExternRef)
+        return host_number ? !v.is_null() && host_number_of(v, store) == host_number : v.is_null();
+      if (type == ValType::FuncRef) return v.is_null();  // a funcref is expected as null or as non-null
+      return v.bits == bits;
     case Match::CanonicalNan: return is_nan_with(v, true);
     case Match::ArithmeticNan: return is_nan_with(v, false);
     case Match::NonNullRef: return !v.is_null();
@@ -99,7 +122,9 @@ bool Expected::matches(const Value& v) const {
 std::string Expected::to_string() const {
   std::string type_name(detwasm::to_string(type));
   switch (match) {
-    case Match::Exact: return describe(Value{type, bits});
+    case Match::Exact:
+      if (is_ref(type)) return type_name + ":" + (host_number ? std::to_string(*host_number) : "null");
+      return describe_number(Value{type, bits});
     case Match::CanonicalNan: return type_name + ":nan:canonical";
     case Match::ArithmeticNan: return type_name + ":nan:arithmetic";
     case Match::NonNullRef: return type_name + ":non-null";
@@ -107,14 +132,14 @@ std::string Expected::to_string() const {
   return type_name;
 }
 
-std::string describe(const Value& v) {
+std::string describe(const Value& v, const Store& store) {
   std::string type_name(to_string(v.type));
-  if (v.type == ValType::ExternRef && !v.is_null()) return type_name + ":" + std::to_string(v.bits - 1);
+  if (v.type == ValType::ExternRef && !v.is_null()) {
+    std::optional<uint64_t> n = host_number_of(v, store);
+    return type_name + ":" + (n ? std::to_string(*n) : "non-null");
+  }
   if (v.type == ValType::FuncRef && !v.is_null()) return type_name + ":non-null";
-  std::string text = text::format_value(v);
-  // Floats also show their bits: two NaNs or zeros can print alike.
-  if (v.type == ValType::F32 || v.type == ValType::F64) text += " (" + text::format_bits(v) + ")";
-  return text;
+  return describe_number(v);  // or a null reference
 }
 
 std::optional<TrapKind> trap_kind_for_text(std::string_view text) {

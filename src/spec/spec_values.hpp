@@ -1,8 +1,9 @@
 // Values as wast2json writes them: {"type": "i32", "value": "4294967295"}.
 // Numbers are the unsigned decimal bit pattern; expected floats may instead
 // be "nan:canonical" or "nan:arithmetic"; references are "null" or, for
-// externref, a host number N. N is carried as the host word N + 1 so that
-// host number 0 stays distinct from null.
+// externref, a host number N. An argument's N becomes an externref of the
+// runner's store whose host object is N (a uint64_t); a result matches an
+// expected N when its host object is N.
 #pragma once
 
 #include <optional>
@@ -23,8 +24,8 @@ class CommandError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// An argument of an action. Throws CommandError.
-Value parse_arg(const nlohmann::json& v);
+// An argument of an action; an externref lives in `store`. Throws CommandError.
+Value parse_arg(const nlohmann::json& v, Store& store);
 
 // One expected result of assert_return.
 struct Expected {
@@ -36,9 +37,11 @@ struct Expected {
   };
   ValType type = ValType::I32;
   Match match = Match::Exact;
-  uint64_t bits = 0;
+  uint64_t bits = 0;                     // a number's bits
+  std::optional<uint64_t> host_number;   // a non-null externref's N
 
-  bool matches(const Value& v) const;
+  // `store` holds the externrefs of `v`.
+  bool matches(const Value& v, const Store& store) const;
   std::string to_string() const;
 };
 
@@ -46,8 +49,8 @@ struct Expected {
 Expected parse_expected(const nlohmann::json& v);
 
 // How the runner shows a value in messages: like the CLI, but externref as
-// the test's own host number.
-std::string describe(const Value& v);
+// the test's own host number (its host object in `store`).
+std::string describe(const Value& v, const Store& store);
 
 // The trap kind a spec test means by its message ("integer overflow"), or
 // nullopt for a message the runner does not know.

@@ -68,21 +68,34 @@ std::optional<uint64_t> nan_bit_pattern(ValType type, std::string_view text, uns
 
 }  // namespace
 
-std::string format_payload(const Value& v) {
+Value host_word_ref(Store& store, uint64_t word) { return store.externref(std::any(word)); }
+
+std::optional<uint64_t> host_word_of(const Store& store, const Value& ref) {
+  const std::any* object = store.externref_data(ref);
+  if (!object) return std::nullopt;
+  const uint64_t* word = std::any_cast<uint64_t>(object);
+  return word ? std::optional<uint64_t>(*word) : std::nullopt;
+}
+
+std::string format_payload(const Value& v, const Store* store) {
   switch (v.type) {
     case ValType::I32: return std::to_string(v.as_i32());
     case ValType::I64: return std::to_string(v.as_i64());
     case ValType::F32: return format_f32(v.as_f32_bits());
     case ValType::F64: return format_f64(v.as_f64_bits());
     case ValType::V128: return hex_bits(v.bits, 16);  // a Value holds no v128
-    case ValType::FuncRef:
-    case ValType::ExternRef: return v.is_null() ? "null" : std::to_string(v.bits);
+    case ValType::FuncRef: return v.is_null() ? "null" : std::to_string(v.bits);
+    case ValType::ExternRef: {
+      if (v.is_null()) return "null";
+      std::optional<uint64_t> word = store ? host_word_of(*store, v) : std::nullopt;
+      return word ? std::to_string(*word) : "non-null";
+    }
   }
   return "?";
 }
 
-std::string format_value(const Value& v) {
-  return std::string(to_string(v.type)) + ":" + format_payload(v);
+std::string format_value(const Value& v, const Store* store) {
+  return std::string(to_string(v.type)) + ":" + format_payload(v, store);
 }
 
 std::string format_bits(const Value& v) {
@@ -94,7 +107,7 @@ std::string format_bits(const Value& v) {
   }
 }
 
-Value parse_value(ValType type, std::string_view text) {
+Value parse_value(ValType type, std::string_view text, Store* store) {
   try {
     switch (type) {
       case ValType::I32: return Value{type, parse_int_bits(text, 32)};
@@ -122,7 +135,8 @@ Value parse_value(ValType type, std::string_view text) {
       auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), word);
       if (text.empty() || ptr != text.data() + text.size() || ec != std::errc() || word == 0)
         fail(type, text, "expected null or a non-zero host word");
-      return Value::externref(word);
+      if (!store) fail(type, text, "a host word needs a store to live in");
+      return host_word_ref(*store, word);
     }
     case ValType::V128: fail(type, text, "v128 values are not supported");
     default: break;

@@ -1,7 +1,8 @@
 // Float semantics of the determinism contract: every float operator that
 // may produce a NaN produces the canonical one, other results are the
 // IEEE round-to-nearest results, whatever floating-point environment the
-// host thread has set, and the host's environment is left as it was.
+// host thread has set, and the host's environment is left as it was; in
+// each tier.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
@@ -94,9 +95,9 @@ const std::vector<FloatOp>& float_ops() {
   return ops;
 }
 
-// One module with an export per operator ("op0", ...), loaded once.
+// One module with an export per operator ("op0", ...), loaded once per tier.
 struct FloatModule {
-  FloatModule() : store(engine) {
+  explicit FloatModule(Tier tier) : engine(config_for(tier)), store(engine) {
     ModuleBuilder b;
     const auto& ops = float_ops();
     for (size_t i = 0; i < ops.size(); ++i) {
@@ -119,14 +120,22 @@ struct FloatModule {
     if (!r.ok()) throw std::runtime_error("operator #" + std::to_string(i) + " trapped: " + r.trap->message);
     return r.results.at(0).bits;
   }
+  static EngineConfig config_for(Tier tier) {
+    EngineConfig c;
+    c.tier = tier;
+    return c;
+  }
   Engine engine;
   Store store;
   Instance instance;
 };
 
-FloatModule& float_module() {
-  static FloatModule m;
-  return m;
+constexpr Tier kTiers[] = {Tier::Interpreter, Tier::Jit};
+const char* tier_name(Tier t) { return t == Tier::Jit ? "jit" : "interp"; }
+
+FloatModule& float_module(Tier tier) {
+  static FloatModule interp(Tier::Interpreter), jit(Tier::Jit);
+  return tier == Tier::Jit ? jit : interp;
 }
 
 // Operand values where float code goes wrong: zeros, NaNs with payloads,
@@ -172,30 +181,36 @@ std::string describe(size_t i, uint64_t a, uint64_t b, uint64_t got, uint64_t wa
          ", want " + hex(want);
 }
 
+// Each tier against the model, on the same operands.
 RC_GTEST_PROP(FloatSemantics, ResultsAreCanonicalAndRoundToNearest, ()) {
   size_t i = *rc::gen::inRange<size_t>(0, float_ops().size());
   const FloatOp& op = float_ops()[i];
   uint64_t a = *operand(op.in);
   uint64_t b = op.binary ? *operand(op.in) : 0;
-  uint64_t got = float_module().call(i, a, b), want = op.model(a, b);
-  RC_LOG() << describe(i, a, b, got, want) << "\n";
-  RC_ASSERT(got == want);
-}
-
-// Every operator on every pair of edge operands.
-TEST(FloatSemantics, EveryOperatorOnEdgeOperands) {
-  for (size_t i = 0; i < float_ops().size(); ++i) {
-    const FloatOp& op = float_ops()[i];
-    for (uint64_t a : edges(op.in))
-      for (uint64_t b : op.binary ? edges(op.in) : std::vector<uint64_t>{0}) {
-        uint64_t got = float_module().call(i, a, b), want = op.model(a, b);
-        EXPECT_EQ(got, want) << describe(i, a, b, got, want);
-      }
+  uint64_t want = op.model(a, b);
+  for (Tier tier : kTiers) {
+    uint64_t got = float_module(tier).call(i, a, b);
+    RC_LOG() << tier_name(tier) << ": " << describe(i, a, b, got, want) << "\n";
+    RC_ASSERT(got == want);
   }
 }
 
-// The host's floating-point environment is not the engine's.
-class HostFloatEnvironment : public testing::Test {
+// Every operator on every pair of edge operands, in each tier.
+TEST(FloatSemantics, EveryOperatorOnEdgeOperands) {
+  for (Tier tier : kTiers) {
+    for (size_t i = 0; i < float_ops().size(); ++i) {
+      const FloatOp& op = float_ops()[i];
+      for (uint64_t a : edges(op.in))
+        for (uint64_t b : op.binary ? edges(op.in) : std::vector<uint64_t>{0}) {
+          uint64_t got = float_module(tier).call(i, a, b), want = op.model(a, b);
+          EXPECT_EQ(got, want) << tier_name(tier) << ": " << describe(i, a, b, got, want);
+        }
+    }
+  }
+}
+
+// The host's floating-point environment is not the engine's, in either tier.
+class HostFloatEnvironment : public testing::TestWithParam<Tier> {
  protected:
   void TearDown() override {
     std::fesetround(FE_TONEAREST);
@@ -203,7 +218,7 @@ class HostFloatEnvironment : public testing::Test {
     _mm_setcsr(_mm_getcsr() & ~0x8040u);  // FTZ (bit 15) and DAZ (bit 6) off
 #endif
   }
-  FloatModule& m = float_module();
+  FloatModule& m = float_module(GetParam());
   size_t index_of(Opcode op) {
     for (size_t i = 0; i < float_ops().size(); ++i)
       if (float_ops()[i].op == op) return i;
@@ -211,7 +226,7 @@ class HostFloatEnvironment : public testing::Test {
   }
 };
 
-TEST_F(HostFloatEnvironment, RoundingModeDoesNotLeakIn) {
+TEST_P(HostFloatEnvironment, RoundingModeDoesNotLeakIn) {
   uint64_t one = std::bit_cast<uint32_t>(1.0f), tiny = std::bit_cast<uint32_t>(0x1p-30f);
   for (int mode : {FE_UPWARD, FE_DOWNWARD, FE_TOWARDZERO}) {
     std::fesetround(mode);
@@ -226,7 +241,7 @@ TEST_F(HostFloatEnvironment, RoundingModeDoesNotLeakIn) {
 }
 
 #if defined(__x86_64__)
-TEST_F(HostFloatEnvironment, FlushToZeroDoesNotLeakIn) {
+TEST_P(HostFloatEnvironment, FlushToZeroDoesNotLeakIn) {
   _mm_setcsr(_mm_getcsr() | 0x8040u);
   uint64_t min_subnormal = 0x00000001, one = std::bit_cast<uint32_t>(1.0f);
   // With DAZ the operand would be read as 0; with FTZ the result would be flushed.
@@ -236,6 +251,9 @@ TEST_F(HostFloatEnvironment, FlushToZeroDoesNotLeakIn) {
   EXPECT_EQ(_mm_getcsr() & 0x8040u, 0x8040u) << "the host's FTZ/DAZ bits were not restored";
 }
 #endif
+
+INSTANTIATE_TEST_SUITE_P(Tiers, HostFloatEnvironment, ::testing::ValuesIn(kTiers),
+                         [](const auto& info) { return std::string(tier_name(info.param)); });
 
 }  // namespace
 }  // namespace detwasm::test

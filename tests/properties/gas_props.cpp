@@ -1,11 +1,13 @@
-// Gas on generated modules: metering changes nothing but gas (stack
-// exhaustion included), gas used is deterministic, and a call's gas is
-// exact: with that much it ends as before, with one unit less it runs out
-// of gas.
+// Gas on generated modules, in each tier: metering changes nothing but gas
+// (stack exhaustion included), gas used is deterministic and the same in
+// both tiers, and a call's gas is exact: with that much it ends as before,
+// with one unit less it runs out of gas.
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <iterator>
 #include <optional>
+#include <vector>
 
 #include <detwasm/detwasm.hpp>
 
@@ -17,11 +19,21 @@ namespace {
 
 constexpr uint64_t kAmpleGas = uint64_t(1) << 62;
 
-EngineConfig metered() {
+constexpr Tier kTiers[] = {Tier::Interpreter, Tier::Jit};
+
+EngineConfig plain(Tier tier) {
   EngineConfig c;
+  c.tier = tier;
+  return c;
+}
+
+EngineConfig metered(Tier tier) {
+  EngineConfig c = plain(tier);
   c.metering = true;
   return c;
 }
+
+const char* tier_name(Tier t) { return t == Tier::Jit ? "jit" : "interp"; }
 
 Outcome run(const GeneratedModule& m, const EngineConfig& config, const RunPlan& plan) {
   Engine engine(config);
@@ -37,21 +49,32 @@ RunPlan with_gas(const GeneratedModule& m, uint64_t limit) {
 
 RC_GTEST_PROP(GasOnGeneratedModules, MeteringChangesNothingButGas, ()) {
   GeneratedModule m = *gen_module();
-  Outcome plain = run(m, EngineConfig{}, m.plan());
-  Outcome metered_once = run(m, metered(), with_gas(m, kAmpleGas));
-  Outcome metered_twice = run(m, metered(), with_gas(m, kAmpleGas));
-  RC_LOG() << metered_once.to_string();
-  std::string diff = compare_outcomes(plain, metered_once);
-  RC_LOG() << diff << "\n";
+  std::vector<Outcome> metered_runs;
+  for (Tier tier : kTiers) {
+    RC_LOG() << tier_name(tier) << ":\n";
+    Outcome unmetered = run(m, plain(tier), m.plan());
+    Outcome metered_once = run(m, metered(tier), with_gas(m, kAmpleGas));
+    Outcome metered_twice = run(m, metered(tier), with_gas(m, kAmpleGas));
+    RC_LOG() << metered_once.to_string();
+    std::string diff = compare_outcomes(unmetered, metered_once);
+    RC_LOG() << diff << "\n";
+    RC_ASSERT(diff.empty());
+    RC_ASSERT(metered_once.gas_used.size() == m.calls.size());
+    RC_ASSERT(compare_outcomes(metered_once, metered_twice).empty());  // gas included
+    metered_runs.push_back(std::move(metered_once));
+  }
+  std::string diff = compare_outcomes(metered_runs[0], metered_runs[1]);  // gas included
+  RC_LOG() << "interp vs jit: " << diff << "\n";
   RC_ASSERT(diff.empty());
-  RC_ASSERT(metered_once.gas_used.size() == m.calls.size());
-  RC_ASSERT(compare_outcomes(metered_once, metered_twice).empty());  // gas included
 }
 
 RC_GTEST_PROP(GasOnGeneratedModules, CallGasIsExact, ()) {
   GeneratedModule m = *gen_module();
   RC_PRE(!m.calls.empty());
-  Outcome full = run(m, metered(), with_gas(m, kAmpleGas));
+  const Tier tier = *rc::gen::elementOf(std::vector<Tier>(std::begin(kTiers), std::end(kTiers)));
+  RC_TAG(tier_name(tier));
+  RC_LOG() << tier_name(tier) << "\n";
+  Outcome full = run(m, metered(tier), with_gas(m, kAmpleGas));
   RC_PRE(full.stage == "ok");
   size_t k = *rc::gen::inRange<size_t>(0, m.calls.size());
   uint64_t used = full.gas_used.at(k);
@@ -61,37 +84,44 @@ RC_GTEST_PROP(GasOnGeneratedModules, CallGasIsExact, ()) {
   RunPlan exact = with_gas(m, kAmpleGas);
   exact.calls.resize(k + 1);
   exact.calls[k].gas_limit = used;
-  Outcome enough = run(m, metered(), exact);
+  Outcome enough = run(m, metered(tier), exact);
   RC_LOG() << "with " << used << ": " << enough.calls.at(k) << "\n";
   RC_ASSERT(enough.calls.at(k) == full.calls[k]);
   RC_ASSERT(enough.gas_used.at(k) == used);
 
   RC_PRE(used > 0);
   exact.calls[k].gas_limit = used - 1;
-  Outcome short_by_one = run(m, metered(), exact);
+  Outcome short_by_one = run(m, metered(tier), exact);
   RC_LOG() << "with " << used - 1 << ": " << short_by_one.calls.at(k) << "\n";
   RC_ASSERT(call_trapped_with(short_by_one, k, TrapKind::OutOfGas));
 }
 
 // With a large call budget and a small stack budget, deep recursion
-// exhausts the stack: at the same call with and without metering, and the
-// same way twice.
+// exhausts the stack: at the same call with and without metering, the same
+// way twice, and in both tiers.
 RC_GTEST_PROP(GasOnGeneratedModules, StackExhaustionIgnoresMetering, ()) {
   GenConfig deep;
   deep.call_budget = 3000;
   GeneratedModule m = *gen_module(deep);
-  EngineConfig plain_config, metered_config = metered();
-  plain_config.limits.stack_budget_slots = metered_config.limits.stack_budget_slots = 2000;
-  Outcome plain = run(m, plain_config, m.plan());
-  Outcome metered_run = run(m, metered_config, with_gas(m, kAmpleGas));
-  Outcome again = run(m, metered_config, with_gas(m, kAmpleGas));
-  bool exhausted = false;
-  for (size_t i = 0; i < plain.calls.size(); ++i) exhausted |= call_trapped_with(plain, i, TrapKind::StackExhausted);
-  RC_CLASSIFY(exhausted, "stack exhausted");
-  std::string diff = compare_outcomes(plain, metered_run);
-  RC_LOG() << plain.to_string() << diff << "\n";
-  RC_ASSERT(diff.empty());
-  RC_ASSERT(compare_outcomes(metered_run, again).empty());
+  std::vector<Outcome> metered_runs;
+  for (Tier tier : kTiers) {
+    RC_LOG() << tier_name(tier) << ":\n";
+    EngineConfig plain_config = plain(tier), metered_config = metered(tier);
+    plain_config.limits.stack_budget_slots = metered_config.limits.stack_budget_slots = 2000;
+    Outcome unmetered = run(m, plain_config, m.plan());
+    Outcome metered_run = run(m, metered_config, with_gas(m, kAmpleGas));
+    Outcome again = run(m, metered_config, with_gas(m, kAmpleGas));
+    bool exhausted = false;
+    for (size_t i = 0; i < unmetered.calls.size(); ++i)
+      exhausted |= call_trapped_with(unmetered, i, TrapKind::StackExhausted);
+    if (tier == Tier::Jit) RC_CLASSIFY(exhausted, "stack exhausted");
+    std::string diff = compare_outcomes(unmetered, metered_run);
+    RC_LOG() << unmetered.to_string() << diff << "\n";
+    RC_ASSERT(diff.empty());
+    RC_ASSERT(compare_outcomes(metered_run, again).empty());
+    metered_runs.push_back(std::move(metered_run));
+  }
+  RC_ASSERT(compare_outcomes(metered_runs[0], metered_runs[1]).empty());
 }
 
 }  // namespace

@@ -31,11 +31,12 @@ uint64_t mix_args(std::span<const Value> args) {
   return h;
 }
 
-Value arg_value(const ArgSpec& a, const std::vector<Func>& func_exports) {
+Value arg_value(Store& store, const ArgSpec& a, const std::vector<Func>& func_exports) {
   if (a.type == ValType::FuncRef) {
     if (a.bits == 0 || a.bits > func_exports.size()) return Value::null_ref(ValType::FuncRef);
     return Value::funcref(func_exports[a.bits - 1]);
   }
+  if (a.type == ValType::ExternRef) return a.bits ? store.externref(std::any(a.bits)) : Value::null_ref(a.type);
   return Value{a.type, a.bits};
 }
 
@@ -88,17 +89,23 @@ std::vector<Extern> make_stub_imports(Store& store, const Module& module) {
   return out;
 }
 
-std::string value_string(const Value& v, const std::vector<std::pair<Func, std::string>>& names) {
+std::string value_string(const Value& v, const Store& store, const std::vector<std::pair<Func, std::string>>& names) {
   switch (v.type) {
     case ValType::I32: return "i32:" + hex(v.bits & 0xFFFFFFFF, 8);
     case ValType::I64: return "i64:" + hex(v.bits, 16);
     case ValType::F32: return "f32:" + hex(v.bits & 0xFFFFFFFF, 8);
     case ValType::F64: return "f64:" + hex(v.bits, 16);
-    case ValType::ExternRef: return v.is_null() ? "externref:null" : "externref:" + std::to_string(v.bits);
+    case ValType::ExternRef: {
+      if (v.is_null()) return "externref:null";
+      // An externref's bits are a handle of one store; show its host value instead.
+      const std::any* object = store.externref_data(v);
+      const uint64_t* host_value = std::any_cast<uint64_t>(object);
+      return "externref:" + (host_value ? std::to_string(*host_value) : std::string("?"));
+    }
     case ValType::FuncRef: {
       if (v.is_null()) return "funcref:null";
       // A funcref's bits are an address in one store; name the function instead.
-      std::optional<Func> f = v.as_func();
+      std::optional<Func> f = v.as_func(store);
       if (f) {
         for (const auto& [func, name] : names)
           if (func == *f) return "funcref:" + name;
@@ -153,7 +160,7 @@ Outcome run_module(Store& store, const Module& module, const RunPlan& plan) {
     std::optional<Func> f = inst.instance.get_func(c.export_name);
     if (!f) throw UsageError("run_module: no function export " + c.export_name);
     std::vector<Value> args;
-    for (const ArgSpec& a : c.args) args.push_back(arg_value(a, func_exports));
+    for (const ArgSpec& a : c.args) args.push_back(arg_value(store, a, func_exports));
     if (budget) budget->set(Value::i32(static_cast<int32_t>(plan.budget_value)));
     std::optional<uint64_t> gas = c.gas_limit ? c.gas_limit : plan.gas_limit;
     if (gas) store.set_gas_limit(*gas);
@@ -163,20 +170,20 @@ Outcome run_module(Store& store, const Module& module, const RunPlan& plan) {
     if (r.trap) {
       line += " " + trap_string(*r.trap);
     } else {
-      for (const Value& v : r.results) line += " " + value_string(v, names);
+      for (const Value& v : r.results) line += " " + value_string(v, store, names);
     }
     out.calls.push_back(std::move(line));
   }
 
   for (const auto& [name, ext] : exports) {
     if (const Global* g = std::get_if<Global>(&ext)) {
-      out.globals.push_back(name + " = " + value_string(g->get(), names));
+      out.globals.push_back(name + " = " + value_string(g->get(), store, names));
     } else if (const Table* t = std::get_if<Table>(&ext)) {
       std::string s = name + " = [";
       uint32_t size = t->size();
       for (uint32_t i = 0; i < size; ++i) {
         std::optional<Value> v = t->get(i);
-        s += (i ? " " : "") + (v ? value_string(*v, names) : std::string("<missing>"));
+        s += (i ? " " : "") + (v ? value_string(*v, store, names) : std::string("<missing>"));
       }
       out.tables.push_back(s + "]");
     } else if (const Memory* m = std::get_if<Memory>(&ext)) {

@@ -13,8 +13,9 @@
 namespace detwasm::test {
 
 // An argument independent of any store: numbers as raw bits; externref: 0 is
-// null, otherwise the host value; funcref: 0 is null, otherwise k + 1 for the
-// k-th function export of the instance (in export order).
+// null, otherwise a host value (a uint64_t the store keeps for the
+// externref); funcref: 0 is null, otherwise k + 1 for the k-th function
+// export of the instance (in export order).
 struct ArgSpec {
   ValType type = ValType::I32;
   uint64_t bits = 0;
@@ -79,7 +80,8 @@ std::string compare_outcomes(const Outcome& a, const Outcome& b);
 // Whether call `i` of an outcome trapped with `kind`.
 bool call_trapped_with(const Outcome& out, size_t i, TrapKind kind);
 
-// Raw-bits rendering of a value; references through `names` where possible.
-std::string value_string(const Value& v, const std::vector<std::pair<Func, std::string>>& names);
+// Raw-bits rendering of a value; funcrefs through `names` where possible,
+// externrefs of `store` as their host value.
+std::string value_string(const Value& v, const Store& store, const std::vector<std::pair<Func, std::string>>& names);
 
 }  // namespace detwasm::test

@@ -1,10 +1,12 @@
 // The embedding API's error contract: misuse throws UsageError, a mismatched
-// import throws LinkError, and nothing else escapes.
+// import or a name defined twice in a Linker throws LinkError, and nothing
+// else escapes.
 #include <gtest/gtest.h>
 
 #include <detwasm/detwasm.hpp>
 
 #include "support/wasm_builder.hpp"
+#include "support/wat.hpp"
 
 namespace detwasm::test {
 namespace {
@@ -113,23 +115,60 @@ TEST(ApiContract, MismatchedImportIsALinkError) {
   EXPECT_THROW(store.instantiate(module, {}), LinkError);  // missing
 }
 
-// A module compiled by one engine, instantiated in a store of another whose
-// type registry was filled in another order: the import has exactly the
-// type the module asks for, so this either works or is refused as misuse,
-// but is not a type mismatch.
-TEST(ApiContract, ModuleOfAnotherEngineIsUsableOrAUsageError) {
+// A module belongs to the engine that compiled it: its code holds that
+// engine's type ids (call_indirect compares them) and was compiled for that
+// engine's configuration. A store of another engine refuses it as misuse,
+// even when the import has exactly the type the module asks for, and also
+// when the other engine's type registry was filled in another order.
+TEST(ApiContract, ModuleOfAnotherEngineIsAUsageError) {
   Engine compiling, running;
   Module module = Module::compile(compiling, small_module());
   Store store(running);
   store.new_host_func({{ValType::F64}, {}}, returns_zero());  // interns another type first
   std::vector<Extern> imports{store.new_host_func({{ValType::I32}, {ValType::I32}}, returns_zero())};
-  try {
-    Instantiation inst = store.instantiate(module, imports);
-    EXPECT_TRUE(inst.ok());
-  } catch (const UsageError&) {
-  } catch (const LinkError& e) {
-    ADD_FAILURE() << "LinkError for an import of the right type: " << e.what();
-  }
+  EXPECT_THROW(store.instantiate(module, imports), UsageError);
+  Linker linker;
+  linker.define("env", "h", imports[0]);
+  EXPECT_THROW(linker.instantiate(store, module), UsageError);
+  // The same module in a store of its own engine is fine.
+  Store own(compiling);
+  std::vector<Extern> own_imports{own.new_host_func({{ValType::I32}, {ValType::I32}}, returns_zero())};
+  EXPECT_TRUE(own.instantiate(module, own_imports).ok());
+}
+
+// A name is defined once, unless shadowing is allowed: a LinkError otherwise.
+TEST(ApiContract, LinkerRefusesToRedefineUnlessShadowingIsAllowed) {
+  Engine engine;
+  Store store(engine);
+  auto returning = [&](int32_t v) {
+    return store.new_host_func({{}, {ValType::I32}}, [v](Caller&, std::span<const Value>, std::span<Value> out) {
+      out[0] = Value::i32(v);
+      return std::optional<Trap>();
+    });
+  };
+  Func first = returning(1), second = returning(2);
+  Linker linker;
+  linker.define("env", "f", first);
+  EXPECT_THROW(linker.define("env", "f", second), LinkError);
+  EXPECT_EQ(std::get<Func>(*linker.get("env", "f")), first);
+  linker.define("env", "g", second);  // another name is fine
+
+  // An instance's exports: all or none.
+  Module exporter = Module::compile(engine, wat_to_wasm(R"((module
+      (func (export "a") (result i32) (i32.const 3))
+      (func (export "f") (result i32) (i32.const 4))))"));
+  Instance inst = store.instantiate(exporter, {}).instance;
+  EXPECT_THROW(linker.define_instance("env", inst), LinkError);
+  EXPECT_FALSE(linker.get("env", "a").has_value());
+
+  linker.allow_shadowing(true);
+  linker.define("env", "f", second);
+  EXPECT_EQ(std::get<Func>(*linker.get("env", "f")), second);
+  linker.define_instance("env", inst);
+  EXPECT_EQ(std::get<Func>(*linker.get("env", "f")), *inst.get_func("f"));
+
+  linker.allow_shadowing(false);
+  EXPECT_THROW(linker.define("env", "a", first), LinkError);
 }
 
 }  // namespace

@@ -7,6 +7,8 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <detwasm/config.hpp>
+
 #include "support/run_process.hpp"
 
 namespace detwasm::test {
@@ -387,6 +389,19 @@ TEST_F(CliTest, UsageErrors) {
   usage_or_load_error({"spec", (dir_->path() / "absent.json").string()});
 }
 
+// The tool runs the library's default tier, and its help says which: the
+// JIT where the build has a backend for the host.
+TEST_F(CliTest, DefaultTierIsTheLibrarys) {
+  const std::string name = EngineConfig{}.tier == Tier::Jit ? "jit" : "interp";
+  ProcessResult r = cli({"compile", *functions_, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(nlohmann::json::parse(r.out)["tier"], name);
+  EXPECT_NE(cli({"--help"}).out.find("(default: " + name + ","), std::string::npos);
+#if defined(__x86_64__)
+  EXPECT_EQ(EngineConfig{}.tier, Tier::Jit);
+#endif
+}
+
 TEST_F(CliTest, HelpAndVersion) {
   ProcessResult r = cli({"--help"});
   EXPECT_EQ(r.exit_code, 0);
@@ -399,15 +414,27 @@ TEST_F(CliTest, HelpAndVersion) {
   EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '.'), 2) << r.out;  // MAJOR.MINOR.PATCH
 }
 
+// Either tier runs, chosen before or after the command, with the same
+// results and traps; where the build has no JIT backend, --tier jit is
+// refused as a usage error.
 TEST_F(CliTest, TierOption) {
-  EXPECT_EQ(run_ok("add", {"--tier", "interp", "2", "3"}), "i32:5\n");
-  // The JIT tier either runs the same way or is refused as a usage error.
-  ProcessResult r = cli({"--tier=jit", "run", *functions_, "--invoke", "add", "2", "3"});
-  if (r.exit_code == 0) {
+  for (const char* tier : {"interp", "jit"}) {
+    SCOPED_TRACE(tier);
+#if !defined(__x86_64__)
+    if (std::string(tier) == "jit") {
+      usage_or_load_error({"--tier=jit", "run", *functions_, "--invoke", "add", "2", "3"});
+      continue;
+    }
+#endif
+    EXPECT_EQ(run_ok("add", {"--tier", tier, "2", "3"}), "i32:5\n");
+    ProcessResult r = cli({std::string("--tier=") + tier, "run", *functions_, "--invoke", "add", "2", "3"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.out, "i32:5\n");
-  } else {
-    EXPECT_EQ(r.exit_code, 2);
-    EXPECT_TRUE(r.err.starts_with("error: ")) << r.err;
+    EXPECT_EQ(run_ok("mulf64", {"--tier", tier, "1.25", "2"}), "f64:2.5\n");
+    EXPECT_EQ(run_ok("id-extern", {"--tier", tier, "5"}), "externref:5\n");
+    r = cli({"run", *functions_, "--tier", tier, "--json", "--invoke", "div", "1", "0"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(nlohmann::json::parse(r.out)["trap"]["kind"], "integer_divide_by_zero") << r.out;
   }
 }
 

@@ -6,7 +6,9 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <regex>
+#include <set>
 #include <sstream>
 
 #include "decode/opcodes.hpp"
@@ -191,11 +193,16 @@ TEST(Gas, ByteOperatorTableAgreesWithTheOperatorTable) {
   }
 }
 
+// The interpreter's code, read here; jit_gas_test.cpp reads the JIT's.
 TEST(Gas, MeteringOffCompilesNoCharges) {
-  Engine engine;  // metering off by default
+  EngineConfig config;  // metering off by default
+  config.tier = Tier::Interpreter;
+  Engine engine(config);
   Module m = Module::compile(engine, kAdd);
-  for (const auto& f : m.data()->functions)
+  for (const auto& f : m.data()->functions) {
+    ASSERT_FALSE(f.interp.code.empty());
     for (uint32_t w : f.interp.code) EXPECT_NE(w, static_cast<uint32_t>(internal::IOp::ChargeGas));
+  }
   Store store(engine);
   store.set_gas_limit(0);
   auto inst = store.instantiate(m, {});
@@ -203,17 +210,121 @@ TEST(Gas, MeteringOffCompilesNoCharges) {
   EXPECT_EQ(store.gas_used(), 0u);
 }
 
-TEST(Gas, ConfigurationIdentityCoversMeteringScheduleAndLimits) {
-  EngineConfig a, b;
-  EXPECT_EQ(config_identity(a), config_identity(b));
-  b.metering = true;
-  EXPECT_NE(config_identity(a), config_identity(b));
-  EngineConfig c = b;
-  c.gas_schedule.op_class_cost[static_cast<size_t>(GasClass::IntDiv)] += 1;
-  EXPECT_NE(config_identity(b), config_identity(c));
-  EngineConfig d;
-  d.limits.stack_budget_slots += 1;
-  EXPECT_NE(config_identity(a), config_identity(d));
+// The number of fields of an aggregate: the most initializers it takes.
+struct AnyField {
+  template <typename T>
+  operator T() const;  // only named in unevaluated checks
+};
+template <typename T, typename... Fields>
+constexpr size_t field_count() {
+  if constexpr (requires { T{Fields{}..., AnyField{}}; })
+    return field_count<T, Fields..., AnyField>();
+  else
+    return sizeof...(Fields);
+}
+
+// A change of one field of a configuration.
+struct FieldChange {
+  std::string name;
+  std::function<void(EngineConfig&)> change;
+};
+
+#define DETWASM_LIMIT(field) \
+  FieldChange{#field, [](EngineConfig& c) { c.limits.field += 1; }}
+#define DETWASM_SCHEDULE(field) \
+  FieldChange{#field, [](EngineConfig& c) { c.gas_schedule.field += 1; }}
+
+// Every field of ResourceLimits, by name. A field added later and left out
+// here fails the count below; one left out of config_identity fails the test.
+std::vector<FieldChange> limit_changes() {
+  return {DETWASM_LIMIT(max_module_size),    DETWASM_LIMIT(max_types),
+          DETWASM_LIMIT(max_functions),      DETWASM_LIMIT(max_imports),
+          DETWASM_LIMIT(max_exports),        DETWASM_LIMIT(max_globals),
+          DETWASM_LIMIT(max_tables),         DETWASM_LIMIT(max_table_elements),
+          DETWASM_LIMIT(max_memory_pages),   DETWASM_LIMIT(max_data_segments),
+          DETWASM_LIMIT(max_elem_segments),  DETWASM_LIMIT(max_function_params),
+          DETWASM_LIMIT(max_function_results), DETWASM_LIMIT(max_locals_per_function),
+          DETWASM_LIMIT(max_function_body_size), DETWASM_LIMIT(max_br_table_size),
+          DETWASM_LIMIT(max_nesting_depth),  DETWASM_LIMIT(max_operand_stack),
+          DETWASM_LIMIT(stack_budget_slots)};
+}
+
+// Every field of GasSchedule; op_class_cost once per class.
+std::vector<FieldChange> schedule_changes() {
+  std::vector<FieldChange> out = {
+      FieldChange{"id", [](EngineConfig& c) { c.gas_schedule.id += "-changed"; }},
+      DETWASM_SCHEDULE(per_local_initialised), DETWASM_SCHEDULE(per_memory_page_grown),
+      DETWASM_SCHEDULE(per_bulk_memory_8_bytes), DETWASM_SCHEDULE(per_table_element),
+      DETWASM_SCHEDULE(host_call_default)};
+  for (size_t i = 0; i < kGasClassCount; ++i)
+    out.push_back(FieldChange{"op_class_cost[" + std::string(gas_class_name(static_cast<GasClass>(i))) + "]",
+                              [i](EngineConfig& c) { c.gas_schedule.op_class_cost[i] += 1; }});
+  return out;
+}
+
+#undef DETWASM_LIMIT
+#undef DETWASM_SCHEDULE
+
+// Every name once: with the count, every field is named.
+bool names_are_distinct(const std::vector<FieldChange>& changes) {
+  std::set<std::string> names;
+  for (const FieldChange& f : changes) names.insert(f.name);
+  return names.size() == changes.size();
+}
+
+// Every field of the configuration: changing any one changes the identity,
+// and the lists above are checked to name every field there is.
+TEST(Gas, ConfigurationIdentityCoversEveryField) {
+  static_assert(field_count<EngineConfig>() == 7, "a new EngineConfig field: hash it and change it below");
+  static_assert(field_count<Target>() == 2, "a new Target field: hash it and change it below");
+  static_assert(field_count<ResourceLimits>() == 19, "a new limit: hash it and list it in limit_changes");
+  static_assert(field_count<GasSchedule>() == 7, "a new schedule field: hash it and list it in schedule_changes");
+  std::vector<FieldChange> limits = limit_changes(), schedule = schedule_changes();
+  EXPECT_EQ(limits.size(), field_count<ResourceLimits>());
+  EXPECT_EQ(schedule.size(), field_count<GasSchedule>() - 1 + kGasClassCount);
+  EXPECT_TRUE(names_are_distinct(limits));
+  EXPECT_TRUE(names_are_distinct(schedule));
+
+  EngineConfig plain;
+  EngineConfig metered;
+  metered.metering = true;
+  EXPECT_EQ(config_identity(plain), config_identity(EngineConfig{}));
+  EXPECT_NE(config_identity(plain), config_identity(metered));
+
+  std::vector<FieldChange> all = limits;
+  all.push_back({"tier", [](EngineConfig& c) {
+                   c.tier = c.tier == Tier::Jit ? Tier::Interpreter : Tier::Jit;
+                 }});
+  all.push_back({"target.arch", [](EngineConfig& c) {
+                   c.target.arch = c.target.arch == Arch::X86_64 ? Arch::AArch64 : Arch::X86_64;
+                 }});
+  all.push_back({"target.features", [](EngineConfig& c) { c.target = c.target.with(CpuFeature::Lzcnt); }});
+  all.push_back({"target.features", [](EngineConfig& c) { c.target = c.target.with(CpuFeature::Bmi1); }});
+  for (const FieldChange& f : all) {
+    for (const EngineConfig& base : {plain, metered}) {
+      EngineConfig changed = base;
+      f.change(changed);
+      EXPECT_NE(config_identity(base), config_identity(changed)) << f.name << (base.metering ? ", metered" : "");
+    }
+  }
+  // The schedule counts when metering is on; unmetered code charges nothing.
+  for (const FieldChange& f : schedule) {
+    EngineConfig changed = metered;
+    f.change(changed);
+    EXPECT_NE(config_identity(metered), config_identity(changed)) << f.name;
+    EngineConfig unmetered_change = plain;
+    f.change(unmetered_change);
+    EXPECT_EQ(config_identity(plain), config_identity(unmetered_change)) << f.name << ", unmetered";
+  }
+  // How many threads compile changes no byte of the code: not in the identity.
+  EngineConfig threads = plain;
+  threads.compile_threads = 8;
+  threads.parallel_compile_min_bytes = 0;
+  EXPECT_EQ(config_identity(plain), config_identity(threads));
+  // The contract profile is another configuration.
+  EngineConfig contract;
+  contract.limits = ResourceLimits::for_contracts();
+  EXPECT_NE(config_identity(plain), config_identity(contract));
 }
 
 TEST(Gas, ScheduleParsingRejectsBadData) {

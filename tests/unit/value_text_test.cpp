@@ -37,8 +37,12 @@ TEST(ValueText, FormatsFloatsShortestAndNaNsExactly) {
 }
 
 TEST(ValueText, FormatsReferences) {
+  Engine engine;
+  Store store(engine);
   EXPECT_EQ(format_value(Value::null_ref(ValType::FuncRef)), "funcref:null");
-  EXPECT_EQ(format_value(Value::externref(9)), "externref:9");
+  EXPECT_EQ(format_value(text::host_word_ref(store, 9), &store), "externref:9");
+  EXPECT_EQ(format_value(store.externref(std::string("not a word")), &store), "externref:non-null");
+  EXPECT_EQ(format_value(Value::null_ref(ValType::ExternRef), &store), "externref:null");
 }
 
 TEST(ValueText, ParsesIntegerRanges) {
@@ -75,47 +79,75 @@ TEST(ValueText, ParsesFloatWords) {
 }
 
 TEST(ValueText, ParsesReferences) {
+  Engine engine;
+  Store store(engine);
   EXPECT_TRUE(parse_value(ValType::FuncRef, "null").is_null());
   EXPECT_THROW(parse_value(ValType::FuncRef, "1"), ValueTextError);
-  EXPECT_EQ(parse_value(ValType::ExternRef, "3").bits, 3u);
-  EXPECT_THROW(parse_value(ValType::ExternRef, "0"), ValueTextError);
+  Value three = parse_value(ValType::ExternRef, "3", &store);
+  EXPECT_EQ(text::host_word_of(store, three), std::optional<uint64_t>(3));
+  EXPECT_EQ(format_payload(three, &store), "3");
+  EXPECT_THROW(parse_value(ValType::ExternRef, "3"), ValueTextError);  // no store to keep it
+  EXPECT_THROW(parse_value(ValType::ExternRef, "0", &store), ValueTextError);
+  EXPECT_TRUE(parse_value(ValType::ExternRef, "null").is_null());
 }
 
 using nlohmann::json;
 
+// A test file's store, for the values that need one.
+struct SpecStore {
+  Engine engine;
+  Store store{engine};
+};
+
 TEST(SpecValues, ExternrefHostNumbersStayDistinctFromNull) {
-  EXPECT_EQ(spec::parse_arg(json{{"type", "externref"}, {"value", "0"}}), Value::externref(1));
-  EXPECT_TRUE(spec::parse_arg(json{{"type", "externref"}, {"value", "null"}}).is_null());
-  EXPECT_EQ(spec::describe(Value::externref(1)), "externref:0");
+  SpecStore s;
+  Value zero = spec::parse_arg(json{{"type", "externref"}, {"value", "0"}}, s.store);
+  EXPECT_FALSE(zero.is_null());
+  EXPECT_EQ(std::any_cast<uint64_t>(*s.store.externref_data(zero)), 0u);
+  EXPECT_TRUE(spec::parse_arg(json{{"type", "externref"}, {"value", "null"}}, s.store).is_null());
+  EXPECT_EQ(spec::describe(zero, s.store), "externref:0");
+
+  auto want_zero = spec::parse_expected(json{{"type", "externref"}, {"value", "0"}});
+  auto want_null = spec::parse_expected(json{{"type", "externref"}, {"value", "null"}});
+  Value one = spec::parse_arg(json{{"type", "externref"}, {"value", "1"}}, s.store);
+  EXPECT_TRUE(want_zero.matches(zero, s.store));
+  EXPECT_FALSE(want_zero.matches(one, s.store));
+  EXPECT_FALSE(want_zero.matches(Value::null_ref(ValType::ExternRef), s.store));
+  EXPECT_TRUE(want_null.matches(Value::null_ref(ValType::ExternRef), s.store));
+  EXPECT_FALSE(want_null.matches(zero, s.store));
+  EXPECT_EQ(want_zero.to_string(), "externref:0");
 }
 
 TEST(SpecValues, RejectsWhatItCannotRepresent) {
-  EXPECT_THROW(spec::parse_arg(json{{"type", "v128"}, {"value", "0"}}), spec::CommandError);
-  EXPECT_THROW(spec::parse_arg(json{{"type", "i32"}, {"value", "4294967296"}}), spec::CommandError);
-  EXPECT_THROW(spec::parse_arg(json{{"type", "funcref"}, {"value", "1"}}), spec::CommandError);
+  SpecStore s;
+  EXPECT_THROW(spec::parse_arg(json{{"type", "v128"}, {"value", "0"}}, s.store), spec::CommandError);
+  EXPECT_THROW(spec::parse_arg(json{{"type", "i32"}, {"value", "4294967296"}}, s.store), spec::CommandError);
+  EXPECT_THROW(spec::parse_arg(json{{"type", "funcref"}, {"value", "1"}}, s.store), spec::CommandError);
 }
 
 TEST(SpecValues, NanPatterns) {
+  SpecStore s;
   auto canonical = spec::parse_expected(json{{"type", "f32"}, {"value", "nan:canonical"}});
-  EXPECT_TRUE(canonical.matches(Value::f32_bits(0x7FC00000u)));
-  EXPECT_TRUE(canonical.matches(Value::f32_bits(0xFFC00000u)));
-  EXPECT_FALSE(canonical.matches(Value::f32_bits(0x7FC00001u)));
-  EXPECT_FALSE(canonical.matches(Value::f64_bits(0x7FF8000000000000ull)));
+  EXPECT_TRUE(canonical.matches(Value::f32_bits(0x7FC00000u), s.store));
+  EXPECT_TRUE(canonical.matches(Value::f32_bits(0xFFC00000u), s.store));
+  EXPECT_FALSE(canonical.matches(Value::f32_bits(0x7FC00001u), s.store));
+  EXPECT_FALSE(canonical.matches(Value::f64_bits(0x7FF8000000000000ull), s.store));
 
   auto arithmetic = spec::parse_expected(json{{"type", "f64"}, {"value", "nan:arithmetic"}});
-  EXPECT_TRUE(arithmetic.matches(Value::f64_bits(0x7FF8000000000001ull)));
-  EXPECT_TRUE(arithmetic.matches(Value::f64_bits(0xFFF8000000000000ull)));
-  EXPECT_FALSE(arithmetic.matches(Value::f64_bits(0x7FF0000000000001ull)));  // signalling
-  EXPECT_FALSE(arithmetic.matches(Value::f64_bits(0x7FF0000000000000ull)));  // inf
+  EXPECT_TRUE(arithmetic.matches(Value::f64_bits(0x7FF8000000000001ull), s.store));
+  EXPECT_TRUE(arithmetic.matches(Value::f64_bits(0xFFF8000000000000ull), s.store));
+  EXPECT_FALSE(arithmetic.matches(Value::f64_bits(0x7FF0000000000001ull), s.store));  // signalling
+  EXPECT_FALSE(arithmetic.matches(Value::f64_bits(0x7FF0000000000000ull), s.store));  // inf
 }
 
 TEST(SpecValues, ExactMatchComparesTypeAndBits) {
+  SpecStore s;
   auto e = spec::parse_expected(json{{"type", "f32"}, {"value", "2147483648"}});  // -0
-  EXPECT_TRUE(e.matches(Value::f32_bits(0x80000000u)));
-  EXPECT_FALSE(e.matches(Value::f32_bits(0)));
-  EXPECT_FALSE(e.matches(Value{ValType::I32, 0x80000000u}));
+  EXPECT_TRUE(e.matches(Value::f32_bits(0x80000000u), s.store));
+  EXPECT_FALSE(e.matches(Value::f32_bits(0), s.store));
+  EXPECT_FALSE(e.matches(Value{ValType::I32, 0x80000000u}, s.store));
   auto any_func = spec::parse_expected(json{{"type", "funcref"}});
-  EXPECT_FALSE(any_func.matches(Value::null_ref(ValType::FuncRef)));
+  EXPECT_FALSE(any_func.matches(Value::null_ref(ValType::FuncRef), s.store));
 }
 
 TEST(SpecValues, TrapWordings) {

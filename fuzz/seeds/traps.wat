@@ -1,0 +1,28 @@
+;; One trap of each kind, some after effects that must stay (a global and
+;; memory written before the trap), and a deep recursion that runs out of
+;; stack budget.
+(module
+  (type $v_i (func (result i32)))
+  (memory (export "mem") 1)
+  (table 1 funcref)
+  (global $count (export "count") (mut i32) (i32.const 0))
+  (func $bump (global.set $count (i32.add (global.get $count) (i32.const 1))))
+  (func (export "unreachable") (call $bump) (i32.store (i32.const 8) (i32.const 9)) (unreachable))
+  (func (export "div_zero") (result i32) (call $bump) (i32.div_s (global.get $count) (i32.const 0)))
+  (func (export "rem_zero") (result i64) (i64.rem_u (i64.const 7) (i64.extend_i32_u (i32.const 0))))
+  (func (export "div_overflow") (result i32) (i32.div_s (i32.const 0x80000000) (i32.const -1)))
+  (func (export "rem_overflow_is_zero") (result i32) (i32.rem_s (i32.const 0x80000000) (i32.const -1)))
+  (func (export "trunc_nan") (result i32) (i32.trunc_f32_s (f32.div (f32.const 0) (f32.const 0))))
+  (func (export "trunc_range") (result i64) (i64.trunc_f64_u (f64.const -1)))
+  (func (export "trunc_sat") (result i64) (i64.trunc_sat_f64_s (f64.const 1e300)))
+  (func (export "load_oob") (result i32) (i32.load offset=65533 (i32.const 0)))
+  (func (export "store_oob") (call $bump) (i64.store (i32.const 65530) (i64.const -1)))
+  (func (export "load_wrap") (result i32) (i32.load (i32.const -1)))
+  (func (export "null_element") (result i32) (call_indirect (type $v_i) (i32.const 0)))
+  (func (export "undefined_element") (result i32) (call_indirect (type $v_i) (i32.const 1)))
+  (func $deep (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0))
+      (then (i32.const 0))
+      (else (i32.add (i32.const 1) (call $deep (i32.sub (local.get 0) (i32.const 1)))))))
+  (func (export "exhaust_stack") (result i32) (call $deep (i32.const -1)))
+  (func (export "spin") (loop $l (br $l))))
