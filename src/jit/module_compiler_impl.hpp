@@ -14,6 +14,7 @@
 #include <exception>
 #include <mutex>
 #include <stdexcept>
+#include <unordered_map>
 #include <utility>
 
 #include <detwasm/errors.hpp>
@@ -268,6 +269,9 @@ class ModuleCompilerImpl final : public ModuleCompiler::Backend {
     std::vector<uint32_t> func_offsets;  // outer entries
     std::vector<TrapSite> trap_sites;
     std::vector<uint32_t> gas_costs;     // of the tail's thunks, ascending
+    // Cost -> index into gas_costs: one entry per distinct cost, where the
+    // relocations are one per charge site.
+    std::unordered_map<uint32_t, uint32_t> gas_thunk_index;
     TailCode tail;
     std::vector<uint8_t> tail_bytes;
     uint32_t tail_at = 0;
@@ -288,11 +292,12 @@ class ModuleCompilerImpl final : public ModuleCompiler::Backend {
       l.func_offsets.push_back(static_cast<uint32_t>(cursor) + r.code.outer_entry);
       for (const TrapSite& t : r.code.trap_sites) l.trap_sites.push_back({static_cast<uint32_t>(cursor) + t.offset, t.kind});
       for (const Relocation& rel : r.code.relocations)
-        if (rel.target.kind == Symbol::Kind::GasThunk) l.gas_costs.push_back(rel.target.index);
+        if (rel.target.kind == Symbol::Kind::GasThunk) l.gas_thunk_index.try_emplace(rel.target.index, 0);
       cursor += r.code.size;
     }
+    for (const auto& [cost, index] : l.gas_thunk_index) l.gas_costs.push_back(cost);
     std::sort(l.gas_costs.begin(), l.gas_costs.end());
-    l.gas_costs.erase(std::unique(l.gas_costs.begin(), l.gas_costs.end()), l.gas_costs.end());
+    for (uint32_t i = 0; i < l.gas_costs.size(); ++i) l.gas_thunk_index[l.gas_costs[i]] = i;
     // The tail: what every function's relocations may point into.
     {
       asmjit::CodeHolder code;
@@ -318,8 +323,7 @@ class ModuleCompilerImpl final : public ModuleCompiler::Backend {
       case Symbol::Kind::TrapStub: return l.tail_at + l.tail.trap_stubs.at(s.index);
       case Symbol::Kind::BuiltinTrap: return l.tail_at + l.tail.builtin_trap;
       case Symbol::Kind::GasThunk: {
-        auto it = std::lower_bound(l.gas_costs.begin(), l.gas_costs.end(), s.index);
-        return l.tail_at + l.tail.gas_thunks[static_cast<size_t>(it - l.gas_costs.begin())];
+        return l.tail_at + l.tail.gas_thunks[l.gas_thunk_index.at(s.index)];
       }
     }
     throw std::logic_error("unknown symbol");
@@ -328,11 +332,15 @@ class ModuleCompilerImpl final : public ModuleCompiler::Backend {
   // Writes the module's code to `dst` (l.size bytes): the functions, the
   // tail, int3 between them, every relocation resolved.
   void write(const Layout& l, uint8_t* dst) {
-    std::memset(dst, 0xCC, l.size);
+    // Only the padding between pieces is filled: the rest is copied over.
+    uint32_t end = 0;
     for (uint32_t i = 0; i < results_.size(); ++i) {
       const Result& r = results_[i];
+      std::memset(dst + end, 0xCC, l.starts[i] - end);
       std::memcpy(dst + l.starts[i], emitters_[r.emitter]->bytes() + r.code.start, r.code.size);
+      end = l.starts[i] + r.code.size;
     }
+    std::memset(dst + end, 0xCC, l.tail_at - end);
     std::memcpy(dst + l.tail_at, l.tail_bytes.data(), l.tail_bytes.size());
     for (uint32_t i = 0; i < results_.size(); ++i) {
       for (const Relocation& rel : results_[i].code.relocations)

@@ -256,6 +256,12 @@ FunctionCode X64MacroAssembler::end_function_code(Label outer_entry) {
   out.start = function_start_;
   out.size = static_cast<uint32_t>(a_.offset()) - function_start_;
   out.outer_entry = static_cast<uint32_t>(labels_[outer_entry.id].offset) - function_start_;
+  // Each symbol label's uses become relocations; counted first, so the
+  // list is allocated once.
+  size_t uses = 0;
+  for (const SymbolLabel& s : symbol_labels_)
+    for (uint32_t u = labels_[s.label.id].first_use; u != kNoUse; u = label_uses_[u].next) ++uses;
+  out.relocations.reserve(uses);
   for (const SymbolLabel& s : symbol_labels_) {
     LabelState& l = labels_[s.label.id];
     for (uint32_t u = l.first_use; u != kNoUse; u = label_uses_[u].next)
