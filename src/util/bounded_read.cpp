@@ -68,7 +68,7 @@ std::vector<uint8_t> read_bounded(const std::string& path, uint64_t limit, std::
   std::vector<uint8_t> bytes(static_cast<size_t>(total));
   for (size_t i = 0; i < chunks.size(); ++i) {
     size_t n = i + 1 == chunks.size() ? in_last : kChunk;
-    std::memcpy(bytes.data() + i * kChunk, chunks[i].get(), n);
+    if (n > 0) std::memcpy(bytes.data() + i * kChunk, chunks[i].get(), n);  // an empty input has no data()
   }
   return bytes;
 }
