@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -26,10 +27,15 @@ const char* trap_kind_name(TrapKind kind);
 // The wording of the Wasm spec tests ("out of bounds memory access").
 const char* trap_kind_message(TrapKind kind);
 
+// One Wasm activation a trap unwound. The offsets are of the instruction
+// that trapped (the innermost frame) or of the call that was running (every
+// other frame); both tiers report the same ones.
 struct TrapFrame {
   uint32_t func_index = 0;  // in the module's function index space
   std::string func_name;    // from the name section, or empty
   std::string module_name;  // from the name section, or empty
+  std::optional<uint64_t> module_offset;  // byte offset in the module's binary
+  std::optional<uint64_t> func_offset;    // from the first byte of the function's body (its locals)
 };
 
 struct Trap {
@@ -40,7 +46,10 @@ struct Trap {
 
   static Trap make(TrapKind kind) { return Trap{kind, trap_kind_message(kind), {}}; }
   static Trap host(std::string message) { return Trap{TrapKind::HostError, std::move(message), {}}; }
-  std::string to_string() const;  // message plus one line per frame
+  // The message, then a backtrace as wasmtime prints it, one line per frame:
+  // "    0:   0x2a - module!function" (names from the name section, or
+  // "<unknown>" and "<wasm function N>").
+  std::string to_string() const;
 };
 
 }  // namespace detwasm

@@ -82,10 +82,23 @@ const char* trap_kind_message(TrapKind kind) {
 
 std::string Trap::to_string() const {
   std::string s = message;
-  for (const TrapFrame& f : frames) {
-    s += "\n  at func " + std::to_string(f.func_index);
-    if (!f.func_name.empty()) s += " (" + f.func_name + ")";
+  if (frames.empty()) return s;
+  s += "\nwasm backtrace:";
+  for (size_t i = 0; i < frames.size(); ++i) {
+    const TrapFrame& f = frames[i];
+    char head[48];
+    std::snprintf(head, sizeof head, "\n  %3zu: ", i);
+    s += head;
+    if (f.module_offset) {
+      char at[32];
+      std::snprintf(at, sizeof at, "%#6llx - ", static_cast<unsigned long long>(*f.module_offset));
+      s += at;
+    }
+    s += f.module_name.empty() ? "<unknown>" : f.module_name;
+    s += "!";
+    s += f.func_name.empty() ? "<wasm function " + std::to_string(f.func_index) + ">" : f.func_name;
   }
+  if (frame_count > frames.size()) s += "\n  ... " + std::to_string(frame_count - frames.size()) + " more frames";
   return s;
 }
 

@@ -40,15 +40,21 @@ std::vector<Value> parse_arguments(const std::string& name, const FuncType& type
   return values;
 }
 
-// One line: the message, then where it happened if the trap says.
-std::string trap_line(const Trap& trap) {
-  std::string line = "trap: " + trap.message;
-  if (!trap.frames.empty()) {
-    const TrapFrame& f = trap.frames.front();
-    line += " in function " + std::to_string(f.func_index);
-    if (!f.func_name.empty()) line += " (" + f.func_name + ")";
+// "trap: <message>", then the Wasm backtrace as wasmtime prints it.
+std::string trap_text(const Trap& trap) { return "trap: " + trap.to_string(); }
+
+// A trap's frames for the JSON output, innermost first.
+ordered_json frames_json(const Trap& trap) {
+  ordered_json frames = ordered_json::array();
+  for (const TrapFrame& f : trap.frames) {
+    ordered_json frame;
+    frame["func_index"] = f.func_index;
+    frame["func_name"] = f.func_name.empty() ? nullptr : ordered_json(f.func_name);
+    frame["module_offset"] = f.module_offset ? ordered_json(*f.module_offset) : nullptr;
+    frame["func_offset"] = f.func_offset ? ordered_json(*f.func_offset) : nullptr;
+    frames.push_back(std::move(frame));
   }
-  return line;
+  return frames;
 }
 
 // {"results":[{"type":"i32","value":"3"}],"trap":null}; floats as their
@@ -63,7 +69,7 @@ ordered_json to_json(const Store& store, const std::vector<Value>& results, cons
                               {"value", is_float ? text::format_bits(v) : text::format_payload(v, &store)}});
   }
   if (trap)
-    out["trap"] = {{"kind", trap_kind_name(trap->kind)}, {"message", trap->message}};
+    out["trap"] = {{"kind", trap_kind_name(trap->kind)}, {"message", trap->message}, {"frames", frames_json(*trap)}};
   else
     out["trap"] = nullptr;
   if (gas_used) out["gas_used"] = *gas_used;  // metered runs only
@@ -78,7 +84,7 @@ int report(const Args& args, const Store& store, const std::vector<Value>& resul
   } else {
     for (const Value& v : results) std::cout << text::format_value(v, &store) << "\n";
     std::cout.flush();
-    if (trap) std::fprintf(stderr, "%s\n", trap_line(*trap).c_str());
+    if (trap) std::fprintf(stderr, "%s\n", trap_text(*trap).c_str());
     if (gas_used) std::fprintf(stderr, "gas used: %llu\n", static_cast<unsigned long long>(*gas_used));
   }
   return trap ? kExitTrap : kExitOk;

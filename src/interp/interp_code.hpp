@@ -4,7 +4,10 @@
 // with the operand height to cut back to, so execution never searches.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
+#include <iterator>
+#include <optional>
 #include <vector>
 
 namespace detwasm::internal {
@@ -35,8 +38,26 @@ enum class IOp : uint32_t {
   ChargeGas,
 };
 
+// Where an instruction that can trap or call came from: its first code word
+// and the module offset of its Wasm operator. Sorted by code word.
+struct InterpSourcePos {
+  uint32_t code_index;
+  uint32_t module_offset;
+};
+
 struct InterpFunction {
   std::vector<uint32_t> code;
+  std::vector<InterpSourcePos> sources;
+
+  // The module offset of the instruction that was running when execution
+  // stood at `pc` (past its opcode word: the last listed instruction that
+  // starts before it).
+  std::optional<uint32_t> module_offset_before(uint32_t pc) const {
+    auto it = std::lower_bound(sources.begin(), sources.end(), pc,
+                               [](const InterpSourcePos& s, uint32_t at) { return s.code_index < at; });
+    if (it == sources.begin()) return std::nullopt;
+    return std::prev(it)->module_offset;
+  }
 };
 
 }  // namespace detwasm::internal

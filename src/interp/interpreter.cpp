@@ -28,7 +28,9 @@ Trap make_trap(TrapKind kind, const char* message = nullptr) {
   return Trap{kind, message ? message : trap_kind_message(kind), {}};
 }
 
-TrapFrame frame_of(const FuncInst* f) {
+// A Wasm frame standing at `pc` (past the opcode word of the instruction
+// that trapped or called).
+TrapFrame frame_of(const FuncInst* f, const uint32_t* pc) {
   TrapFrame tf;
   tf.func_index = f->func_index;
   if (f->instance) {
@@ -36,6 +38,14 @@ TrapFrame frame_of(const FuncInst* f) {
     tf.module_name = f->instance->module->module_name;
   } else {
     tf.func_name = f->debug_name;
+  }
+  if (f->def && pc) {
+    const InterpFunction& code = f->def->interp;
+    auto at = static_cast<uint32_t>(pc - code.code.data());
+    if (auto offset = code.module_offset_before(at)) {
+      tf.module_offset = *offset;
+      tf.func_offset = *offset - f->def->body_offset;
+    }
   }
   return tf;
 }
@@ -115,9 +125,9 @@ std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* entry, const uint6
     }
   };
   auto finish_trap = [&](Trap t) -> std::optional<Trap> {
-    if (func) t.frames.push_back(frame_of(func));
+    if (func) t.frames.push_back(frame_of(func, pc));
     for (size_t i = frames.size(); i-- > 0 && t.frames.size() < kMaxTrapFrames;)
-      t.frames.push_back(frame_of(frames[i].func));
+      t.frames.push_back(frame_of(frames[i].func, frames[i].pc));
     t.frame_count = frames.size() + (func ? 1 : 0);
     ex.top = saved_top;
     ex.budget_used = saved_budget;

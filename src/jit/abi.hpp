@@ -92,10 +92,14 @@ using HostCallFn = uint32_t (*)(ExecState* exec, const struct JitFuncRef* callee
                                 struct VmContext* caller);
 
 // The Wasm frames a trap unwound, innermost first: filled by the trap path
-// (entry.cpp, record_trap_frames) when the ExecState has a buffer.
+// (entry.cpp, record_trap_frames) when the ExecState has a buffer. A frame's
+// pc is an address inside the instruction that trapped (the innermost frame)
+// or inside the call it made (the others): the module's source map
+// (source_map.hpp) turns it into a module offset.
 struct TrapFrameRecord {
   VmContext* context;
   uint32_t func_index;  // in the module's function index space
+  uintptr_t pc;
 };
 struct TrapFrameBuffer {
   TrapFrameRecord* records = nullptr;
@@ -104,8 +108,9 @@ struct TrapFrameBuffer {
   uint64_t total = 0;   // frames unwound (may exceed capacity)
 };
 
-// Walks the frame chain from `fp` into exec->trap_frames.
-using RecordFramesFn = void (*)(ExecState* exec, uintptr_t fp);
+// Walks the frame chain from `fp` into exec->trap_frames; `pc` is inside the
+// instruction that trapped in that frame (0 when `fp` is not a Wasm frame's).
+using RecordFramesFn = void (*)(ExecState* exec, uintptr_t fp, uintptr_t pc);
 
 struct ExecState {
   uint64_t exit_sp = 0;        // stack pointer the trap exit resumes with; 0 = no Wasm running
@@ -231,6 +236,7 @@ static_assert(offsetof(TableView, size) == off::kTableSize);
 // Frame layout (see the top of this file).
 namespace frame {
 constexpr int32_t kSlotSize = 8;
+constexpr int32_t kReturnAddressOffset = 8;  // x64; where each target keeps it
 constexpr int32_t kContextOffset = -8;
 constexpr int32_t kFuncIndexOffset = -16;
 constexpr int64_t kHostAdapterFrame = -1;  // at kFuncIndexOffset: not a Wasm function

@@ -20,7 +20,7 @@ std::optional<TrapKind> call_compiled(NativeStack& stack, void* context, const v
   return std::nullopt;
 }
 
-void record_trap_frames(ExecState* exec, uintptr_t fp) {
+void record_trap_frames(ExecState* exec, uintptr_t fp, uintptr_t pc) {
   TrapFrameBuffer* buf = exec->trap_frames;
   if (!buf) return;
   buf->count = 0;
@@ -32,10 +32,13 @@ void record_trap_frames(ExecState* exec, uintptr_t fp) {
     if (index >= 0) {
       if (buf->count < buf->capacity) {
         auto* ctx = reinterpret_cast<VmContext*>(slots[frame::kContextOffset / 8]);
-        buf->records[buf->count++] = {ctx, static_cast<uint32_t>(index)};
+        buf->records[buf->count++] = {ctx, static_cast<uint32_t>(index), pc};
       }
       ++buf->total;
     }
+    // The caller stands in the call that made this frame: its return
+    // address less one.
+    pc = static_cast<uintptr_t>(slots[frame::kReturnAddressOffset / 8]) - 1;
     fp = static_cast<uintptr_t>(slots[0]);
   }
 }

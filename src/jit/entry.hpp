@@ -26,6 +26,6 @@ std::optional<TrapKind> call_compiled(NativeStack& stack, void* context, const v
 // Walks the frame chain from frame pointer `fp` up to the entry trampoline
 // into exec->trap_frames (abi.hpp frame layout). Async-signal-safe: the
 // fault handler calls it.
-void record_trap_frames(ExecState* exec, uintptr_t fp);
+void record_trap_frames(ExecState* exec, uintptr_t fp, uintptr_t pc);
 
 }  // namespace detwasm::jit

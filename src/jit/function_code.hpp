@@ -10,6 +10,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "jit/source_map.hpp"
 #include "jit/trap_handler.hpp"
 
 namespace detwasm::jit {
@@ -47,6 +48,7 @@ struct FunctionCode {
   uint32_t outer_entry = 0;  // funcrefs and the entry trampoline (abi.hpp)
   std::vector<Relocation> relocations;
   std::vector<TrapSite> trap_sites;
+  std::vector<SourcePos> sources;  // sorted by code offset
 };
 
 // The runtime tail of a module's code (the MacroAssembler's emit_tail):

@@ -76,7 +76,9 @@ class FunctionCompiler {
 
   // ---- Gas: segments as the body decoder cuts them ----
   void begin_gas_segment() { gas_patch_ = m_.begin_gas_charge(); }
-  void end_gas_segment(uint64_t cost) { m_.finish_gas_charge(gas_patch_, cost, trap(TrapKind::OutOfGas)); }
+  void end_gas_segment(uint64_t cost) { m_.finish_gas_charge(gas_patch_, cost); }
+  // What traps and calls from the next operator report as their place.
+  void at_operator(uint32_t module_offset) { m_.set_source_offset(module_offset); }
 
   // ---- Control (function_compiler_control.hpp) ----
   void on_block(Ctl& ctl);
@@ -309,7 +311,7 @@ void FunctionCompiler<Masm>::begin_function(const internal::FunctionInfo& info) 
   std::array<RegParam, 8> params;
   uint32_t n = register_params(*type_, params);
   for (uint32_t i = 0; i < n; ++i) m_.load_arg_at_entry(params[i].type, params[i].reg, local_offset(params[i].index));
-  frame_patch_ = m_.enter_function(num_declared_, trap(TrapKind::StackExhausted), func_index_);
+  frame_patch_ = m_.enter_function(num_declared_, func_index_);
   for (uint32_t i = 0; i < n; ++i) stack_.set_local_copy(params[i].index, params[i].type, params[i].reg);
 }
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "jit/code_memory.hpp"
+#include "jit/source_map.hpp"
 #include "jit/trap_handler.hpp"
 
 namespace detwasm::jit {
@@ -16,12 +17,22 @@ namespace detwasm::jit {
 struct LoadedCode {
   CodeMemory memory;
   TrapTable traps;
+  SourceMap sources;
   CodeRegistration registration;
 
-  LoadedCode(std::span<const uint8_t> bytes, std::vector<uint32_t> offsets, std::vector<TrapSite> sites)
-      : LoadedCode(CodeMemory(bytes, std::move(offsets)), std::move(sites)) {}
-  LoadedCode(CodeMemory code, std::vector<TrapSite> sites) : memory(std::move(code)), traps(std::move(sites)) {
+  LoadedCode(std::span<const uint8_t> bytes, std::vector<uint32_t> offsets, std::vector<TrapSite> sites,
+             std::vector<SourcePos> source_map)
+      : LoadedCode(CodeMemory(bytes, std::move(offsets)), std::move(sites), std::move(source_map)) {}
+  LoadedCode(CodeMemory code, std::vector<TrapSite> sites, std::vector<SourcePos> source_map)
+      : memory(std::move(code)), traps(std::move(sites)), sources(std::move(source_map)) {
     registration = CodeRegistration(memory.base(), memory.size(), &traps);
+  }
+
+  // The module offset of the Wasm operator compiled to the instruction
+  // holding `pc` (source_map.hpp), if it is a listed one.
+  std::optional<uint32_t> module_offset_at(uintptr_t pc) const {
+    if (!memory.contains(reinterpret_cast<const void*>(pc))) return std::nullopt;
+    return sources.module_offset_at(static_cast<uint32_t>(pc - reinterpret_cast<uintptr_t>(memory.base())));
   }
 
   // The defined function whose code holds `pc`, if any: functions are laid

@@ -139,7 +139,8 @@ struct FramePatch {
 
 // A gas charge whose cost is filled in when its segment ends.
 struct GasPatch {
-  uint32_t at = 0;  // code offset of the charge
+  uint32_t at = 0;             // code offset of the charge
+  uint32_t module_offset = 0;  // of the segment's first operator: where running out is reported
 };
 
 template <class M>
@@ -178,6 +179,10 @@ concept MacroAssembler = requires(M m, Reg r, Label l, ValType t, Width w, uint6
   { m.branch_on_compare(r, true, l) } -> std::same_as<bool>;
   m.jump_table(r, labels, l);               // index < labels.size() goes to labels[index], else to l
   m.load_i32_table(r, r, ints);             // dst = ints[index]; index already in range
+  // Traps and calls emitted from here on report this module offset in trap
+  // frames (source_map.hpp): the compiler sets it before each operator.
+  m.set_source_offset(0u);
+  // Where to jump to trap with kind k at the current source offset.
   { m.trap_label(k) } -> std::same_as<Label>;
 
   // Functions compiled on their own (function_code.hpp), and what links them.
@@ -189,7 +194,9 @@ concept MacroAssembler = requires(M m, Reg r, Label l, ValType t, Width w, uint6
   M::apply_relocation(std::declval<uint8_t*>(), 0u, 0u);
 
   // Frames and calls.
-  { m.enter_function(0u, l, 0u) } -> std::same_as<FramePatch>;  // declared locals, trap, function index
+  // Declared locals, function index. An exhausted stack budget traps in the
+  // caller's frame, at its call.
+  { m.enter_function(0u, 0u) } -> std::same_as<FramePatch>;
   m.patch_frame(FramePatch{}, 0u, u);
   m.leave_function(std::declval<FramePatch&>());
   m.finish_function();     // after its last instruction: out-of-line code, tables, constants
@@ -240,10 +247,11 @@ concept MacroAssembler = requires(M m, Reg r, Label l, ValType t, Width w, uint6
   m.reload_memory_base();
 
   // Gas (abi.hpp: the remaining gas lives in a pinned register). A charge
-  // traps with the given label, leaving the gas unchanged, when the
-  // remaining gas is below the cost; otherwise it subtracts the cost.
+  // traps (with the given label, or at the segment's start for a segment's
+  // charge), leaving the gas unchanged, when the remaining gas is below the
+  // cost; otherwise it subtracts the cost.
   { m.begin_gas_charge() } -> std::same_as<GasPatch>;
-  m.finish_gas_charge(GasPatch{}, u, l);
+  m.finish_gas_charge(GasPatch{}, u);
   m.charge_gas(u, l);
   m.charge_gas_per_item(r, r, u, true, l);  // cost of n (a u32) items, or of its 8-byte blocks
 

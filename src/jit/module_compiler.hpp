@@ -28,6 +28,7 @@ struct CompiledCode {
   std::vector<uint8_t> code;            // position independent
   std::vector<uint32_t> func_offsets;   // outer entry of each defined function
   std::vector<TrapSite> trap_sites;     // faulting instructions (memory accesses)
+  std::vector<SourcePos> sources;       // where each trap and call site came from
 };
 
 class ModuleCompiler {

@@ -113,13 +113,14 @@ class ModuleCompilerImpl final : public ModuleCompiler::Backend {
     write(layout, out.code.data());
     out.func_offsets = std::move(layout.func_offsets);
     out.trap_sites = std::move(layout.trap_sites);
+    out.sources = std::move(layout.sources);
     return out;
   }
 
   std::shared_ptr<LoadedCode> finish_loaded() override {
     Layout layout = link();
     CodeMemory memory(layout.size, [&](uint8_t* dst) { write(layout, dst); }, std::move(layout.func_offsets));
-    return std::make_shared<LoadedCode>(std::move(memory), std::move(layout.trap_sites));
+    return std::make_shared<LoadedCode>(std::move(memory), std::move(layout.trap_sites), std::move(layout.sources));
   }
 
  private:
@@ -268,6 +269,7 @@ class ModuleCompilerImpl final : public ModuleCompiler::Backend {
     std::vector<uint32_t> starts;        // of each defined function
     std::vector<uint32_t> func_offsets;  // outer entries
     std::vector<TrapSite> trap_sites;
+    std::vector<SourcePos> sources;
     std::vector<uint32_t> gas_costs;     // of the tail's thunks, ascending
     // Cost -> index into gas_costs: one entry per distinct cost, where the
     // relocations are one per charge site.
@@ -291,6 +293,8 @@ class ModuleCompilerImpl final : public ModuleCompiler::Backend {
       l.starts.push_back(static_cast<uint32_t>(cursor));
       l.func_offsets.push_back(static_cast<uint32_t>(cursor) + r.code.outer_entry);
       for (const TrapSite& t : r.code.trap_sites) l.trap_sites.push_back({static_cast<uint32_t>(cursor) + t.offset, t.kind});
+      for (const SourcePos& p : r.code.sources)
+        l.sources.push_back({static_cast<uint32_t>(cursor) + p.code_offset, p.module_offset});
       for (const Relocation& rel : r.code.relocations)
         if (rel.target.kind == Symbol::Kind::GasThunk) l.gas_thunk_index.try_emplace(rel.target.index, 0);
       cursor += r.code.size;

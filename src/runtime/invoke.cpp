@@ -161,7 +161,13 @@ std::optional<Trap> jit_invoke(StoreImpl& store, FuncInst* f, const uint64_t* ar
     for (uint32_t i = 0; i < store.trap_frames.count; ++i) {
       const jit::TrapFrameRecord& r = store.trap_frames.records[i];
       const InstanceData& inst = *static_cast<const InstanceData*>(r.context->instance);
-      trap.frames.push_back(TrapFrame{r.func_index, inst.module->func_name(r.func_index), inst.module->module_name});
+      const ModuleData& m = *inst.module;
+      TrapFrame frame{r.func_index, m.func_name(r.func_index), m.module_name, {}, {}};
+      if (auto offset = m.jit->module_offset_at(r.pc)) {
+        frame.module_offset = *offset;
+        frame.func_offset = *offset - m.functions[r.func_index - m.num_imported_funcs].body_offset;
+      }
+      trap.frames.push_back(std::move(frame));
     }
     trap.frame_count = store.trap_frames.total;
     return trap;

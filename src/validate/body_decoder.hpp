@@ -20,6 +20,10 @@
 //    end_gas_segment(cost) once the segment's cost is known. A consumer emits
 //    a charge at the start and fills in the cost at the end, so every tier
 //    charges the same amounts at the same points.
+//  - at_operator(offset) gives the module offset of the operator whose hooks
+//    follow (and, at function entry, of the first operator, before the entry
+//    segment begins): what a trap or call there reports as its place, so
+//    every tier reports the same offsets.
 #pragma once
 
 #include <algorithm>
@@ -80,6 +84,7 @@ struct EmptyConsumer {
   using Ctl = Control<ControlData>;
   void begin_function(const FunctionInfo&) {}
   void end_function(uint32_t /*max_stack_height*/) {}
+  void at_operator(uint32_t /*module_offset*/) {}
   void begin_gas_segment() {}
   void end_gas_segment(uint64_t /*cost*/) {}
   void on_block(Ctl&) {}

@@ -25,6 +25,7 @@ void BodyDecoder<Consumer>::decode(uint32_t func_index, FunctionDef& def, const 
   c_.on_block(controls_.back());
   seg_open_ = false;
   seg_pending_ = false;
+  c_.at_operator(static_cast<uint32_t>(r.offset()));
   if (gas_) gas_open(static_cast<uint64_t>(def.num_locals - num_params_) * gas_->per_local_initialised);
 
   const uint8_t* op_pos = r.pos();
@@ -34,6 +35,7 @@ void BodyDecoder<Consumer>::decode(uint32_t func_index, FunctionDef& def, const 
       op_offset_ = r.offset();
       op_pos = r.pos();
       depth_at_op_ = controls_.size();
+      c_.at_operator(static_cast<uint32_t>(op_offset_));
       decode_operator(r);
     }
   } catch (const ModuleError& e) {

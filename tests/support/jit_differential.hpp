@@ -20,6 +20,7 @@ struct Observed {
   std::optional<TrapKind> trap;
   uint64_t gas_used = 0;  // with metering
   std::vector<uint32_t> frames;  // of a trap, innermost first
+  std::vector<uint64_t> offsets;  // each frame's module offset (UINT64_MAX: none)
   uint64_t frame_total = 0;
   bool operator==(const Observed&) const = default;
 };
@@ -28,7 +29,8 @@ inline std::ostream& operator<<(std::ostream& os, const Observed& o) {
   if (o.gas_used) os << "gas " << o.gas_used << " ";
   if (o.trap) {
     os << "trap " << trap_kind_name(*o.trap) << " in " << o.frame_total << " frames:";
-    for (size_t i = 0; i < o.frames.size() && i < 16; ++i) os << " " << o.frames[i];
+    for (size_t i = 0; i < o.frames.size() && i < 16; ++i)
+      os << " " << o.frames[i] << "@0x" << std::hex << o.offsets.at(i) << std::dec;
     return os;
   }
   os << "[";
@@ -62,6 +64,7 @@ class Differential {
       o.trap = r.trap->kind;
       for (const TrapFrame& f : r.trap->frames) {
         o.frames.push_back(f.func_index);
+        o.offsets.push_back(f.module_offset.value_or(UINT64_MAX));
       }
       o.frame_total = r.trap->frame_count;
     }
@@ -71,7 +74,7 @@ class Differential {
   Observed jit(std::string_view name, const std::vector<uint64_t>& args) {
     jit_.set_gas(gas_);
     auto r = jit_.call(name, args);
-    return Observed{r.results, r.trap, metered_ ? gas_ - jit_.gas_left() : 0, r.frames, r.frame_total};
+    return Observed{r.results, r.trap, metered_ ? gas_ - jit_.gas_left() : 0, r.frames, r.offsets, r.frame_total};
   }
   void expect_agree(std::string_view name, const std::vector<uint64_t>& args) {
     Observed want = interpreter(name, args);

@@ -26,6 +26,7 @@ struct Outcome {
   std::vector<uint64_t> results;
   std::optional<TrapKind> trap;
   std::vector<uint32_t> frames;  // function indices of a trap's frames, innermost first
+  std::vector<uint64_t> offsets;  // their module offsets (UINT64_MAX: none)
   uint64_t frame_total = 0;      // frames unwound, beyond the ones kept too
 };
 
@@ -69,7 +70,10 @@ class JitInstance {
     for (const Value& v : r.results) out.results.push_back(mask(v.type, v.bits));
     if (r.trap) {
       out.trap = r.trap->kind;
-      for (const TrapFrame& frame : r.trap->frames) out.frames.push_back(frame.func_index);
+      for (const TrapFrame& frame : r.trap->frames) {
+        out.frames.push_back(frame.func_index);
+        out.offsets.push_back(frame.module_offset.value_or(UINT64_MAX));
+      }
       out.frame_total = r.trap->frame_count;
     }
     return out;

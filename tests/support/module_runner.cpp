@@ -42,7 +42,11 @@ Value arg_value(Store& store, const ArgSpec& a, const std::vector<Func>& func_ex
 
 std::string trap_string(const Trap& t) {
   std::string s = std::string("trap ") + trap_kind_name(t.kind) + " @[";
-  for (size_t i = 0; i < t.frames.size(); ++i) s += (i ? " " : "") + std::to_string(t.frames[i].func_index);
+  for (size_t i = 0; i < t.frames.size(); ++i) {
+    const TrapFrame& f = t.frames[i];
+    s += (i ? " " : "") + std::to_string(f.func_index);
+    s += f.module_offset ? "@" + std::to_string(*f.module_offset) : "@?";
+  }
   return s + "]";
 }
 

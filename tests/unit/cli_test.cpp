@@ -2,7 +2,9 @@
 // on modules assembled from the wat source below with wabt's wat2wasm.
 #include <algorithm>
 #include <filesystem>
+#include <cstdio>
 #include <fstream>
+#include <iterator>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -260,8 +262,42 @@ TEST_F(CliTest, TrapExitsWithOne) {
   ProcessResult r = cli({"run", *functions_, "--invoke", "div", "1", "0"});
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_EQ(r.out, "");
-  EXPECT_TRUE(r.err.starts_with("trap: ")) << r.err;
-  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_TRUE(r.err.starts_with("trap: integer divide by zero\nwasm backtrace:\n")) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 3) << r.err;
+}
+
+// The backtrace as wasmtime prints it, with module offsets; the JSON output
+// lists the same frames.
+TEST_F(CliTest, TrapPrintsAWasmBacktraceWithOffsets) {
+  std::string path = assemble("backtrace", R"((module
+    (func $leaf (result i32) (i32.div_s (i32.const 1) (i32.const 0)))
+    (func (export "f") (result i32) (call $leaf))))");
+  std::ifstream in(path, std::ios::binary);
+  std::vector<uint8_t> wasm((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto find = [&](std::vector<uint8_t> pattern) {
+    auto it = std::search(wasm.begin(), wasm.end(), pattern.begin(), pattern.end());
+    EXPECT_NE(it, wasm.end());
+    return static_cast<unsigned long long>(it - wasm.begin());
+  };
+  unsigned long long div = find({0x41, 0x01, 0x41, 0x00, 0x6d}) + 4, call = find({0x10, 0x00, 0x0b});
+  for (std::string tier : {"interp", "jit"}) {
+    ProcessResult r = cli({"run", path, "--tier", tier, "--invoke", "f"});
+    EXPECT_EQ(r.exit_code, 1);
+    char want[200];
+    std::snprintf(want, sizeof want,
+                  "trap: integer divide by zero\nwasm backtrace:\n    0: %#6llx - <unknown>!<wasm function 0>\n"
+                  "    1: %#6llx - <unknown>!<wasm function 1>\n",
+                  div, call);
+    EXPECT_EQ(r.err, want) << tier;
+    r = cli({"run", path, "--tier", tier, "--json", "--invoke", "f"});
+    nlohmann::json frames = nlohmann::json::parse(r.out)["trap"]["frames"];
+    ASSERT_EQ(frames.size(), 2u) << r.out;
+    EXPECT_EQ(frames[0]["func_index"], 0);
+    EXPECT_EQ(frames[0]["module_offset"], div);
+    EXPECT_EQ(frames[1]["func_index"], 1);
+    EXPECT_EQ(frames[1]["module_offset"], call);
+    EXPECT_TRUE(frames[1]["func_name"].is_null());
+  }
 }
 
 TEST_F(CliTest, JsonResults) {

@@ -371,6 +371,12 @@ TEST_P(Execution, TrapsCarryTheWasmCallStackWithNames) {
   EXPECT_EQ(r.trap->frames[0].func_name, "leaf");
   EXPECT_EQ(r.trap->frames[1].func_name, "middle");
   EXPECT_EQ(r.trap->frames[2].func_index, 2u);
+  // The unreachable at byte 36, the calls at 40 and 45; each is its body's
+  // second byte, after the (empty) local declarations.
+  EXPECT_EQ(r.trap->frames[0].module_offset, 36u);
+  EXPECT_EQ(r.trap->frames[1].module_offset, 40u);
+  EXPECT_EQ(r.trap->frames[2].module_offset, 45u);
+  for (const TrapFrame& f : r.trap->frames) EXPECT_EQ(f.func_offset, 1u);
 }
 
 // A host function that calls back into Wasm: budgets and gas carry through.

@@ -41,7 +41,7 @@ class MasmModule {
   Label function(uint32_t params, uint32_t results, const std::function<void(X64MacroAssembler&, uint32_t)>& body,
                  uint32_t declared = 0, uint32_t operands = 0) {
     Label entry = begin();
-    FramePatch patch = m_->enter_function(declared, m_->trap_label(TrapKind::StackExhausted),
+    FramePatch patch = m_->enter_function(declared,
                                           static_cast<uint32_t>(functions_.size()));
     body(*m_, std::max(params, results));
     m_->leave_function(patch);
@@ -82,7 +82,7 @@ class MasmModule {
       offsets.push_back(f.start + f.outer_entry);
       for (TrapSite t : f.trap_sites) sites.push_back({f.start + t.offset, t.kind});
     }
-    return std::make_unique<LoadedCode>(bytes, offsets, sites);
+    return std::make_unique<LoadedCode>(bytes, offsets, sites, std::vector<SourcePos>{});
   }
 
   asmjit::CodeHolder code_;
@@ -167,7 +167,7 @@ TEST_F(MasmTest, TrapStubReturnsTrapKindAndRestoresState) {
 TEST_F(MasmTest, DirectCallsAndStackBudget) {
   // f(n) = n == 0 ? 0 : 1 + f(n - 1), with one operand slot for the argument.
   Label f = begin();
-  FramePatch patch = m_->enter_function(0, m_->trap_label(TrapKind::StackExhausted), 0);
+  FramePatch patch = m_->enter_function(0, 0);
   Label base_case = m_->new_label();
   int32_t arg = frame::area_slot(1, 0);
   int32_t slot0 = frame::operand_slot(0, 0);
@@ -359,7 +359,7 @@ TEST_F(MasmTest, AFunctionsCodeDependsOnItselfAlone) {
     m.begin_function_code();
     Label f = m.new_label(), a = m.new_label(), b = m.new_label(), loop = m.new_label();
     m.bind(f);
-    FramePatch p = m.enter_function(0, m.trap_label(TrapKind::StackExhausted), 0);
+    FramePatch p = m.enter_function(0, 0);
     m.load_slot(ValType::I32, rax, frame::area_slot(1, 0));
     Label targets[] = {a, b};
     m.jump_table(rax, targets, a);

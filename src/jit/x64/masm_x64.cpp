@@ -81,6 +81,7 @@ void X64MacroAssembler::expect_code_bytes(uint64_t n) {
   labels_.reserve(per(6));
   label_uses_.reserve(per(6));
   trap_sites_.reserve(per(6));
+  sources_.reserve(per(6));
 }
 
 // ---- Labels and control ------------------------------------------------------
@@ -225,9 +226,16 @@ void X64MacroAssembler::load_i32_table(Reg dst, Reg index, std::span<const int32
 }
 
 Label X64MacroAssembler::trap_label(TrapKind kind) {
-  Label& l = trap_labels_[static_cast<size_t>(kind)];
-  if (!l.valid()) l = symbol_label({Symbol::Kind::TrapStub, static_cast<uint32_t>(kind)});
-  return l;
+  return trap_call({Symbol::Kind::TrapStub, static_cast<uint32_t>(kind)}, source_offset_);
+}
+
+Label X64MacroAssembler::trap_call(Symbol target, uint32_t source_offset) {
+  // One operator asks for a few at most (call_indirect: three kinds): the
+  // ones it made already are at the end.
+  for (auto it = trap_calls_.rbegin(); it != trap_calls_.rend() && it->source_offset == source_offset; ++it)
+    if (it->target == target) return it->label;
+  trap_calls_.push_back({new_label(), target, source_offset});
+  return trap_calls_.back().label;
 }
 
 Label X64MacroAssembler::symbol_label(Symbol s) {
@@ -245,8 +253,8 @@ void X64MacroAssembler::begin_function_code() {
   label_uses_.clear();
   symbol_labels_.clear();
   trap_sites_.clear();
-  for (Label& l : trap_labels_) l = Label{};
-  builtin_trap_ = Label{};
+  trap_calls_.clear();
+  sources_.clear();
   pending_compare_.valid = false;
   slot_in_register_.end = kNoSlot;
 }
@@ -272,6 +280,8 @@ FunctionCode X64MacroAssembler::end_function_code(Label outer_entry) {
     if (l.first_use != kNoUse) throw std::runtime_error("x86-64 assembler: code refers to an unbound label");
   out.trap_sites = trap_sites_;
   for (TrapSite& t : out.trap_sites) t.offset -= function_start_;
+  out.sources = sources_;
+  for (SourcePos& p : out.sources) p.code_offset -= function_start_;
   return out;
 }
 
@@ -283,17 +293,23 @@ TailCode X64MacroAssembler::emit_tail(std::span<const uint32_t> gas_costs) {
   TailCode tail;
   tail.start = function_start_;
   auto here = [&] { return static_cast<uint32_t>(a_.offset()) - function_start_; };
-  Label exit = new_label();
+  // Each is called, from a function's out-of-line trap calls (or, for an
+  // exhausted stack budget, jumped to from a callee's entry, with the
+  // caller's return address on top): the return address less one is the
+  // pc that the frame walk looks up.
+  Label builtin = new_label();
   std::vector<Label> stubs;
   for (uint32_t k = 0; k < kTrapStubCount; ++k) {
     stubs.push_back(new_label());
     bind(stubs.back());
     tail.trap_stubs.push_back(here());
     a_.mov(eax, encode_trap(static_cast<TrapKind>(k)));
-    jmp(exit);
+    jmp(builtin);
   }
   tail.builtin_trap = here();  // eax already holds the trap code
-  bind(exit);
+  bind(builtin);
+  a_.pop(rdx);
+  a_.dec(rdx);
   emit_trap_exit(a_);
   // Out-of-gas thunks (begin_gas_charge): the segment's cost goes back,
   // then the trap.
@@ -314,9 +330,10 @@ void X64MacroAssembler::apply_relocation(uint8_t* code, uint32_t field_at, uint3
 
 // ---- Frames and calls --------------------------------------------------------
 
-FramePatch X64MacroAssembler::enter_function(uint32_t num_declared_locals, Label stack_exhausted,
-                                             uint32_t func_index) {
+FramePatch X64MacroAssembler::enter_function(uint32_t num_declared_locals, uint32_t func_index) {
   FramePatch patch;
+  // The stub takes the caller's return address, on top, as the trap's pc.
+  Label stack_exhausted = symbol_label({Symbol::Kind::TrapStub, static_cast<uint32_t>(TrapKind::StackExhausted)});
   sp_restore_sites_.clear();
   // Charge this activation's stack cost first: a borrow means the budget is
   // spent, and the trap then happens in the caller's frame.
@@ -386,6 +403,7 @@ void X64MacroAssembler::leave_function(FramePatch& patch) {
 void X64MacroAssembler::call_direct(Label target, int32_t area_bottom) {
   a_.lea(rsp, qword_ptr(rbp, area_bottom));
   call(target);
+  record_call_source();
   restore_stack_pointer();
 }
 
@@ -397,6 +415,7 @@ void X64MacroAssembler::call_func_ref(Reg func_ref, int32_t area_bottom) {
   a_.lea(rsp, qword_ptr(rbp, area_bottom));
   a_.mov(kContextReg, qword_ptr(rax, off::kFuncRefContext));
   a_.call(qword_ptr(rax, off::kFuncRefCode));
+  record_call_source();
   reload_context();
   restore_stack_pointer();
 }
@@ -410,9 +429,8 @@ void X64MacroAssembler::call_builtin(Builtin b, int32_t stack_bottom) {
 }
 
 void X64MacroAssembler::trap_if_builtin_failed() {
-  if (!builtin_trap_.valid()) builtin_trap_ = symbol_label({Symbol::Kind::BuiltinTrap});
   a_.test(eax, eax);
-  jcc(CondCode::kNZ, builtin_trap_);
+  jcc(CondCode::kNZ, trap_call({Symbol::Kind::BuiltinTrap}, source_offset_));
 }
 
 // ---- Moves -------------------------------------------------------------------
@@ -595,6 +613,7 @@ void X64MacroAssembler::access_memory(enc::Opcode op, Reg reg, Reg index, uint64
     offset = 0;
   }
   trap_sites_.push_back({static_cast<uint32_t>(a_.offset()), TrapKind::MemoryOutOfBounds});
+  sources_.push_back({static_cast<uint32_t>(a_.offset()), source_offset_});
   auto disp = static_cast<int32_t>(offset);
   if (index.valid()) emit([&](enc::Writer& w) { w.mem_index(op, reg.code, kMemoryBaseCode, index.code, disp); });
   else emit([&](enc::Writer& w) { w.mem(op, reg.code, kMemoryBaseCode, disp); });
@@ -637,7 +656,7 @@ GasPatch X64MacroAssembler::begin_gas_charge() {
   // adds the cost back (the out-of-gas state is the state before the
   // segment) and traps.
   // 13 bytes and no taken branch on the way through.
-  GasPatch p{static_cast<uint32_t>(a_.offset())};
+  GasPatch p{static_cast<uint32_t>(a_.offset()), source_offset_};
   emit([](enc::Writer& w) {
     w.alu_imm32(enc::Alu::Sub, true, kGasCode, 0x7FFFFFFF);
     w.jcc_rel32(static_cast<uint8_t>(CondCode::kB), 0);
@@ -646,6 +665,15 @@ GasPatch X64MacroAssembler::begin_gas_charge() {
 }
 
 void X64MacroAssembler::finish_function() {
+  // The trap calls that something jumps to, each listed as made from its
+  // operator.
+  for (const TrapCall& t : trap_calls_) {
+    if (labels_[t.label.id].first_use == kNoUse) continue;
+    bind(t.label);
+    call(symbol_label(t.target));
+    record_call_source(t.source_offset);
+  }
+  trap_calls_.clear();
   for (const NanFix& f : nan_fixes_) {
     bind(f.label);
     if (f.f64) a_.movsd(xmm(f.reg), const128(0x7FF8000000000000ull, 0));
@@ -681,7 +709,7 @@ void X64MacroAssembler::finish_function() {
   constants_.clear();
 }
 
-void X64MacroAssembler::finish_gas_charge(GasPatch p, uint64_t cost, Label out_of_gas) {
+void X64MacroAssembler::finish_gas_charge(GasPatch p, uint64_t cost) {
   uint8_t* buf = a_.code()->textSection()->data();
   constexpr uint32_t kSubSize = 7, kChargeSize = kGasChargeSize;
   if (cost == 0) {
@@ -694,7 +722,7 @@ void X64MacroAssembler::finish_gas_charge(GasPatch p, uint64_t cost, Label out_o
   if (cost <= 0x7FFFFFFF) {
     auto imm = static_cast<uint32_t>(cost);
     std::memcpy(buf + p.at + 3, &imm, 4);
-    use_label_at(symbol_label({Symbol::Kind::GasThunk, imm}), p.at + kChargeSize - 4);
+    use_label_at(trap_call({Symbol::Kind::GasThunk, imm}, p.module_offset), p.at + kChargeSize - 4);
     return;
   }
   // A cost past imm32 (only with extreme schedules): the charge becomes a
@@ -702,7 +730,7 @@ void X64MacroAssembler::finish_gas_charge(GasPatch p, uint64_t cost, Label out_o
   asmjit::Label over = a_.newLabel(), wide = a_.newLabel();
   a_.jmp(over);
   a_.bind(wide);
-  charge_gas(cost, out_of_gas);
+  charge_gas(cost, trap_call({Symbol::Kind::TrapStub, static_cast<uint32_t>(TrapKind::OutOfGas)}, p.module_offset));
   emit([](enc::Writer& w) { w.jmp_rel32(0); });  // patched below: back to after the charge
   auto back_at = static_cast<uint32_t>(a_.offset());
   a_.bind(over);

@@ -118,10 +118,13 @@ class X64MacroAssembler {
   void jump_table(Reg index, std::span<const Label> targets, Label otherwise);
   // dst = values[index] (sign-extended to 64 bits) for an index known to be in range.
   void load_i32_table(Reg dst, Reg index, std::span<const int32_t> values);
+  void set_source_offset(uint32_t module_offset) { source_offset_ = module_offset; }
+  // A per-function out-of-line call to the kind's stub, one per kind and
+  // source offset, so that the trap's pc tells where it happened.
   Label trap_label(TrapKind kind);
 
   // Frames and calls.
-  FramePatch enter_function(uint32_t num_declared_locals, Label stack_exhausted, uint32_t func_index);
+  FramePatch enter_function(uint32_t num_declared_locals, uint32_t func_index);
   void patch_frame(FramePatch patch, uint32_t frame_bytes_below_fp, uint64_t stack_cost);
   void leave_function(FramePatch& patch);
   void finish_function();
@@ -180,7 +183,7 @@ class X64MacroAssembler {
 
   // Gas, in r12.
   GasPatch begin_gas_charge();
-  void finish_gas_charge(GasPatch patch, uint64_t cost, Label out_of_gas);
+  void finish_gas_charge(GasPatch patch, uint64_t cost);
   void charge_gas(uint64_t cost, Label out_of_gas);
   void charge_gas_per_item(Reg n, Reg tmp, uint64_t unit_cost, bool per_8_bytes, Label out_of_gas);
 
@@ -294,8 +297,23 @@ class X64MacroAssembler {
     Symbol symbol;
   };
   std::vector<SymbolLabel> symbol_labels_;
-  Label trap_labels_[kTrapStubCount];  // symbol labels, made on first use
-  Label builtin_trap_;
+  // Out-of-line calls into the tail (trap stubs, the builtin failure path,
+  // gas thunks), emitted by finish_function: the call's return address
+  // identifies the trap site for the frame walk.
+  struct TrapCall {
+    Label label;
+    Symbol target;
+    uint32_t source_offset;
+  };
+  Label trap_call(Symbol target, uint32_t source_offset);
+  // Lists the call just emitted as made from the current source offset.
+  void record_call_source() { record_call_source(source_offset_); }
+  void record_call_source(uint32_t module_offset) {
+    sources_.push_back({static_cast<uint32_t>(a_.offset()) - 1, module_offset});
+  }
+  std::vector<TrapCall> trap_calls_;
+  std::vector<SourcePos> sources_;  // offsets in the buffer until end_function_code
+  uint32_t source_offset_ = 0;
   uint32_t function_start_ = 0;
   // Out-of-line loads of the canonical NaN (canonicalize_nan), resuming at
   // `resume` in the function's code.

@@ -135,8 +135,6 @@ void emit_entry(Assembler& a, asmjit::Label trap_exit, asmjit::Label mxcsr_defau
 }
 
 // Entered like a compiled function through a funcref: rax holds the
-// JitFuncRef*, r15 its context, the argument area is above the return address.
-// Entered like a compiled function through a funcref: rax holds the
 // JitFuncRef*, r11 the caller's context, r15 the funcref's context; the
 // argument area is above the return address.
 void emit_host_adapter(Assembler& a) {
@@ -171,6 +169,7 @@ void emit_host_adapter(Assembler& a) {
   a.bind(exhausted);
   a.mov(eax, encode_trap(TrapKind::StackExhausted));
   a.bind(trap);
+  a.xor_(edx, edx);  // this frame is not Wasm's: the caller's frame has the call
   x64::emit_trap_exit(a);
 }
 

@@ -19,7 +19,8 @@ void resume_at_trap_exit(void* ucontext, TrapKind kind) {
   // the ExecState pointer (abi.hpp).
   auto context = reinterpret_cast<ExecState* const*>(regs[REG_R15]);
   ExecState* exec = context[0];
-  if (exec->record_frames) exec->record_frames(exec, static_cast<uintptr_t>(regs[REG_RBP]));
+  if (exec->record_frames)
+    exec->record_frames(exec, static_cast<uintptr_t>(regs[REG_RBP]), static_cast<uintptr_t>(regs[REG_RIP]));
   regs[REG_RSP] = static_cast<greg_t>(exec->exit_sp);
   regs[REG_RIP] = static_cast<greg_t>(exec->exit_pc);
   regs[REG_RAX] = static_cast<greg_t>(encode_trap(kind));

@@ -10,8 +10,9 @@
 
 namespace detwasm::jit::x64 {
 
-// Expects the trap code in eax, a context in r15 and the innermost frame in
-// rbp. rbx is free: the Wasm state is abandoned.
+// Expects the trap code in eax, a context in r15, the innermost frame in
+// rbp and in rdx an address inside the instruction that trapped in it (0 if
+// rbp is not a Wasm frame's). rbx is free: the Wasm state is abandoned.
 inline void emit_trap_exit(asmjit::x86::Assembler& a) {
   using namespace asmjit::x86;
   asmjit::Label unwind = a.newLabel();
