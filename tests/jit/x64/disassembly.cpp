@@ -1,4 +1,4 @@
-#include "support/disassembly.hpp"
+#include "x64/disassembly.hpp"
 
 #include <unistd.h>
 

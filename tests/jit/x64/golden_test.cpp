@@ -10,8 +10,9 @@
 #include <fstream>
 #include <sstream>
 
-#include "support/disassembly.hpp"
+#include "x64/disassembly.hpp"
 #include "support/jit_test_instance.hpp"
+#include "support/wat.hpp"
 #include "unit/test_util.hpp"
 
 namespace detwasm::jit {
@@ -54,31 +55,16 @@ const GoldenCase kCases[] = {
      "  (local.get 1)))", true},
 };
 
-std::vector<uint8_t> wat_to_wasm(const std::string& wat) {
-  fs::path dir = fs::temp_directory_path();
-  fs::path in = dir / ("detwasm-golden-" + std::to_string(::getpid()) + ".wat");
-  fs::path out = dir / ("detwasm-golden-" + std::to_string(::getpid()) + ".wasm");
-  std::ofstream(in) << wat;
-  std::string cmd = std::string(DETWASM_WAT2WASM) + " '" + in.string() + "' -o '" + out.string() + "'";
-  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("wat2wasm failed");
-  std::ifstream f(out, std::ios::binary);
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(f)), std::istreambuf_iterator<char>());
-  fs::remove(in);
-  fs::remove(out);
-  return bytes;
-}
-
-
 class JitGolden : public ::testing::TestWithParam<GoldenCase> {};
 
 TEST_P(JitGolden, ListingMatches) {
   const GoldenCase& c = GetParam();
   EngineConfig config;
   config.metering = c.metering;
-  testing::JitInstance inst(wat_to_wasm(c.wat), {}, config);
+  testing::JitInstance inst(test::wat_to_wasm(c.wat), {}, config);
   std::ostringstream text;
   text << ";; " << c.wat << "\n" << disassemble(inst.compiled().code);
-  fs::path file = fs::path(DETWASM_SOURCE_DIR) / "tests" / "golden" / "jit-x64" / (std::string(c.name) + ".txt");
+  fs::path file = fs::path(DETWASM_SOURCE_DIR) / "tests" / "jit" / "x64" / "golden" / (std::string(c.name) + ".txt");
   if (std::getenv("DETWASM_BLESS")) {
     std::ofstream(file) << text.str();
     GTEST_SKIP() << "blessed " << file;

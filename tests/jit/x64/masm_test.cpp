@@ -14,7 +14,7 @@
 #include "jit/numeric_lowering.hpp"
 #include "jit/runtime_stubs.hpp"
 #include "jit/x64/masm_x64.hpp"
-#include "support/jit_test_runtime.hpp"
+#include "x64/jit_test_runtime.hpp"
 
 namespace detwasm::jit {
 namespace {
