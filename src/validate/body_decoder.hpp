@@ -308,8 +308,12 @@ class BodyDecoder {
     seg_cost_ = 0;
   }
 
+  // One operator: its byte, then its immediates, operands and hook. Control
+  // operators and the 0xFC-prefixed ones have their own.
   void decode_operator(Reader& r);
+  void decode_control_operator(Reader& r, uint8_t byte, bool live);
   void decode_misc_operator(Reader& r, uint32_t sub);
+  [[noreturn]] void throw_illegal_opcode(uint8_t byte) const;
 
   const ModuleData& m_;
   const ResourceLimits& limits_;

@@ -126,143 +126,13 @@ void BodyDecoder<Consumer>::decode_operator(Reader& r) {
     uint8_t cls = kByteOperatorGasClass[byte];
     if (cls != kNoGasClass) gas_add(static_cast<GasClass>(cls));
   }
+  // Control operators (0x00-0x11) shape the control stack and the gas
+  // segments; the rest move values.
+  if (byte <= 0x11) {
+    decode_control_operator(r, byte, live);
+    return;
+  }
   switch (byte) {
-    case 0x00:  // unreachable
-      if (live) c_.on_unreachable();
-      if (live) gas_close();
-      set_unreachable();
-      return;
-    case 0x01:  // nop
-      return;
-    case 0x02:    // block
-    case 0x03:    // loop
-    case 0x04: {  // if
-      Ctl sig;
-      read_block_type(r, sig);
-      if (byte == 0x04) pop(ValType::I32);
-      pop_all(sig.params());
-      ControlKind kind = byte == 0x02 ? ControlKind::Block : byte == 0x03 ? ControlKind::Loop : ControlKind::If;
-      // A loop header is a branch target: the segment before it ends here.
-      if (live && kind == ControlKind::Loop) gas_close();
-      push_control(kind, sig);
-      push_all(sig.params());
-      Ctl& ctl = controls_.back();
-      if (kind == ControlKind::Block) c_.on_block(ctl);
-      else if (kind == ControlKind::Loop) c_.on_loop(ctl);
-      else c_.on_if(ctl);
-      if (live && kind != ControlKind::Block) {
-        gas_close();  // the if's own segment, with the if in it
-        gas_open();   // the loop body or the then-arm
-      }
-      return;
-    }
-    case 0x05: {  // else
-      Ctl& ctl = controls_.back();
-      if (ctl.kind != ControlKind::If) throw_malformed(op_offset_, "else without matching if");
-      check_frame_end(ctl);
-      ctl.kind = ControlKind::Else;
-      ctl.unreachable = false;
-      push_all(ctl.params());
-      gas_close();
-      c_.on_else(ctl);
-      if (ctl.start_reachable) gas_open();
-      return;
-    }
-    case 0x0B: {  // end
-      Ctl& ctl = controls_.back();
-      check_frame_end(ctl);
-      if (ctl.kind == ControlKind::If) {
-        // An if without else behaves as if its else passed the params through.
-        auto p = ctl.params();
-        auto res = ctl.results();
-        if (!std::equal(p.begin(), p.end(), res.begin(), res.end()))
-          type_error("type mismatch: if without else must leave its params as results");
-      }
-      gas_close();
-      c_.on_end(ctl);
-      Ctl done = ctl;
-      controls_.pop_back();
-      push_all(done.results());
-      // After a block's end, a branch target: a new segment.
-      if (!controls_.empty() && reachable()) gas_open();
-      return;
-    }
-    case 0x0C: {  // br
-      uint32_t depth = r.u32();
-      Ctl& target = label(depth);
-      pop_all(target.label_types());
-      if (live) c_.on_br(target);
-      if (live) gas_close();
-      set_unreachable();
-      return;
-    }
-    case 0x0D: {  // br_if
-      uint32_t depth = r.u32();
-      Ctl& target = label(depth);
-      pop(ValType::I32);
-      pop_all(target.label_types());
-      push_all(target.label_types());
-      if (live) {
-        c_.on_br_if(target);
-        gas_close();
-        gas_open();
-      }
-      return;
-    }
-    case 0x0E: {  // br_table
-      uint32_t n = r.count(limits_.max_br_table_size, "br_table targets");
-      br_targets_.clear();
-      br_targets_.reserve(n);
-      for (uint32_t i = 0; i < n; ++i) br_targets_.push_back(&label(r.u32()));
-      Ctl& dflt = label(r.u32());
-      pop(ValType::I32);
-      uint32_t arity = dflt.label_arity();
-      for (Ctl* t : br_targets_) {
-        if (t->label_arity() != arity) type_error("type mismatch: br_table targets differ in arity");
-        peek_all(t->label_types());
-      }
-      pop_all(dflt.label_types());
-      if (live) c_.on_br_table(std::span<Ctl* const>(br_targets_), dflt);
-      if (live) gas_close();
-      set_unreachable();
-      return;
-    }
-    case 0x0F:  // return
-      pop_all(func_type_->results);
-      if (live) c_.on_return();
-      if (live) gas_close();
-      set_unreachable();
-      return;
-    case 0x10: {  // call
-      uint32_t f = r.u32();
-      if (f >= m_.func_types.size()) throw_invalid(op_offset_, "unknown function " + std::to_string(f));
-      const FuncType& ft = m_.func_type(f);
-      pop_all(ft.params);
-      push_all(ft.results);
-      if (live) {
-        c_.on_call(f, ft);
-        gas_close();
-        gas_open();  // after the call returns
-      }
-      return;
-    }
-    case 0x11: {  // call_indirect
-      uint32_t type_index = r.u32();
-      uint32_t table = r.u32();
-      require_table(table);
-      if (type_index >= m_.types.size()) throw_invalid(op_offset_, "unknown type " + std::to_string(type_index));
-      if (m_.tables[table].elem != ValType::FuncRef) type_error("type mismatch: call_indirect on a non-funcref table");
-      const FuncType& ft = m_.types[type_index];
-      pop(ValType::I32);
-      pop_all(ft.params);
-      push_all(ft.results);
-      if (live) {
-        c_.on_call_indirect(type_index, table, ft);
-        gas_close();
-        gas_open();
-      }
-      return;
-    }
     case 0x1A:  // drop
       pop();
       if (live) c_.on_drop();
@@ -439,6 +309,155 @@ void BodyDecoder<Consumer>::decode_operator(Reader& r) {
     if (live) c_.on_numeric(op, sig);
     return;
   }
+  throw_illegal_opcode(byte);
+}
+
+template <typename Consumer>
+void BodyDecoder<Consumer>::decode_control_operator(Reader& r, uint8_t byte, bool live) {
+  switch (byte) {
+    case 0x00:  // unreachable
+      if (live) c_.on_unreachable();
+      if (live) gas_close();
+      set_unreachable();
+      return;
+    case 0x01:  // nop
+      return;
+    case 0x02:    // block
+    case 0x03:    // loop
+    case 0x04: {  // if
+      Ctl sig;
+      read_block_type(r, sig);
+      if (byte == 0x04) pop(ValType::I32);
+      pop_all(sig.params());
+      ControlKind kind = byte == 0x02 ? ControlKind::Block : byte == 0x03 ? ControlKind::Loop : ControlKind::If;
+      // A loop header is a branch target: the segment before it ends here.
+      if (live && kind == ControlKind::Loop) gas_close();
+      push_control(kind, sig);
+      push_all(sig.params());
+      Ctl& ctl = controls_.back();
+      if (kind == ControlKind::Block) c_.on_block(ctl);
+      else if (kind == ControlKind::Loop) c_.on_loop(ctl);
+      else c_.on_if(ctl);
+      if (live && kind != ControlKind::Block) {
+        gas_close();  // the if's own segment, with the if in it
+        gas_open();   // the loop body or the then-arm
+      }
+      return;
+    }
+    case 0x05: {  // else
+      Ctl& ctl = controls_.back();
+      if (ctl.kind != ControlKind::If) throw_malformed(op_offset_, "else without matching if");
+      check_frame_end(ctl);
+      ctl.kind = ControlKind::Else;
+      ctl.unreachable = false;
+      push_all(ctl.params());
+      gas_close();
+      c_.on_else(ctl);
+      if (ctl.start_reachable) gas_open();
+      return;
+    }
+    case 0x0B: {  // end
+      Ctl& ctl = controls_.back();
+      check_frame_end(ctl);
+      if (ctl.kind == ControlKind::If) {
+        // An if without else behaves as if its else passed the params through.
+        auto p = ctl.params();
+        auto res = ctl.results();
+        if (!std::equal(p.begin(), p.end(), res.begin(), res.end()))
+          type_error("type mismatch: if without else must leave its params as results");
+      }
+      gas_close();
+      c_.on_end(ctl);
+      Ctl done = ctl;
+      controls_.pop_back();
+      push_all(done.results());
+      // After a block's end, a branch target: a new segment.
+      if (!controls_.empty() && reachable()) gas_open();
+      return;
+    }
+    case 0x0C: {  // br
+      uint32_t depth = r.u32();
+      Ctl& target = label(depth);
+      pop_all(target.label_types());
+      if (live) c_.on_br(target);
+      if (live) gas_close();
+      set_unreachable();
+      return;
+    }
+    case 0x0D: {  // br_if
+      uint32_t depth = r.u32();
+      Ctl& target = label(depth);
+      pop(ValType::I32);
+      pop_all(target.label_types());
+      push_all(target.label_types());
+      if (live) {
+        c_.on_br_if(target);
+        gas_close();
+        gas_open();
+      }
+      return;
+    }
+    case 0x0E: {  // br_table
+      uint32_t n = r.count(limits_.max_br_table_size, "br_table targets");
+      br_targets_.clear();
+      br_targets_.reserve(n);
+      for (uint32_t i = 0; i < n; ++i) br_targets_.push_back(&label(r.u32()));
+      Ctl& dflt = label(r.u32());
+      pop(ValType::I32);
+      uint32_t arity = dflt.label_arity();
+      for (Ctl* t : br_targets_) {
+        if (t->label_arity() != arity) type_error("type mismatch: br_table targets differ in arity");
+        peek_all(t->label_types());
+      }
+      pop_all(dflt.label_types());
+      if (live) c_.on_br_table(std::span<Ctl* const>(br_targets_), dflt);
+      if (live) gas_close();
+      set_unreachable();
+      return;
+    }
+    case 0x0F:  // return
+      pop_all(func_type_->results);
+      if (live) c_.on_return();
+      if (live) gas_close();
+      set_unreachable();
+      return;
+    case 0x10: {  // call
+      uint32_t f = r.u32();
+      if (f >= m_.func_types.size()) throw_invalid(op_offset_, "unknown function " + std::to_string(f));
+      const FuncType& ft = m_.func_type(f);
+      pop_all(ft.params);
+      push_all(ft.results);
+      if (live) {
+        c_.on_call(f, ft);
+        gas_close();
+        gas_open();  // after the call returns
+      }
+      return;
+    }
+    case 0x11: {  // call_indirect
+      uint32_t type_index = r.u32();
+      uint32_t table = r.u32();
+      require_table(table);
+      if (type_index >= m_.types.size()) throw_invalid(op_offset_, "unknown type " + std::to_string(type_index));
+      if (m_.tables[table].elem != ValType::FuncRef) type_error("type mismatch: call_indirect on a non-funcref table");
+      const FuncType& ft = m_.types[type_index];
+      pop(ValType::I32);
+      pop_all(ft.params);
+      push_all(ft.results);
+      if (live) {
+        c_.on_call_indirect(type_index, table, ft);
+        gas_close();
+        gas_open();
+      }
+      return;
+    }
+    default:
+      throw_illegal_opcode(byte);
+  }
+}
+
+template <typename Consumer>
+void BodyDecoder<Consumer>::throw_illegal_opcode(uint8_t byte) const {
   char buf[64];
   std::snprintf(buf, sizeof buf, "illegal opcode 0x%02x", byte);
   throw_malformed(op_offset_, buf);
