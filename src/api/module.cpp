@@ -1,12 +1,14 @@
 // Engine, Module and StreamingCompiler.
 #include <detwasm/detwasm.hpp>
 
+#include "api/body_consumers.hpp"
 #include "decode/module_decoder.hpp"
 #include "runtime/objects.hpp"
 
 namespace detwasm {
 
-using internal::BodyPreparation;
+using internal::BodyConsumer;
+using internal::EngineImpl;
 using internal::ModuleData;
 using internal::ModuleDecoder;
 
@@ -28,6 +30,40 @@ const FuncType& TypeRegistry::type(uint32_t id) const {
   return types_[id];
 }
 
+namespace {
+
+// Decodes a module for `engine`, preparing its bodies with `bodies`, and
+// makes the result the engine's: its types get the engine-wide ids.
+class EngineModuleDecoder {
+ public:
+  EngineModuleDecoder(EngineImpl& engine, std::unique_ptr<BodyConsumer> bodies)
+      : engine_(engine),
+        bodies_(std::move(bodies)),
+        decoder_(engine.config.limits, engine.config.metering ? &engine.config.gas_schedule : nullptr, *bodies_) {}
+
+  void feed(const uint8_t* data, size_t size) { decoder_.feed(data, size); }
+
+  std::shared_ptr<ModuleData> finish() {
+    std::shared_ptr<ModuleData> m = decoder_.finish();
+    m->type_ids.reserve(m->types.size());
+    for (const FuncType& ft : m->types) m->type_ids.push_back(engine_.types.intern(ft));
+    m->engine = &engine_;
+    return m;
+  }
+
+ private:
+  EngineImpl& engine_;
+  std::unique_ptr<BodyConsumer> bodies_;  // used by decoder_, so declared before it
+  ModuleDecoder decoder_;
+};
+
+// Prepares bodies for what `engine`'s tier runs.
+std::unique_ptr<BodyConsumer> tier_consumer(EngineImpl& engine) {
+  return make_tier_consumer(engine.config, engine.compile_pool.get());
+}
+
+}  // namespace
+
 }  // namespace internal
 
 Engine::Engine(EngineConfig config) : impl_(std::make_unique<internal::EngineImpl>()) {
@@ -46,13 +82,13 @@ Engine::~Engine() = default;
 const EngineConfig& Engine::config() const { return impl_->config; }
 
 Module Module::compile(Engine& engine, std::span<const uint8_t> bytes) {
-  ModuleDecoder decoder(engine.impl(), internal::preparation_for(engine.config()));
+  internal::EngineModuleDecoder decoder(engine.impl(), internal::tier_consumer(engine.impl()));
   decoder.feed(bytes.data(), bytes.size());
   return Module(decoder.finish());
 }
 
 void Module::validate(Engine& engine, std::span<const uint8_t> bytes) {
-  ModuleDecoder decoder(engine.impl(), BodyPreparation::ValidateOnly);
+  internal::EngineModuleDecoder decoder(engine.impl(), internal::make_validating_consumer(engine.config().limits));
   decoder.feed(bytes.data(), bytes.size());
   decoder.finish();
 }
@@ -100,8 +136,8 @@ std::vector<ExportType> Module::exports() const {
 const ModuleHash& Module::hash() const { return data_->hash; }
 
 struct StreamingCompiler::Impl {
-  explicit Impl(Engine& e) : decoder(e.impl(), internal::preparation_for(e.config())) {}
-  ModuleDecoder decoder;
+  explicit Impl(Engine& e) : decoder(e.impl(), internal::tier_consumer(e.impl())) {}
+  internal::EngineModuleDecoder decoder;
 };
 
 StreamingCompiler::StreamingCompiler(Engine& engine) : impl_(std::make_unique<Impl>(engine)) {}

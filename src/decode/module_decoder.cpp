@@ -6,9 +6,6 @@
 #include <unordered_set>
 
 #include "decode/reader.hpp"
-#include "interp/lowering.hpp"
-#include "jit/loaded_code.hpp"
-#include "jit/module_compiler.hpp"
 #include "validate/body_decoder.hpp"
 
 namespace detwasm::internal {
@@ -40,19 +37,14 @@ uint8_t section_order(uint8_t id) {
 
 }  // namespace
 
-ModuleDecoder::ModuleDecoder(EngineImpl& engine, BodyPreparation prep)
-    : engine_(engine), limits_(engine.config.limits), prep_(prep), m_(std::make_shared<ModuleData>()) {
+ModuleDecoder::ModuleDecoder(const ResourceLimits& limits, const GasSchedule* gas, BodyConsumer& bodies)
+    : limits_(limits), bodies_(bodies), m_(std::make_shared<ModuleData>()) {
   if (sodium_init() < 0) throw Error("libsodium failed to initialise");
-  if (engine.config.metering) m_->gas = engine.config.gas_schedule;
-  m_->engine = &engine;
+  if (gas) m_->gas = *gas;
   crypto_generichash_init(&hash_state_, nullptr, 0, 32);
 }
 
 ModuleDecoder::~ModuleDecoder() = default;
-
-BodyPreparation preparation_for(const EngineConfig& config) {
-  return config.tier == Tier::Jit ? BodyPreparation::Jit : BodyPreparation::Interpreter;
-}
 
 void ModuleDecoder::feed_bytes(const uint8_t* data, size_t size) {
   if (m_->bytes.size() + size > limits_.max_module_size)
@@ -66,9 +58,9 @@ void ModuleDecoder::feed(const uint8_t* data, size_t size) {
   try {
     feed_bytes(data, size);
   } catch (const ModuleError& e) {
-    // Bodies compiled by workers were handed over earlier: one of theirs
+    // Bodies prepared by workers were handed over earlier: one of theirs
     // comes first, as it would in order.
-    if (jit_) jit_->throw_earlier_body_error(e.offset());
+    bodies_.throw_earlier_body_error(e.offset());
     throw;
   }
 }
@@ -77,7 +69,7 @@ std::shared_ptr<ModuleData> ModuleDecoder::finish() {
   try {
     return finish_module();
   } catch (const ModuleError& e) {
-    if (jit_) jit_->throw_earlier_body_error(e.offset());
+    bodies_.throw_earlier_body_error(e.offset());
     throw;
   }
 }
@@ -93,20 +85,16 @@ std::shared_ptr<ModuleData> ModuleDecoder::finish_module() {
     throw_malformed(n, "function and code section have inconsistent lengths");
   if (m_->data_count && !saw_data_section_ && *m_->data_count != 0)
     throw_malformed(n, "data count and data section have inconsistent lengths");
-  if (jit_) data_use_without_count_ = std::min(data_use_without_count_, jit_->finish_bodies());
+  const uint64_t data_use_without_count = bodies_.finish_bodies();
   // memory.init and data.drop need the data count section when there are data
   // segments; with none at all, the segment index is simply unknown.
-  if (data_use_without_count_ != UINT64_MAX) {
-    if (saw_data_section_) throw_malformed(data_use_without_count_, "data count section required");
-    throw_invalid(data_use_without_count_, "unknown data segment");
+  if (data_use_without_count != UINT64_MAX) {
+    if (saw_data_section_) throw_malformed(data_use_without_count, "data count section required");
+    throw_invalid(data_use_without_count, "unknown data segment");
   }
   crypto_generichash_final(&hash_state_, m_->hash.data(), m_->hash.size());
   m_->declared_funcs.resize(m_->func_types.size());
-  if (prep_ == BodyPreparation::Jit) {
-    if (!jit_) jit_ = std::make_unique<jit::ModuleCompiler>(*m_, engine_.config, engine_.compile_pool.get());
-    m_->jit = jit_->finish_loaded();
-    jit_.reset();
-  }
+  bodies_.finish_module(*m_);
   return std::move(m_);
 }
 
@@ -160,10 +148,7 @@ void ModuleDecoder::pump(bool final) {
         section_end_ = p + size;
         if (id == kCode) {
           saw_code_section_ = true;
-          if (prep_ == BodyPreparation::Jit) {
-            if (!jit_) jit_ = std::make_unique<jit::ModuleCompiler>(*m_, engine_.config, engine_.compile_pool.get());
-            jit_->expect_code_bytes(size);
-          }
+          bodies_.begin_code(*m_, size);
           stage_ = Stage::CodeCount;
         } else {
           stage_ = Stage::SectionBody;
@@ -253,8 +238,6 @@ void ModuleDecoder::decode_type_section(Reader& r) {
     for (uint32_t k = 0; k < nr; ++k) ft.results.push_back(read_val_type(r));
     m_->types.push_back(std::move(ft));
   }
-  m_->type_ids.reserve(n);
-  for (const FuncType& ft : m_->types) m_->type_ids.push_back(engine_.types.intern(ft));
 }
 
 Limits ModuleDecoder::read_limits(Reader& r, uint64_t max_allowed, const char* what, bool is_memory) {
@@ -619,36 +602,11 @@ void ModuleDecoder::decode_custom_section(Reader& r) {
 }
 
 void ModuleDecoder::decode_function_body(size_t begin, size_t end) {
-  const uint32_t def_index = code_done_;
-  const uint32_t func_index = m_->num_imported_funcs + def_index;
-  FunctionDef& def = m_->functions[def_index];
+  FunctionDef& def = m_->functions[code_done_];
   def.body_offset = static_cast<uint32_t>(begin);
   def.body_size = static_cast<uint32_t>(end - begin);
   const uint8_t* b = m_->bytes.data();
-  switch (prep_) {
-    case BodyPreparation::ValidateOnly: {
-      EmptyConsumer consumer;
-      BodyDecoder<EmptyConsumer> decoder(*m_, limits_, consumer);
-      decoder.decode(func_index, def, b + begin, b + end, begin);
-      data_use_without_count_ = std::min(data_use_without_count_, decoder.data_use_without_count());
-      break;
-    }
-    case BodyPreparation::Jit: {
-      // The compiler runs the same body decoder with itself as the consumer.
-      if (!jit_) jit_ = std::make_unique<jit::ModuleCompiler>(*m_, engine_.config, engine_.compile_pool.get());
-      jit_->compile_function(def_index, b + begin, b + end, begin);
-      // The interpreter's facts (locals, stack cost) are not needed: compiled
-      // code charges the stack budget itself.
-      break;
-    }
-    case BodyPreparation::Interpreter: {
-      InterpLowering consumer(*m_, def.interp);
-      BodyDecoder<InterpLowering> decoder(*m_, limits_, consumer, m_->gas ? &*m_->gas : nullptr);
-      decoder.decode(func_index, def, b + begin, b + end, begin);
-      data_use_without_count_ = std::min(data_use_without_count_, decoder.data_use_without_count());
-      break;
-    }
-  }
+  bodies_.on_body(*m_, code_done_, b + begin, b + end, begin);
 }
 
 }  // namespace detwasm::internal

@@ -1,6 +1,6 @@
 // Decodes a module's sections as its bytes arrive. Every section is decoded
 // once, when its last byte is in; in the code section each function body is
-// validated and prepared as soon as it is complete.
+// handed to a BodyConsumer as soon as it is complete.
 #pragma once
 
 #include <sodium.h>
@@ -10,29 +10,19 @@
 
 #include <detwasm/config.hpp>
 
-#include "module/module_data.hpp"
+#include "decode/body_consumer.hpp"
 #include "decode/reader.hpp"
-#include "runtime/objects.hpp"
-
-namespace detwasm::jit {
-class ModuleCompiler;
-}
+#include "module/module_data.hpp"
 
 namespace detwasm::internal {
 
-// What happens to each validated function body beyond validation.
-enum class BodyPreparation : uint8_t {
-  ValidateOnly,  // validation alone (the empty consumer)
-  Interpreter,   // lower to the reference interpreter's code
-  Jit,           // compile to machine code for this host
-};
-
-// The preparation an engine's tier needs.
-BodyPreparation preparation_for(const EngineConfig& config);
-
 class ModuleDecoder {
  public:
-  ModuleDecoder(EngineImpl& engine, BodyPreparation prep);
+  // Decodes under `limits`; a module compiled for metering records `gas`
+  // (null: unmetered). `limits`, `gas` and `bodies` must outlive the decoder.
+  // The module it returns has no engine yet and no canonical type ids: those
+  // belong to whoever owns the engine.
+  ModuleDecoder(const ResourceLimits& limits, const GasSchedule* gas, BodyConsumer& bodies);
   ~ModuleDecoder();
 
   void feed(const uint8_t* data, size_t size);  // throws ModuleError
@@ -69,10 +59,8 @@ class ModuleDecoder {
   ConstExpr read_const_expr(Reader& r, ValType expected);
   void declare_func(uint32_t index);
 
-  EngineImpl& engine_;
-  std::unique_ptr<jit::ModuleCompiler> jit_;  // from the first body on, for BodyPreparation::Jit
   const ResourceLimits& limits_;
-  BodyPreparation prep_;
+  BodyConsumer& bodies_;
   std::shared_ptr<ModuleData> m_;
   crypto_generichash_state hash_state_;
 
@@ -86,7 +74,6 @@ class ModuleDecoder {
   bool saw_function_section_ = false;
   bool saw_code_section_ = false;
   bool saw_data_section_ = false;
-  uint64_t data_use_without_count_ = UINT64_MAX;  // first memory.init/data.drop with no data count
 };
 
 }  // namespace detwasm::internal
