@@ -205,7 +205,7 @@ std::vector<std::pair<std::string, Extern>> Instance::exports() const {
 }
 
 std::optional<Trap> Caller::consume_gas(uint64_t amount) {
-  ExecState& ex = store_.impl().exec;
+  StoreExecution& ex = store_.impl().exec;
   if (ex.gas_left < amount) return Trap::make(TrapKind::OutOfGas);
   ex.gas_left -= amount;
   return std::nullopt;

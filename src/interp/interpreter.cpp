@@ -83,7 +83,7 @@ std::optional<Trap> call_host(StoreImpl& store, FuncInst* f, InstanceData* calle
 }
 
 std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* entry, const uint64_t* args, uint64_t* results) {
-  ExecState& ex = store.exec;
+  StoreExecution& ex = store.exec;
   const ResourceLimits& limits = store.limits();
   const uint64_t budget = limits.stack_budget_slots;
 

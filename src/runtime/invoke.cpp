@@ -86,7 +86,7 @@ const void* const* builtin_table() {
 }
 
 // Keeps the store's gas and budget (the interpreter's and the API's view) in
-// step with compiled code's ExecState across a call out of compiled code.
+// step with compiled code's jit::ExecState across a call out of compiled code.
 void publish_to_store(StoreImpl& store) {
   store.exec.gas_left = store.jit_exec.gas;
   store.exec.budget_used = store.limits().stack_budget_slots - store.jit_exec.stack_budget;
@@ -124,7 +124,7 @@ uint32_t host_call(jit::ExecState* jx, const jit::JitFuncRef* callee, uint64_t* 
 }
 
 std::optional<Trap> jit_invoke(StoreImpl& store, FuncInst* f, const uint64_t* args, uint64_t* results) {
-  ExecState& ex = store.exec;
+  StoreExecution& ex = store.exec;
   jit::ExecState& jx = store.jit_exec;
   const ResourceLimits& limits = store.limits();
   if (ex.host_depth >= kMaxHostReentry) return Trap::make(TrapKind::StackExhausted);

@@ -113,11 +113,14 @@ struct InstanceData {
   std::vector<const jit::JitFuncRef*> func_refs;
 };
 
-// Wasm execution state of a store: the value stack and the stack budget.
+// Wasm execution state of a store, as the interpreter, host functions and
+// the API see it: the interpreter's value stack, the stack budget and gas.
+// While compiled code runs, budget and gas live in jit::ExecState
+// (StoreImpl::jit_exec) and are copied back at every call out.
 // The budget is counted in Wasm terms: each live activation charges its
 // FunctionDef::stack_cost (a host activation kFrameOverheadSlots), whatever
 // the tier, so exhaustion happens at the same call everywhere.
-struct ExecState {
+struct StoreExecution {
   std::vector<uint64_t> stack;  // the interpreter's value stack, allocated on first use
   size_t top = 0;               // slots of `stack` in use by enclosing invocations
   uint64_t budget_used = 0;     // slots charged by live activations
@@ -163,7 +166,7 @@ struct StoreImpl {
   std::deque<std::unique_ptr<TableInst>> tables;
   std::deque<std::unique_ptr<GlobalInst>> globals;
   std::deque<std::unique_ptr<InstanceData>> instances;
-  ExecState exec;
+  StoreExecution exec;
   // Compiled code's view of the execution state; gas and budget are copied
   // in and out of `exec` around each entry and host call (invoke.cpp).
   jit::ExecState jit_exec;
