@@ -4,124 +4,16 @@
 #include <vector>
 
 #include "interp/interpreter.hpp"
-#include "jit/builtins.hpp"
 #include "jit/entry.hpp"
 #include "jit/loaded_code.hpp"
 #include "jit/runtime_stubs.hpp"
+#include "runtime/builtins.hpp"
 #include "runtime/float_env.hpp"
-#include "runtime/instantiate.hpp"
+#include "runtime/host_call.hpp"
 
 namespace detwasm::internal {
 
 namespace {
-
-using jit::encode_trap;
-
-InstanceData& instance_of(jit::VmContext* ctx) { return *static_cast<InstanceData*>(ctx->instance); }
-
-// --- Builtins that involve runtime objects (jit/abi.hpp gives signatures) ---
-
-uint32_t builtin_memory_grow(jit::VmContext* ctx, uint32_t delta) {
-  InstanceData& inst = instance_of(ctx);
-  auto old = grow_memory(*inst.memories[0], delta, inst.store->limits());
-  return old ? *old : 0xFFFFFFFFu;
-}
-
-uint32_t builtin_memory_init(jit::VmContext* ctx, uint32_t seg, uint32_t dst, uint32_t src, uint32_t n) {
-  InstanceData& inst = instance_of(ctx);
-  const DataSegment& ds = inst.module->datas[seg];
-  uint64_t len = inst.data_dropped[seg] ? 0 : ds.bytes_size;
-  const LinearMemory& mem = inst.memories[0]->memory;
-  if (uint64_t{src} + n > len || uint64_t{dst} + n > mem.size_bytes()) return encode_trap(TrapKind::MemoryOutOfBounds);
-  if (n) std::copy_n(inst.module->bytes.data() + ds.bytes_offset + src, n, mem.base() + dst);
-  return 0;
-}
-
-uint32_t builtin_data_drop(jit::VmContext* ctx, uint32_t seg) {
-  instance_of(ctx).data_dropped[seg] = true;
-  return 0;
-}
-
-uint32_t builtin_table_grow(jit::VmContext* ctx, uint32_t table, uint64_t init, uint32_t delta) {
-  auto old = grow_table(*instance_of(ctx).tables[table], delta, init);
-  return old ? *old : 0xFFFFFFFFu;
-}
-
-uint32_t builtin_table_init(jit::VmContext* ctx, uint32_t table, uint32_t seg, uint32_t dst, uint32_t src,
-                            uint32_t n) {
-  InstanceData& inst = instance_of(ctx);
-  const std::vector<uint64_t>& items = inst.elem_segments[seg];
-  TableInst& t = *inst.tables[table];
-  if (uint64_t{src} + n > items.size() || uint64_t{dst} + n > t.elems.size())
-    return encode_trap(TrapKind::TableOutOfBounds);
-  std::copy_n(items.begin() + src, n, t.elems.begin() + dst);
-  return 0;
-}
-
-uint32_t builtin_elem_drop(jit::VmContext* ctx, uint32_t seg) {
-  auto& items = instance_of(ctx).elem_segments[seg];
-  items.clear();
-  items.shrink_to_fit();
-  return 0;
-}
-
-const void* const* builtin_table() {
-  static const void* table[static_cast<size_t>(jit::Builtin::Count)] = {};
-  static bool filled = [] {
-    auto set = [](jit::Builtin b, const void* f) { table[static_cast<size_t>(b)] = f; };
-    set(jit::Builtin::MemoryGrow, reinterpret_cast<const void*>(&builtin_memory_grow));
-    set(jit::Builtin::MemoryFill, reinterpret_cast<const void*>(&jit::builtin_memory_fill));
-    set(jit::Builtin::MemoryCopy, reinterpret_cast<const void*>(&jit::builtin_memory_copy));
-    set(jit::Builtin::MemoryInit, reinterpret_cast<const void*>(&builtin_memory_init));
-    set(jit::Builtin::DataDrop, reinterpret_cast<const void*>(&builtin_data_drop));
-    set(jit::Builtin::TableGrow, reinterpret_cast<const void*>(&builtin_table_grow));
-    set(jit::Builtin::TableFill, reinterpret_cast<const void*>(&jit::builtin_table_fill));
-    set(jit::Builtin::TableCopy, reinterpret_cast<const void*>(&jit::builtin_table_copy));
-    set(jit::Builtin::TableInit, reinterpret_cast<const void*>(&builtin_table_init));
-    set(jit::Builtin::ElemDrop, reinterpret_cast<const void*>(&builtin_elem_drop));
-    return true;
-  }();
-  (void)filled;
-  return table;
-}
-
-// Keeps the store's gas and budget (the interpreter's and the API's view) in
-// step with compiled code's jit::ExecState across a call out of compiled code.
-void publish_to_store(StoreImpl& store) {
-  store.exec.gas_left = store.jit_exec.gas;
-  store.exec.budget_used = store.limits().stack_budget_slots - store.jit_exec.stack_budget;
-}
-
-// The host call bridge: compiled code reaches every host function here.
-uint32_t host_call(jit::ExecState* jx, const jit::JitFuncRef* callee, uint64_t* area_top, jit::VmContext* caller) {
-  StoreImpl& store = *static_cast<StoreImpl*>(jx->embedder);
-  FuncInst* f = static_cast<FuncInst*>(callee->host);
-  InstanceData* caller_inst = caller ? static_cast<InstanceData*>(caller->instance) : nullptr;
-  // Charged as the interpreter does: the frame (the host adapter has taken
-  // it from the budget already), then, for metered callers, the cost.
-  if (caller_inst && caller_inst->module->gas) {
-    if (jx->gas < f->host_gas_cost) return encode_trap(TrapKind::OutOfGas);
-    jx->gas -= f->host_gas_cost;
-  }
-  const uint64_t saved_budget = jx->stack_budget;
-  publish_to_store(store);
-  const size_t np = callee->num_params, nr = callee->num_results;
-  std::vector<uint64_t> args(np), results(nr);
-  for (size_t i = 0; i < np; ++i) args[i] = area_top[-static_cast<ptrdiff_t>(i)];
-  ++store.exec.host_depth;
-  std::optional<Trap> trap = call_host(store, f, caller_inst, args.data(), results.data());
-  --store.exec.host_depth;
-  set_wasm_float_env();
-  // The host may have charged gas (Caller::consume_gas) or re-entered Wasm.
-  jx->gas = store.exec.gas_left;
-  jx->stack_budget = saved_budget;
-  if (trap) {
-    store.pending_trap = std::move(trap);
-    return encode_trap(store.pending_trap->kind);
-  }
-  for (size_t i = 0; i < nr; ++i) area_top[-static_cast<ptrdiff_t>(i)] = results[i];
-  return 0;
-}
 
 std::optional<Trap> jit_invoke(StoreImpl& store, FuncInst* f, const uint64_t* args, uint64_t* results) {
   StoreExecution& ex = store.exec;

@@ -1,6 +1,7 @@
 // Calls into Wasm from the runtime, in whichever tier the callee was
-// compiled for, and the glue compiled code needs from the runtime: the host
-// call bridge and the builtins that touch runtime objects.
+// compiled for, and what links an instance's objects for compiled code (its
+// VmContext and funcrefs). What compiled code calls back into is in
+// builtins.hpp and host_call.hpp.
 #pragma once
 
 #include <cstdint>
