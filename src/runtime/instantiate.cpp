@@ -1,6 +1,7 @@
 #include "runtime/instantiate.hpp"
 
 #include <algorithm>
+#include <new>
 #include <string>
 
 #include "runtime/invoke.hpp"
@@ -54,7 +55,11 @@ std::optional<uint32_t> grow_memory(MemoryInst& m, uint32_t delta, const Resourc
 std::optional<uint32_t> grow_table(TableInst& t, uint32_t delta, uint64_t init) {
   uint64_t old = t.elems.size();
   if (old + delta > t.max_size) return std::nullopt;
-  t.elems.resize(old + delta, init);
+  try {
+    t.elems.resize(old + delta, init);
+  } catch (const std::bad_alloc&) {
+    return std::nullopt;  // the table is as it was
+  }
   t.sync_view();
   return static_cast<uint32_t>(old);
 }

@@ -16,9 +16,12 @@ namespace detwasm::internal {
 Instantiation instantiate(StoreImpl& store, std::shared_ptr<const ModuleData> module,
                           std::span<const Extern> imports);
 
-// Grows memory by `delta` pages; nullopt if a limit forbids it.
+// Grows memory by `delta` pages and returns the old size; nullopt if a limit
+// forbids it or the host cannot commit the pages (memory unchanged).
 std::optional<uint32_t> grow_memory(MemoryInst& m, uint32_t delta, const ResourceLimits& limits);
-// Grows table by `delta` elements set to `init`; nullopt if a limit forbids it.
+// Grows table by `delta` elements set to `init` and returns the old size;
+// nullopt if a limit forbids it or the host cannot allocate the elements
+// (table unchanged). Every tier and the API grow through here, so they agree.
 std::optional<uint32_t> grow_table(TableInst& t, uint32_t delta, uint64_t init);
 
 MemoryInst* new_memory(StoreImpl& store, const MemoryType& type);  // nullptr on failure
