@@ -55,6 +55,22 @@
 // the JitFuncRef* in a scratch register (x64: rax) and the caller's context
 // in another (x64: r11), which the host adapter passes on.
 //
+// Calls out of compiled code (a builtin, or the host adapter calling
+// ExecState::host_call) use the target's C calling convention, stack
+// alignment included:
+//   x64      System V: rsp is 16-byte aligned at the call instruction (so
+//            8 mod 16 at the callee's first instruction); the caller aligns
+//            it down from its operand slots just before the call.
+//   AArch64  AAPCS64: sp is 16-byte aligned at all times, not only at calls,
+//            so compiled code moves it only in steps of 16 and keeps finer
+//            stack positions in another register.
+// Neither a builtin nor a host call ever throws into compiled code: its
+// frames have no unwind information, so an exception could not pass them.
+// Every failure is a return value: a status of 0 or encode_trap(kind), or
+// for memory.grow and table.grow the failed growth (0xFFFFFFFF). The runtime
+// catches whatever its own code throws at that boundary, the host's
+// allocator failing included (runtime/call_out.hpp).
+//
 // Pinned registers (x64): r15 context, r14 memory 0 base, r13 remaining stack
 // budget in slots, r12 remaining gas. The entry trampoline loads budget and
 // gas from the ExecState and stores the gas back when it returns or traps.
@@ -87,9 +103,9 @@ constexpr uint32_t encode_trap(TrapKind kind) { return static_cast<uint32_t>(kin
 // points at area slot 0 (slot i is at area_top[-i]); the callee writes
 // results the same way. `caller` is the calling instance's context. The
 // stack budget and gas are published in `exec` for the call (the host may
-// charge gas or re-enter). Returns 0 or encode_trap(kind).
+// charge gas or re-enter). Returns 0 or encode_trap(kind); never throws.
 using HostCallFn = uint32_t (*)(ExecState* exec, const struct JitFuncRef* callee, uint64_t* area_top,
-                                struct VmContext* caller);
+                                struct VmContext* caller) noexcept;
 
 // The Wasm frames a trap unwound, innermost first: filled by the trap path
 // (entry.cpp, record_trap_frames) when the ExecState has a buffer. A frame's
@@ -149,9 +165,9 @@ struct TableView {
 };
 
 // Runtime helpers callable from compiled code, by index into
-// VmContext::builtins; C calling convention, the caller's VmContext first.
-// Immediates of the operator come next, then its operands in stack order.
-// "status" is 0 or encode_trap(kind).
+// VmContext::builtins (runtime/builtins.cpp); C calling convention, the
+// caller's VmContext first. Immediates of the operator come next, then its
+// operands in stack order. "status" is 0 or encode_trap(kind). None throws.
 enum class Builtin : uint32_t {
   MemoryGrow,  // uint32_t (VmContext*, uint32_t delta) -> old pages or 0xFFFFFFFF
   MemoryFill,  // status (VmContext*, uint32_t dst, uint32_t value, uint32_t n)

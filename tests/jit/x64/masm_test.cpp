@@ -259,7 +259,7 @@ struct HostEnv {
   std::optional<TrapKind> nested_trap;
 };
 
-uint32_t test_host_call(ExecState* exec, const JitFuncRef* callee, uint64_t* area_top, VmContext*) {
+uint32_t test_host_call(ExecState* exec, const JitFuncRef* callee, uint64_t* area_top, VmContext*) noexcept {
   auto* env = static_cast<HostEnv*>(callee->host);
   auto a = static_cast<int32_t>(area_top[0]);
   auto b = static_cast<int32_t>(area_top[-1]);
