@@ -168,7 +168,8 @@ struct StoreImpl {
   std::deque<std::unique_ptr<InstanceData>> instances;
   StoreExecution exec;
   // Compiled code's view of the execution state; gas and budget are copied
-  // in and out of `exec` around each entry and host call (invoke.cpp).
+  // in and out of `exec` around each entry (invoke.cpp) and host call
+  // (host_call.cpp).
   jit::ExecState jit_exec;
   jit::ExecState* jit_exec_holder = &jit_exec;  // a context for host funcrefs: its first word
   std::unique_ptr<jit::NativeStack> native_stack;
