@@ -3,7 +3,7 @@
 // integer arithmetic and compares. asmjit's generic encoder validates and
 // dispatches every operand; these forms are fixed, so writing their bytes
 // straight into the buffer is several times cheaper. Everything else still
-// goes through asmjit. tests/unit/jit_encoder_x64_test.cpp checks each form
+// goes through asmjit. tests/jit/x64/encoder_test.cpp checks each form
 // byte for byte against asmjit over every register and a range of
 // displacements.
 #pragma once

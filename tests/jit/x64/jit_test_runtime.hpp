@@ -1,7 +1,7 @@
 // The context that hand-assembled functions run in, for the MacroAssembler's
-// own tests (jit_masm_x64_test.cpp): an ExecState, one VmContext, a native
+// own tests (masm_test.cpp): a jit::ExecState, one VmContext, a native
 // stack and optionally a guarded linear memory. Modules never run here: the
-// JIT's tests run them through the store (jit_test_instance.hpp).
+// JIT's tests run them through the store (tests/support/jit_test_instance.hpp).
 #pragma once
 
 #include <sys/mman.h>
