@@ -38,7 +38,7 @@ def run_file(args, wast):
     target, error = convert(args.wast2json, wast, Path(args.out))
     if error:
         return wast.name, None, {}, [f"wast2json failed: {error}"]
-    extra = ["--metered"] if args.metered else []
+    extra = (["--metered"] if args.metered else []) + (["--via-artifact"] if args.via_artifact else [])
     run = subprocess.run([args.detwasm, "--tier", args.tier, "spec", str(target), "--by-kind"] + extra,
                          capture_output=True, text=True)
     m = FILE_LINE.search(run.stdout)
@@ -87,6 +87,8 @@ def main():
     parser.add_argument("--wast2json", default="wast2json")
     parser.add_argument("--metered", action="store_true",
                         help="compile with gas metering (unlimited gas): results must not change")
+    parser.add_argument("--via-artifact", action="store_true",
+                        help="run every module from its serialized artifact: results must not change")
     parser.add_argument("--expected", help="file of pinned totals to compare with")
     parser.add_argument("--bless", action="store_true",
                         help="write the totals to --expected instead of comparing (also DETWASM_BLESS=1)")

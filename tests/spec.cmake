@@ -24,6 +24,20 @@ foreach(tier interp jit)
         --suite ${DETWASM_SPEC_SUITE}/core --out ${CMAKE_BINARY_DIR}/spec/core-${tier}-metered
         --tier ${tier} --expected ${pins} --jobs 2 --metered)
     set_tests_properties(spec.core.${tier}-metered PROPERTIES TIMEOUT 1200 PROCESSORS 2)
+    # Every module run from its artifact (compile, serialize, deserialize),
+    # in both metering modes: same pins again.
+    foreach(metering plain metered)
+      set(extra --via-artifact)
+      if(metering STREQUAL metered)
+        list(APPEND extra --metered)
+      endif()
+      add_test(NAME spec.core.${tier}-artifact-${metering}
+        COMMAND Python3::Interpreter ${PROJECT_SOURCE_DIR}/scripts/run-spec.py
+          --detwasm $<TARGET_FILE:detwasm-cli> --wast2json ${WAST2JSON}
+          --suite ${DETWASM_SPEC_SUITE}/core --out ${CMAKE_BINARY_DIR}/spec/core-${tier}-artifact-${metering}
+          --tier ${tier} --expected ${pins} --jobs 2 ${extra})
+      set_tests_properties(spec.core.${tier}-artifact-${metering} PROPERTIES TIMEOUT 1200 PROCESSORS 2)
+    endforeach()
   endif()
 endforeach()
 

@@ -107,6 +107,20 @@ class Module {
   // Decodes and validates only. Throws ModuleError.
   static void validate(Engine& engine, std::span<const uint8_t> bytes);
 
+  // The module's compiled form as bytes (an artifact): what `deserialize`
+  // loads in any process with the same engine version, target and
+  // configuration, without decoding or compiling again. The same module
+  // and configuration give the same bytes.
+  std::vector<uint8_t> serialize() const;
+  // Loads an artifact. Throws ArtifactError naming why it cannot: not an
+  // artifact, damaged, or made for another format, engine version, target
+  // or configuration. Code in an artifact runs as it is: load only
+  // artifacts this engine's configuration wrote, or that are signed by a
+  // key you trust.
+  static Module deserialize(Engine& engine, std::span<const uint8_t> bytes);
+  // Whether `bytes` start like an artifact rather than a Wasm module.
+  static bool is_artifact(std::span<const uint8_t> bytes);
+
   std::vector<ImportType> imports() const;
   std::vector<ExportType> exports() const;
   const ModuleHash& hash() const;

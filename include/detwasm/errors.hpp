@@ -41,6 +41,28 @@ class LinkError : public Error {
   using Error::Error;
 };
 
+// A compiled artifact (Module::serialize) that cannot be loaded, and why.
+// Loading never runs code from an artifact it refused.
+class ArtifactError : public Error {
+ public:
+  enum class Reason {
+    NotAnArtifact,   // no artifact magic: some other file
+    Damaged,         // the digest over the artifact does not match: bits changed or cut
+    FormatVersion,   // written in another version of the artifact format
+    EngineVersion,   // written by another engine version
+    Target,          // compiled for another architecture or CPU features
+    Configuration,   // compiled under another configuration (limits, metering, gas schedule, tier)
+    Malformed,       // its digest holds but its contents do not parse
+  };
+  ArtifactError(Reason reason, const std::string& detail);
+  Reason reason() const { return reason_; }
+
+ private:
+  Reason reason_;
+};
+
+const char* to_string(ArtifactError::Reason reason);
+
 // Misuse of the embedding API: wrong argument count or types, foreign store, ...
 class UsageError : public Error {
  public:

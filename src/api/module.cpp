@@ -2,6 +2,7 @@
 #include <detwasm/detwasm.hpp>
 
 #include "api/body_consumers.hpp"
+#include "artifact/artifact.hpp"
 #include "decode/module_decoder.hpp"
 #include "runtime/objects.hpp"
 
@@ -92,6 +93,17 @@ void Module::validate(Engine& engine, std::span<const uint8_t> bytes) {
   decoder.feed(bytes.data(), bytes.size());
   decoder.finish();
 }
+
+std::vector<uint8_t> Module::serialize() const {
+  if (!data_->engine) throw UsageError("the module has no engine to describe its configuration");
+  return artifact::write(*data_, *data_->engine);
+}
+
+Module Module::deserialize(Engine& engine, std::span<const uint8_t> bytes) {
+  return Module(artifact::read(engine.impl(), bytes));
+}
+
+bool Module::is_artifact(std::span<const uint8_t> bytes) { return artifact::is_artifact(bytes); }
 
 namespace {
 template <typename T>

@@ -114,6 +114,23 @@ ModuleError::ModuleError(Kind kind, uint64_t offset, const std::string& message)
       offset_(offset),
       message_(message) {}
 
+ArtifactError::ArtifactError(Reason reason, const std::string& detail)
+    : Error(std::string("cannot load the artifact: ") + detwasm::to_string(reason) + " (" + detail + ")"),
+      reason_(reason) {}
+
+const char* to_string(ArtifactError::Reason reason) {
+  switch (reason) {
+    case ArtifactError::Reason::NotAnArtifact: return "not an artifact";
+    case ArtifactError::Reason::Damaged: return "damaged";
+    case ArtifactError::Reason::FormatVersion: return "another format version";
+    case ArtifactError::Reason::EngineVersion: return "another engine version";
+    case ArtifactError::Reason::Target: return "another target";
+    case ArtifactError::Reason::Configuration: return "another configuration";
+    case ArtifactError::Reason::Malformed: return "malformed";
+  }
+  return "unknown";
+}
+
 const char* to_string(ModuleError::Kind kind) {
   switch (kind) {
     case ModuleError::Kind::Malformed: return "malformed";

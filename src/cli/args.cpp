@@ -15,6 +15,7 @@ std::optional<Command> command_named(std::string_view name) {
   if (name == "validate") return Command::Validate;
   if (name == "compile") return Command::Compile;
   if (name == "spec") return Command::Spec;
+  if (name == "hash") return Command::Hash;
   if (name == "help") return Command::Help;
   if (name == "version") return Command::Version;
   return std::nullopt;
@@ -29,8 +30,9 @@ Tier tier_named(const std::string& name) {
 // Options accepted by each command, besides --tier, --help and --version.
 void check_option_allowed(Command command, const std::string& option) {
   bool allowed = (command == Command::Run && (option == "--invoke" || option == "--json" || option == "--gas")) ||
-                 (command == Command::Compile && (option == "--json" || option == "--metered")) ||
-                 (command == Command::Spec && (option == "--verbose" || option == "--by-kind" || option == "--metered"));
+                 (command == Command::Compile && (option == "--json" || option == "--metered" || option == "--output")) ||
+                 (command == Command::Spec && (option == "--verbose" || option == "--by-kind" || option == "--metered" ||
+                                              option == "--via-artifact"));
   if (!allowed) throw UsageFailure("option " + option + " does not apply to this command");
 }
 
@@ -67,6 +69,10 @@ Args parse_args(const std::vector<std::string>& argv) {
     if (options_ended || !arg.starts_with("--")) {
       if (arg == "-h" && !options_ended) {
         help = true;
+      } else if (arg == "-o" && !options_ended) {
+        if (i + 1 >= argv.size()) throw UsageFailure("option -o needs a value");
+        args.output = argv[++i];
+        command_options.push_back("--output");
       } else if (!command) {
         command = command_named(arg);
         if (!command) throw UsageFailure("unknown command '" + arg + "'");
@@ -112,6 +118,8 @@ Args parse_args(const std::vector<std::string>& argv) {
       command_options.push_back(name);
     } else if (name == "--by-kind") {
       args.by_kind = flag();
+    } else if (name == "--via-artifact") {
+      args.via_artifact = flag();
       command_options.push_back(name);
     } else if (name == "--gas") {
       args.gas = count_option(name, value(), UINT64_MAX);
@@ -132,6 +140,9 @@ Args parse_args(const std::vector<std::string>& argv) {
       max_memory_pages = count_option(name, value(), kMaxWasmPages);
     } else if (name == "--max-table-elements") {
       max_table_elements = count_option(name, value(), UINT32_MAX);
+    } else if (name == "--output") {
+      args.output = value();
+      command_options.push_back(name);
     } else if (name == "--metered") {
       args.metered = flag();
       command_options.push_back(name);
@@ -171,6 +182,10 @@ Args parse_args(const std::vector<std::string>& argv) {
       if (positional.size() != 1) throw UsageFailure("compile needs exactly one module file");
       args.files = positional;
       break;
+    case Command::Hash:
+      if (positional.size() != 1) throw UsageFailure("hash needs exactly one module file");
+      args.files = positional;
+      break;
     case Command::Spec:
       if (positional.empty()) throw UsageFailure("spec needs at least one JSON file");
       args.files = positional;
@@ -192,15 +207,21 @@ Usage:
       bit patterns.
   detwasm validate MODULE.wasm
       Decode and validate the module.
-  detwasm compile MODULE.wasm [--json] [--metered]
+  detwasm compile MODULE.wasm [--json] [--metered] [-o ARTIFACT]
       Compile every function for the tier and print the compile time, the
-      size of the function bodies and of the code produced.
-  detwasm spec FILE.json... [--verbose] [--by-kind] [--metered]
+      size of the function bodies and of the code produced. With -o, write
+      the compiled module as an artifact that run loads without compiling
+      (for the same engine version, target, tier, limits and metering).
+  detwasm hash MODULE.wasm
+      Print the module's hash (BLAKE2b-256 of its bytes, in hex); for an
+      artifact, the hash of the module it was compiled from.
+  detwasm spec FILE.json... [--verbose] [--by-kind] [--metered] [--via-artifact]
       Run spec tests converted by wabt's wast2json; the modules are read
       from beside the JSON file.
 
-  MODULE may be - for standard input. No input is read past the module size
-  limit: a larger one is refused at once.
+  MODULE may be - for standard input, and for run and hash an artifact
+  written by compile -o. No input is read past the module size limit (for
+  an artifact, 8 times that): a larger one is refused at once.
 
 Options:
   --tier jit|interp          execution tier (default: DEFAULT_TIER, the library's)

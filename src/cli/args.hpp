@@ -14,7 +14,7 @@
 
 namespace detwasm::cli {
 
-enum class Command : uint8_t { Help, Version, Run, Validate, Compile, Spec };
+enum class Command : uint8_t { Help, Version, Run, Validate, Compile, Spec, Hash };
 
 struct Args {
   Command command = Command::Help;
@@ -25,7 +25,9 @@ struct Args {
   bool json = false;                   // run, compile: one JSON object on stdout
   bool verbose = false;                // spec: a line per command
   bool by_kind = false;                // spec: counts per command kind
+  bool via_artifact = false;           // spec: run every module from its artifact
   std::optional<uint64_t> gas;         // run: meter, with this gas limit
+  std::optional<std::string> output;   // compile: where to write the artifact (-o)
   bool metered = false;                // spec: compile with metering (unlimited gas)
   // Every command: the engine's limits, the default or the contract profile
   // (--limits), then any single limit given on its own.

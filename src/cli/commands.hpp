@@ -31,6 +31,13 @@ class CommandFailure : public std::runtime_error {
 
 // At most the module size limit of `limits`; throws CommandFailure.
 std::vector<uint8_t> read_module_file(const std::string& path, const ResourceLimits& limits);
+// A module or an artifact (Module::is_artifact), which may be up to
+// kArtifactSizeFactor times the module size limit: it holds compiled code.
+constexpr uint64_t kArtifactSizeFactor = 8;
+std::vector<uint8_t> read_module_or_artifact(const std::string& path, const ResourceLimits& limits);
+// The module in `bytes`: loaded from its artifact, or compiled.
+Module load_module(Engine& engine, std::span<const uint8_t> bytes);
+int hash_command(const Args& args);
 EngineConfig engine_config(const Args& args);
 
 }  // namespace detwasm::cli

@@ -95,9 +95,9 @@ int report(const Args& args, const Store& store, const std::vector<Value>& resul
 // Loads the module, checks the export and its arguments before anything
 // runs, instantiates it with no imports, then calls the export.
 int run_command(const Args& args) {
-  std::vector<uint8_t> bytes = read_module_file(args.files.front(), args.limits);
+  std::vector<uint8_t> bytes = read_module_or_artifact(args.files.front(), args.limits);
   Engine engine(engine_config(args));
-  Module module = Module::compile(engine, bytes);
+  Module module = load_module(engine, bytes);
   std::string name = args.invoke.value_or("_start");
   std::vector<ExportType> exports = module.exports();
   const ExportType& target = find_func_export(exports, name);

@@ -10,6 +10,7 @@ int spec_command(const Args& args) {
   spec::RunOptions options;
   options.config = engine_config(args);
   options.verbose = args.verbose;
+  options.via_artifact = args.via_artifact;
   spec::Counts total;
   for (const std::string& file : args.files) {
     spec::RunReport report;

@@ -95,7 +95,11 @@ struct ActionResult {
 class FileRunner {
  public:
   FileRunner(fs::path dir, const RunOptions& options)
-      : dir_(std::move(dir)), max_module_size_(options.config.limits.max_module_size), engine_(options.config), store_(engine_) {
+      : dir_(std::move(dir)),
+        max_module_size_(options.config.limits.max_module_size),
+        via_artifact_(options.via_artifact),
+        engine_(options.config),
+        store_(engine_) {
     linker_.allow_shadowing(true);  // `register` may give a name to another instance
     define_spectest(store_, linker_);
   }
@@ -124,7 +128,11 @@ class FileRunner {
     }
   }
 
-  Module compile(const json& cmd) { return Module::compile(engine_, read_module_file(cmd)); }
+  Module compile(const json& cmd) {
+    Module m = Module::compile(engine_, read_module_file(cmd));
+    if (!via_artifact_) return m;
+    return Module::deserialize(engine_, m.serialize());
+  }
 
   // The instance named by `cmd[key]`, or the most recent module's.
   Instance instance_for(const json& cmd, const char* key) const {
@@ -260,6 +268,7 @@ class FileRunner {
 
   fs::path dir_;
   uint64_t max_module_size_;
+  bool via_artifact_;
   Engine engine_;
   Store store_;
   Linker linker_;

@@ -31,6 +31,9 @@ struct Counts {
 struct RunOptions {
   EngineConfig config;  // tier, limits, metering
   bool verbose = false;  // a line for every command, not only for failures
+  // Every module goes compile -> serialize -> deserialize before it is used,
+  // so the suite checks artifacts as it checks fresh modules.
+  bool via_artifact = false;
 };
 
 struct RunReport {

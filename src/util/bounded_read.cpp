@@ -15,7 +15,8 @@ namespace {
 std::string name_of(const std::string& path) { return path == "-" ? "standard input" : path; }
 
 [[noreturn]] void too_large(const std::string& path, uint64_t limit, std::string_view what) {
-  throw InputError(name_of(path) + ": larger than " + std::string(what) + " of " + std::to_string(limit) + " bytes");
+  throw InputError(name_of(path) + ": larger than " + std::string(what) + " of " + std::to_string(limit) + " bytes",
+                   true);
 }
 
 struct Fd {

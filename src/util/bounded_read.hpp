@@ -14,7 +14,12 @@ namespace detwasm::util {
 
 class InputError : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit InputError(const std::string& message, bool too_large = false)
+      : std::runtime_error(message), too_large_(too_large) {}
+  bool too_large() const { return too_large_; }  // else it could not be read
+
+ private:
+  bool too_large_;
 };
 
 // Reads `path` ("-" is standard input). `what` names the limit in the error,

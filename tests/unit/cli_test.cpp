@@ -315,6 +315,42 @@ TEST_F(CliTest, JsonResults) {
   EXPECT_EQ(r.out, R"({"results":[{"type":"f64","value":"0x7ff0000000000001"}],"trap":null})" "\n");
 }
 
+// compile -o writes an artifact that run loads as it loads a module; hash
+// names the module either way; a damaged or foreign artifact is a clear
+// error, never a run.
+TEST_F(CliTest, ArtifactsRunAsTheirModules) {
+  for (std::string tier : {"jit", "interp"}) {
+    std::string artifact = (dir_->path() / ("functions-" + tier + ".art")).string();
+    ProcessResult c = cli({"compile", *functions_, "--tier", tier, "-o", artifact, "--json"});
+    ASSERT_EQ(c.exit_code, 0) << c.err;
+    EXPECT_EQ(nlohmann::json::parse(c.out)["artifact_bytes"].get<uint64_t>(), std::filesystem::file_size(artifact));
+    ProcessResult r = cli({"run", artifact, "--tier", tier, "--invoke", "add", "40", "2"});
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(r.out, "i32:42\n");
+    r = cli({"run", artifact, "--tier", tier, "--invoke", "div", "1", "0"});
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_TRUE(r.err.starts_with("trap: integer divide by zero\nwasm backtrace:")) << r.err;
+    EXPECT_EQ(cli({"hash", artifact}).out, cli({"hash", *functions_}).out);
+    // Another configuration: refused, naming why.
+    r = cli({"run", artifact, "--tier", tier, "--gas", "100", "--invoke", "add", "1", "2"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("another configuration"), std::string::npos) << r.err;
+    // One flipped byte: refused as damaged.
+    std::ifstream in(artifact, std::ios::binary);
+    std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    bytes[bytes.size() / 2] ^= 0x10;
+    r = cli({"run", write_bytes("damaged-" + tier + ".art", bytes), "--tier", tier, "--invoke", "add", "1", "2"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("damaged"), std::string::npos) << r.err;
+    EXPECT_EQ(r.out, "");
+  }
+  ProcessResult h = cli({"hash", *functions_});
+  EXPECT_EQ(h.exit_code, 0);
+  EXPECT_EQ(h.out.size(), 65u) << h.out;
+  nlohmann::json doc = nlohmann::json::parse(cli({"compile", *functions_, "--json"}).out);
+  EXPECT_EQ(h.out, doc["hash"].get<std::string>() + "\n");
+}
+
 TEST_F(CliTest, CompileReportsTimeAndCodeSizeInEachTier) {
   for (const char* tier : {"jit", "interp"}) {
     ProcessResult r = cli({"compile", *functions_, "--json", "--tier", tier});

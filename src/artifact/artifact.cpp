@@ -1,0 +1,537 @@
+#include "artifact/artifact.hpp"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include <detwasm/config.hpp>
+
+#include "artifact/byte_stream.hpp"
+#include "jit/loaded_code.hpp"
+#include "runtime/objects.hpp"
+
+#ifndef DETWASM_VERSION
+#error "the engine version (DETWASM_VERSION) is part of every artifact"
+#endif
+
+namespace detwasm::artifact {
+
+namespace {
+
+using internal::ConstExpr;
+using internal::ModuleData;
+
+constexpr uint8_t kMagic[8] = {0x00, 'd', 'e', 't', 'w', 'a', 'r', 't'};
+constexpr size_t kDigestSize = 32;
+// Magic, version, flags, tier, arch, reserved, features, identity, hash.
+constexpr size_t kFixedHeaderSize = 8 + 4 + 4 + 1 + 1 + 2 + 4 + 32 + 32;
+
+[[noreturn]] void refuse(ArtifactError::Reason reason, const std::string& detail) {
+  throw ArtifactError(reason, detail);
+}
+
+// ---- Writing ----------------------------------------------------------------
+
+void put_limits(ByteWriter& w, const Limits& l) {
+  w.u32(l.min);
+  w.u8(l.max ? 1 : 0);
+  w.u32(l.max.value_or(0));
+}
+
+void put_const(ByteWriter& w, const ConstExpr& e) {
+  w.u8(static_cast<uint8_t>(e.kind));
+  w.u8(static_cast<uint8_t>(e.type));
+  w.u64(e.bits);
+  w.u32(e.index);
+}
+
+void put_types(ByteWriter& w, const std::vector<ValType>& types) {
+  w.count(types.size());
+  for (ValType t : types) w.u8(static_cast<uint8_t>(t));
+}
+
+void put_declarations(ByteWriter& w, const ModuleData& m, std::vector<uint8_t>& data_blob) {
+  w.string(m.module_name);
+  std::vector<std::pair<uint32_t, std::string>> names(m.func_names.begin(), m.func_names.end());
+  std::sort(names.begin(), names.end());  // the map's order is not the same in every process
+  w.count(names.size());
+  for (const auto& [index, name] : names) {
+    w.u32(index);
+    w.string(name);
+  }
+
+  w.count(m.types.size());
+  for (const FuncType& t : m.types) {
+    put_types(w, t.params);
+    put_types(w, t.results);
+  }
+  w.count(m.imports.size());
+  for (const internal::Import& i : m.imports) {
+    w.string(i.module);
+    w.string(i.name);
+    w.u8(static_cast<uint8_t>(i.kind));
+    w.u32(i.func_type);
+    w.u8(static_cast<uint8_t>(i.table.elem));
+    put_limits(w, i.table.limits);
+    put_limits(w, i.memory.limits);
+    w.u8(static_cast<uint8_t>(i.global.type));
+    w.u8(i.global.mut ? 1 : 0);
+  }
+  w.u32(m.num_imported_funcs);
+  w.u32(m.num_imported_tables);
+  w.u32(m.num_imported_memories);
+  w.u32(m.num_imported_globals);
+
+  w.count(m.func_types.size());
+  for (uint32_t t : m.func_types) w.u32(t);
+  w.count(m.tables.size());
+  for (const TableType& t : m.tables) {
+    w.u8(static_cast<uint8_t>(t.elem));
+    put_limits(w, t.limits);
+  }
+  w.count(m.memories.size());
+  for (const MemoryType& t : m.memories) put_limits(w, t.limits);
+  w.count(m.global_types.size());
+  for (const GlobalType& g : m.global_types) {
+    w.u8(static_cast<uint8_t>(g.type));
+    w.u8(g.mut ? 1 : 0);
+  }
+  w.count(m.globals.size());
+  for (const internal::GlobalDef& g : m.globals) {
+    w.u8(static_cast<uint8_t>(g.type.type));
+    w.u8(g.type.mut ? 1 : 0);
+    put_const(w, g.init);
+  }
+
+  w.count(m.exports.size());
+  for (const internal::Export& e : m.exports) {
+    w.string(e.name);
+    w.u8(static_cast<uint8_t>(e.kind));
+    w.u32(e.index);
+  }
+  w.u8(m.start ? 1 : 0);
+  w.u32(m.start.value_or(0));
+  w.count(m.elems.size());
+  for (const internal::ElemSegment& s : m.elems) {
+    w.u8(static_cast<uint8_t>(s.mode));
+    w.u8(static_cast<uint8_t>(s.type));
+    w.u32(s.table_index);
+    put_const(w, s.offset);
+    w.count(s.items.size());
+    for (const ConstExpr& e : s.items) put_const(w, e);
+  }
+  // Data segments keep their bytes in one blob, written after the
+  // functions: the Wasm bytes themselves are not part of the artifact.
+  w.count(m.datas.size());
+  for (const internal::DataSegment& s : m.datas) {
+    w.u8(static_cast<uint8_t>(s.mode));
+    w.u32(s.memory_index);
+    put_const(w, s.offset);
+    w.u32(static_cast<uint32_t>(data_blob.size()));
+    w.u32(s.bytes_size);
+    data_blob.insert(data_blob.end(), m.bytes.begin() + s.bytes_offset, m.bytes.begin() + s.bytes_offset + s.bytes_size);
+  }
+  w.u8(m.data_count ? 1 : 0);
+  w.u32(m.data_count.value_or(0));
+  w.count(m.declared_funcs.size());
+  for (bool d : m.declared_funcs) w.u8(d ? 1 : 0);
+}
+
+void put_functions(ByteWriter& w, const ModuleData& m) {
+  w.count(m.functions.size());
+  for (const internal::FunctionDef& f : m.functions) {
+    w.u32(f.type_index);
+    w.u32(f.body_offset);
+    w.u32(f.body_size);
+    w.count(f.local_runs.size());
+    for (const internal::LocalRun& r : f.local_runs) {
+      w.u32(r.end);
+      w.u8(static_cast<uint8_t>(r.type));
+    }
+    w.u32(f.num_locals);
+    w.u32(f.max_stack_height);
+    w.u64(f.stack_cost);
+    w.count(f.interp.code.size());
+    for (uint32_t word : f.interp.code) w.u32(word);
+    w.count(f.interp.sources.size());
+    for (const internal::InterpSourcePos& p : f.interp.sources) {
+      w.u32(p.code_index);
+      w.u32(p.module_offset);
+    }
+  }
+}
+
+void put_machine_code(ByteWriter& w, const ModuleData& m) {
+  w.u8(m.jit ? 1 : 0);
+  if (!m.jit) return;
+  const jit::LoadedCode& code = *m.jit;
+  w.u64(code.memory.size());
+  w.bytes({code.memory.base(), code.memory.size()});
+  w.count(code.memory.num_functions());
+  for (uint32_t i = 0; i < code.memory.num_functions(); ++i) w.u32(code.memory.func_offset(i));
+  w.count(code.traps.sites().size());
+  for (const jit::TrapSite& s : code.traps.sites()) {
+    w.u32(s.offset);
+    w.u8(static_cast<uint8_t>(s.kind));
+  }
+  w.count(code.sources.entries().size());
+  for (const jit::SourcePos& p : code.sources.entries()) {
+    w.u32(p.code_offset);
+    w.u32(p.module_offset);
+  }
+}
+
+// ---- Reading ----------------------------------------------------------------
+
+// What a section reader needs: the input, and the facts later checks use.
+class ModuleReader {
+ public:
+  explicit ModuleReader(ByteReader& r) : r_(r) {}
+
+  ValType val_type() {
+    uint8_t b = r_.u8();
+    switch (static_cast<ValType>(b)) {
+      case ValType::I32:
+      case ValType::I64:
+      case ValType::F32:
+      case ValType::F64:
+      case ValType::FuncRef:
+      case ValType::ExternRef: return static_cast<ValType>(b);
+      default: r_.malformed("not a value type");
+    }
+  }
+  ValType ref_type() {
+    ValType t = val_type();
+    if (!is_ref(t)) r_.malformed("not a reference type");
+    return t;
+  }
+  bool flag() {
+    uint8_t b = r_.u8();
+    if (b > 1) r_.malformed("not a flag");
+    return b == 1;
+  }
+  template <typename E>
+  E enumerator(uint8_t last) {
+    uint8_t b = r_.u8();
+    if (b > last) r_.malformed("an unknown enumerator");
+    return static_cast<E>(b);
+  }
+  Limits limits() {
+    Limits l;
+    l.min = r_.u32();
+    bool has_max = flag();
+    uint32_t max = r_.u32();
+    if (has_max) l.max = max;
+    return l;
+  }
+  ConstExpr const_expr() {
+    ConstExpr e;
+    e.kind = enumerator<ConstExpr::Kind>(static_cast<uint8_t>(ConstExpr::Kind::RefFunc));
+    e.type = val_type();
+    e.bits = r_.u64();
+    e.index = r_.u32();
+    return e;
+  }
+  std::vector<ValType> types() {
+    std::vector<ValType> out(r_.count());
+    for (ValType& t : out) t = val_type();
+    return out;
+  }
+  ByteReader& in() { return r_; }
+
+ private:
+  ByteReader& r_;
+};
+
+void read_declarations(ModuleReader& mr, ModuleData& m) {
+  ByteReader& r = mr.in();
+  m.module_name = r.string();
+  for (uint32_t n = r.count(8), i = 0; i < n; ++i) {
+    uint32_t index = r.u32();
+    m.func_names[index] = r.string();
+  }
+  m.types.resize(r.count(8));
+  for (FuncType& t : m.types) {
+    t.params = mr.types();
+    t.results = mr.types();
+  }
+  m.imports.resize(r.count(30));
+  for (internal::Import& i : m.imports) {
+    i.module = r.string();
+    i.name = r.string();
+    i.kind = mr.enumerator<ExternKind>(static_cast<uint8_t>(ExternKind::Global));
+    i.func_type = r.u32();
+    i.table.elem = mr.ref_type();
+    i.table.limits = mr.limits();
+    i.memory.limits = mr.limits();
+    i.global.type = mr.val_type();
+    i.global.mut = mr.flag();
+  }
+  m.num_imported_funcs = r.u32();
+  m.num_imported_tables = r.u32();
+  m.num_imported_memories = r.u32();
+  m.num_imported_globals = r.u32();
+
+  m.func_types.resize(r.count(4));
+  for (uint32_t& t : m.func_types) t = r.u32();
+  m.tables.resize(r.count(10));
+  for (TableType& t : m.tables) {
+    t.elem = mr.ref_type();
+    t.limits = mr.limits();
+  }
+  m.memories.resize(r.count(9));
+  for (MemoryType& t : m.memories) t.limits = mr.limits();
+  m.global_types.resize(r.count(2));
+  for (GlobalType& g : m.global_types) {
+    g.type = mr.val_type();
+    g.mut = mr.flag();
+  }
+  m.globals.resize(r.count(16));
+  for (internal::GlobalDef& g : m.globals) {
+    g.type.type = mr.val_type();
+    g.type.mut = mr.flag();
+    g.init = mr.const_expr();
+  }
+
+  m.exports.resize(r.count(9));
+  for (internal::Export& e : m.exports) {
+    e.name = r.string();
+    e.kind = mr.enumerator<ExternKind>(static_cast<uint8_t>(ExternKind::Global));
+    e.index = r.u32();
+  }
+  bool has_start = mr.flag();
+  uint32_t start = r.u32();
+  if (has_start) m.start = start;
+  m.elems.resize(r.count(24));
+  for (internal::ElemSegment& s : m.elems) {
+    s.mode = mr.enumerator<internal::SegmentMode>(static_cast<uint8_t>(internal::SegmentMode::Declarative));
+    s.type = mr.ref_type();
+    s.table_index = r.u32();
+    s.offset = mr.const_expr();
+    s.items.resize(r.count(14));
+    for (ConstExpr& e : s.items) e = mr.const_expr();
+  }
+  m.datas.resize(r.count(27));
+  for (internal::DataSegment& s : m.datas) {
+    s.mode = mr.enumerator<internal::SegmentMode>(static_cast<uint8_t>(internal::SegmentMode::Declarative));
+    s.memory_index = r.u32();
+    s.offset = mr.const_expr();
+    s.bytes_offset = r.u32();
+    s.bytes_size = r.u32();
+  }
+  bool has_data_count = mr.flag();
+  uint32_t data_count = r.u32();
+  if (has_data_count) m.data_count = data_count;
+  m.declared_funcs.resize(r.count(1));
+  for (size_t i = 0; i < m.declared_funcs.size(); ++i) m.declared_funcs[i] = mr.flag();
+}
+
+void read_functions(ModuleReader& mr, ModuleData& m) {
+  ByteReader& r = mr.in();
+  m.functions.resize(r.count(36));
+  for (internal::FunctionDef& f : m.functions) {
+    f.type_index = r.u32();
+    f.body_offset = r.u32();
+    f.body_size = r.u32();
+    f.local_runs.resize(r.count(5));
+    for (internal::LocalRun& run : f.local_runs) {
+      run.end = r.u32();
+      run.type = mr.val_type();
+    }
+    f.num_locals = r.u32();
+    f.max_stack_height = r.u32();
+    f.stack_cost = r.u64();
+    f.interp.code.resize(r.count(4));
+    for (uint32_t& word : f.interp.code) word = r.u32();
+    f.interp.sources.resize(r.count(8));
+    for (internal::InterpSourcePos& p : f.interp.sources) {
+      p.code_index = r.u32();
+      p.module_offset = r.u32();
+    }
+  }
+}
+
+std::shared_ptr<const jit::LoadedCode> read_machine_code(ModuleReader& mr, const ModuleData& m) {
+  ByteReader& r = mr.in();
+  if (!mr.flag()) return nullptr;
+  uint64_t size = r.u64();
+  if (size == 0 || size > r.left()) r.malformed("a code size larger than the artifact");
+  std::span<const uint8_t> code = r.bytes(static_cast<size_t>(size));
+  std::vector<uint32_t> offsets(r.count(4));
+  for (uint32_t& o : offsets) {
+    o = r.u32();
+    if (o >= size) r.malformed("a function entry outside the code");
+  }
+  if (offsets.size() != m.functions.size()) r.malformed("an entry count unlike the function count");
+  std::vector<jit::TrapSite> sites(r.count(5));
+  for (jit::TrapSite& s : sites) {
+    s.offset = r.u32();
+    s.kind = mr.enumerator<TrapKind>(static_cast<uint8_t>(TrapKind::HostError));
+    if (s.offset >= size) r.malformed("a trap site outside the code");
+  }
+  std::vector<jit::SourcePos> sources(r.count(8));
+  for (jit::SourcePos& p : sources) {
+    p.code_offset = r.u32();
+    p.module_offset = r.u32();
+  }
+  auto by_offset = [](const auto& a, const auto& b) { return a.offset < b.offset; };
+  auto by_code = [](const jit::SourcePos& a, const jit::SourcePos& b) { return a.code_offset < b.code_offset; };
+  if (!std::is_sorted(sites.begin(), sites.end(), by_offset) || !std::is_sorted(sources.begin(), sources.end(), by_code))
+    r.malformed("unsorted code tables");
+  return std::make_shared<jit::LoadedCode>(code, std::move(offsets), std::move(sites), std::move(sources));
+}
+
+// Every index the runtime follows without checking, checked once here.
+void check_indices(const ModuleData& m, const ByteReader& r) {
+  auto bad = [&](const char* what) { r.malformed(std::string("an index out of range: ") + what); };
+  const size_t nt = m.types.size(), nf = m.func_types.size();
+  uint32_t counts[4] = {};
+  for (const internal::Import& i : m.imports) {
+    if (i.kind == ExternKind::Func && i.func_type >= nt) bad("import type");
+    ++counts[static_cast<size_t>(i.kind)];
+  }
+  if (counts[0] != m.num_imported_funcs || counts[1] != m.num_imported_tables || counts[2] != m.num_imported_memories ||
+      counts[3] != m.num_imported_globals)
+    bad("import counts");
+  for (uint32_t t : m.func_types)
+    if (t >= nt) bad("function type");
+  if (nf != size_t{m.num_imported_funcs} + m.functions.size()) bad("function count");
+  for (size_t i = 0; i < m.functions.size(); ++i)
+    if (m.functions[i].type_index != m.func_types[m.num_imported_funcs + i]) bad("function type");
+  if (m.tables.size() < m.num_imported_tables || m.memories.size() < m.num_imported_memories ||
+      m.global_types.size() != size_t{m.num_imported_globals} + m.globals.size())
+    bad("definition counts");
+  if (m.declared_funcs.size() != nf) bad("declared functions");
+  auto check_const = [&](const ConstExpr& e) {
+    if (e.kind == ConstExpr::Kind::GlobalGet && e.index >= m.global_types.size()) bad("global.get");
+    if (e.kind == ConstExpr::Kind::RefFunc && e.index >= nf) bad("ref.func");
+  };
+  for (const internal::GlobalDef& g : m.globals) check_const(g.init);
+  for (const internal::Export& e : m.exports) {
+    size_t space[4] = {nf, m.tables.size(), m.memories.size(), m.global_types.size()};
+    if (e.index >= space[static_cast<size_t>(e.kind)]) bad("export");
+  }
+  if (m.start && *m.start >= nf) bad("start");
+  for (const internal::ElemSegment& s : m.elems) {
+    if (s.mode == internal::SegmentMode::Active && s.table_index >= m.tables.size()) bad("element table");
+    check_const(s.offset);
+    for (const ConstExpr& e : s.items) check_const(e);
+  }
+  for (const internal::DataSegment& s : m.datas) {
+    if (s.mode == internal::SegmentMode::Active && s.memory_index >= m.memories.size()) bad("data memory");
+    check_const(s.offset);
+    if (uint64_t{s.bytes_offset} + s.bytes_size > m.bytes.size()) bad("data bytes");
+  }
+  if (m.data_count && *m.data_count != m.datas.size()) bad("data count");
+}
+
+}  // namespace
+
+bool is_artifact(std::span<const uint8_t> bytes) {
+  return bytes.size() >= sizeof kMagic && std::memcmp(bytes.data(), kMagic, sizeof kMagic) == 0;
+}
+
+std::vector<uint8_t> write(const ModuleData& m, const internal::EngineImpl& engine) {
+  const EngineConfig& config = engine.config;
+  ByteWriter w;
+  w.bytes(kMagic);
+  w.u32(kFormatVersion);
+  w.u32(0);  // flags: none yet
+  w.u8(static_cast<uint8_t>(config.tier));
+  w.u8(static_cast<uint8_t>(config.target.arch));
+  w.u16(0);
+  w.u32(config.target.features);
+  w.bytes(config_identity(config));
+  w.bytes(m.hash);
+  w.string(DETWASM_VERSION);
+  std::vector<uint8_t> data_blob;
+  put_declarations(w, m, data_blob);
+  put_functions(w, m);
+  w.count(data_blob.size());
+  w.bytes(data_blob);
+  put_machine_code(w, m);
+  std::vector<uint8_t>& out = w.buffer();
+  uint8_t digest[kDigestSize];
+  crypto_generichash(digest, sizeof digest, out.data(), out.size(), nullptr, 0);
+  out.insert(out.end(), digest, digest + sizeof digest);
+  return std::move(out);
+}
+
+namespace {
+
+// The artifact without its digest, once the magic, the format version and
+// the digest say it is intact.
+std::span<const uint8_t> intact_body(std::span<const uint8_t> bytes) {
+  using Reason = ArtifactError::Reason;
+  if (!is_artifact(bytes)) refuse(Reason::NotAnArtifact, "no artifact magic");
+  if (bytes.size() < kFixedHeaderSize + kDigestSize) refuse(Reason::Damaged, "shorter than an artifact's header");
+  ByteReader header(bytes.first(kFixedHeaderSize));
+  header.bytes(sizeof kMagic);
+  if (uint32_t version = header.u32(); version != kFormatVersion)
+    refuse(Reason::FormatVersion, "format version " + std::to_string(version) + ", this engine reads " +
+                                      std::to_string(kFormatVersion));
+  // Everything else is read only once the digest says it is what was written.
+  std::span<const uint8_t> body = bytes.first(bytes.size() - kDigestSize);
+  uint8_t digest[kDigestSize];
+  crypto_generichash(digest, sizeof digest, body.data(), body.size(), nullptr, 0);
+  if (sodium_memcmp(digest, bytes.data() + body.size(), kDigestSize) != 0)
+    refuse(Reason::Damaged, "the digest does not match its contents");
+  return body;
+}
+
+}  // namespace
+
+ModuleHash module_hash(std::span<const uint8_t> bytes) {
+  std::span<const uint8_t> body = intact_body(bytes);
+  ModuleHash hash;
+  std::copy_n(body.data() + kFixedHeaderSize - hash.size(), hash.size(), hash.begin());
+  return hash;
+}
+
+std::shared_ptr<ModuleData> read(internal::EngineImpl& engine, std::span<const uint8_t> bytes) {
+  using Reason = ArtifactError::Reason;
+  ByteReader r(intact_body(bytes));
+  r.bytes(sizeof kMagic + 4);
+  if (r.u32() != 0) refuse(Reason::FormatVersion, "flags this engine does not know");
+  const EngineConfig& config = engine.config;
+  uint8_t tier = r.u8();
+  Target target;
+  target.arch = static_cast<Arch>(r.u8());
+  r.u16();
+  target.features = r.u32();
+  std::span<const uint8_t> identity = r.bytes(32);
+  ModuleHash hash;
+  std::span<const uint8_t> h = r.bytes(hash.size());
+  std::copy(h.begin(), h.end(), hash.begin());
+  std::string version = r.string();
+  if (version != DETWASM_VERSION)
+    refuse(Reason::EngineVersion, "written by detwasm " + version + ", this is " + DETWASM_VERSION);
+  if (target.arch != config.target.arch || target.features != config.target.features)
+    refuse(Reason::Target, "compiled for another target than this engine's " + config.target.to_string());
+  auto expected = config_identity(config);
+  if (tier != static_cast<uint8_t>(config.tier) || !std::equal(identity.begin(), identity.end(), expected.begin()))
+    refuse(Reason::Configuration, "compiled under another configuration than this engine's");
+
+  auto m = std::make_shared<ModuleData>();
+  m->hash = hash;
+  ModuleReader mr(r);
+  read_declarations(mr, *m);
+  read_functions(mr, *m);
+  std::span<const uint8_t> blob = r.bytes(r.count(1));
+  m->bytes.assign(blob.begin(), blob.end());
+  check_indices(*m, r);
+  m->jit = read_machine_code(mr, *m);
+  if ((config.tier == Tier::Jit) != (m->jit != nullptr)) r.malformed("code for another tier");
+  if (r.left() != 0) r.malformed("bytes after the code");
+
+  // What binds the module to this engine.
+  m->engine = &engine;
+  m->type_ids.reserve(m->types.size());
+  for (const FuncType& t : m->types) m->type_ids.push_back(engine.types.intern(t));
+  if (config.metering) m->gas = config.gas_schedule;
+  return m;
+}
+
+}  // namespace detwasm::artifact

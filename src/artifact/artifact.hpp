@@ -1,0 +1,43 @@
+// Compiled artifacts: a module's decoded declarations and its compiled code
+// (machine code for the JIT tier, lowered code for the interpreter) as
+// bytes, so another process can instantiate it without decoding or
+// compiling the Wasm again. The layout is in FORMAT.md beside this file.
+//
+// Trust: the digest over the artifact catches damage (flipped bits, cut
+// files), and loading checks the target, the configuration identity and the
+// engine version, and that every index and offset is in range. It cannot
+// tell a forgery from the real thing: code in an artifact runs as it is, so
+// an engine loads only artifacts it wrote itself (its cache) or that carry
+// a signature it trusts.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "module/module_data.hpp"
+
+namespace detwasm::internal {
+struct EngineImpl;
+}
+
+namespace detwasm::artifact {
+
+constexpr uint32_t kFormatVersion = 1;
+
+// Whether `bytes` start with the artifact magic (a Wasm module does not).
+bool is_artifact(std::span<const uint8_t> bytes);
+
+// The artifact of `module`, compiled by `engine`. The same module and
+// configuration give the same bytes in every process.
+std::vector<uint8_t> write(const internal::ModuleData& module, const internal::EngineImpl& engine);
+
+// The hash of the module an artifact was compiled from, whatever engine it
+// is for. Throws ArtifactError if it is not an intact artifact.
+ModuleHash module_hash(std::span<const uint8_t> bytes);
+
+// Loads an artifact for `engine`. Throws ArtifactError naming why it cannot.
+std::shared_ptr<internal::ModuleData> read(internal::EngineImpl& engine, std::span<const uint8_t> bytes);
+
+}  // namespace detwasm::artifact

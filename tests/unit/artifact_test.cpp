@@ -1,0 +1,228 @@
+// Artifacts: a module serialized and loaded again behaves as the module
+// compiled fresh, in both tiers and both metering modes; its bytes are the
+// same every time; anything damaged, foreign or forged is refused with its
+// reason and never run.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <cstring>
+#include <string>
+
+#include <sodium.h>
+
+#include <detwasm/detwasm.hpp>
+
+#include "support/module_gen.hpp"
+#include "support/module_runner.hpp"
+#include "support/wat.hpp"
+
+namespace detwasm::test {
+namespace {
+
+constexpr const char* kModule = R"((module
+  (import "env" "twice" (func $twice (param i32) (result i32)))
+  (memory (export "mem") 1 2)
+  (table 4 funcref)
+  (global $g (mut i32) (i32.const 7))
+  (elem (i32.const 1) $sq $twice)
+  (data (i32.const 16) "artifact")
+  (data $later "later")
+  (func $sq (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
+  (func (export "run") (param i32) (result i32) (local i64)
+    (memory.init $later (i32.const 100) (i32.const 0) (i32.const 5))
+    (global.set $g (i32.add (global.get $g) (call_indirect (param i32) (result i32) (local.get 0) (i32.const 1))))
+    (i32.add (global.get $g) (i32.add (i32.load8_u (i32.const 16)) (i32.load8_u (i32.const 104)))))
+  (func (export "via_import") (param i32) (result i32) (call_indirect (param i32) (result i32) (local.get 0) (i32.const 2)))
+  (func (export "div") (param i32 i32) (result i32) (i32.div_s (local.get 0) (local.get 1)))
+  (start $start)
+  (func $start (global.set $g (i32.const 8))))
+)";
+
+struct Config {
+  Tier tier;
+  bool metering;
+};
+
+EngineConfig engine_config(Config c) {
+  EngineConfig e;
+  e.tier = c.tier;
+  e.metering = c.metering;
+  return e;
+}
+
+// Instantiates with the one host import and runs the exports.
+std::string run_all(Engine& engine, const Module& module) {
+  Store store(engine);
+  store.set_gas_limit(1'000'000);
+  Func twice = store.new_host_func(FuncType{{ValType::I32}, {ValType::I32}},
+                                   [](Caller&, std::span<const Value> a, std::span<Value> r) -> std::optional<Trap> {
+                                     r[0] = Value::i32(a[0].as_i32() * 2);
+                                     return std::nullopt;
+                                   });
+  std::vector<Extern> imports{twice};
+  Instantiation inst = store.instantiate(module, imports);
+  if (inst.trap) return "instantiation trapped: " + inst.trap->to_string();
+  std::string out;
+  auto call = [&](std::string_view name, std::vector<Value> args) {
+    CallResult r = inst.instance.get_func(name)->call(store, args);
+    if (r.trap) out += "trap " + r.trap->to_string() + "\n";
+    for (const Value& v : r.results) out += std::to_string(v.bits) + "\n";
+  };
+  call("run", {Value::i32(5)});
+  call("via_import", {Value::i32(21)});
+  call("div", {Value::i32(1), Value::i32(0)});
+  out += "gas " + std::to_string(store.gas_used()) + "\n";
+  return out;
+}
+
+class Artifacts : public ::testing::TestWithParam<Config> {
+ protected:
+  Artifacts() : wasm(wat_to_wasm(kModule)), engine(engine_config(GetParam())) {}
+  std::vector<uint8_t> wasm;
+  Engine engine;
+};
+
+TEST_P(Artifacts, ALoadedArtifactRunsAsTheFreshModule) {
+  Module fresh = Module::compile(engine, wasm);
+  std::vector<uint8_t> bytes = fresh.serialize();
+  EXPECT_TRUE(Module::is_artifact(bytes));
+  EXPECT_FALSE(Module::is_artifact(wasm));
+  // Loaded by another engine with the same configuration, as another
+  // process would.
+  Engine other(engine_config(GetParam()));
+  Module loaded = Module::deserialize(other, bytes);
+  EXPECT_EQ(loaded.hash(), fresh.hash());
+  std::string want = run_all(engine, fresh);
+  EXPECT_NE(want.find("trap integer divide by zero"), std::string::npos) << want;
+  EXPECT_EQ(run_all(other, loaded), want);
+  EXPECT_EQ(loaded.exports().size(), fresh.exports().size());
+  EXPECT_EQ(loaded.imports().size(), 1u);
+}
+
+TEST_P(Artifacts, TheSameModuleGivesTheSameBytes) {
+  std::vector<uint8_t> a = Module::compile(engine, wasm).serialize();
+  EngineConfig threaded = engine_config(GetParam());
+  threaded.compile_threads = 3;
+  threaded.parallel_compile_min_bytes = 0;
+  Engine other(threaded);
+  EXPECT_EQ(Module::compile(other, wasm).serialize(), a);
+  // Loading and writing again changes nothing either.
+  EXPECT_EQ(Module::deserialize(other, a).serialize(), a);
+}
+
+TEST_P(Artifacts, AForeignArtifactIsRefusedWithItsReason) {
+  std::vector<uint8_t> bytes = Module::compile(engine, wasm).serialize();
+  auto reason_for = [&](EngineConfig c) -> std::optional<ArtifactError::Reason> {
+    Engine e(c);
+    try {
+      Module::deserialize(e, bytes);
+      return std::nullopt;
+    } catch (const ArtifactError& err) {
+      return err.reason();
+    }
+  };
+  EngineConfig c = engine_config(GetParam());
+  c.metering = !c.metering;
+  EXPECT_EQ(reason_for(c), ArtifactError::Reason::Configuration);
+  c = engine_config(GetParam());
+  c.tier = c.tier == Tier::Jit ? Tier::Interpreter : Tier::Jit;
+  EXPECT_EQ(reason_for(c), ArtifactError::Reason::Configuration);
+  c = engine_config(GetParam());
+  c.limits.max_memory_pages = 100;
+  EXPECT_EQ(reason_for(c), ArtifactError::Reason::Configuration);
+  if (GetParam().tier == Tier::Interpreter) {  // a JIT engine must run its target: the interpreter need not
+    c = engine_config(GetParam());
+    c.target = c.target.with(CpuFeature::Lzcnt);
+    EXPECT_EQ(reason_for(c), ArtifactError::Reason::Target);
+  }
+  try {
+    Module::deserialize(engine, wasm);
+    FAIL() << "a Wasm module is not an artifact";
+  } catch (const ArtifactError& err) {
+    EXPECT_EQ(err.reason(), ArtifactError::Reason::NotAnArtifact);
+    EXPECT_NE(std::string(err.what()).find("not an artifact"), std::string::npos) << err.what();
+  }
+}
+
+// Every single-bit flip and every truncation of the artifact is refused.
+TEST_P(Artifacts, EveryFlipAndEveryCutIsDetected) {
+  std::vector<uint8_t> bytes = Module::compile(engine, wasm).serialize();
+  size_t undetected = 0;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    for (int bit = 0; bit < 8; ++bit) {
+      bytes[i] ^= static_cast<uint8_t>(1 << bit);
+      try {
+        Module::deserialize(engine, bytes);
+        ++undetected;
+      } catch (const ArtifactError&) {
+      }
+      bytes[i] ^= static_cast<uint8_t>(1 << bit);
+    }
+  }
+  EXPECT_EQ(undetected, 0u);
+  for (size_t n = 0; n < bytes.size(); ++n)
+    EXPECT_THROW(Module::deserialize(engine, std::span(bytes).first(n)), ArtifactError) << n;
+  EXPECT_NO_THROW(Module::deserialize(engine, bytes));
+}
+
+INSTANTIATE_TEST_SUITE_P(Tiers, Artifacts,
+                         ::testing::Values(Config{Tier::Interpreter, false}, Config{Tier::Interpreter, true},
+                                           Config{Tier::Jit, false}, Config{Tier::Jit, true}),
+                         [](const auto& info) {
+                           return std::string(info.param.tier == Tier::Interpreter ? "interp" : "jit") +
+                                  (info.param.metering ? "_metered" : "");
+                         });
+
+// Generated modules round-trip: the loaded artifact runs exactly as the
+// fresh module, and writes the same bytes again.
+RC_GTEST_PROP(ArtifactProps, GeneratedModulesRoundTrip, ()) {
+  Tier tier = *rc::gen::element(Tier::Interpreter, Tier::Jit);
+  bool metering = *rc::gen::arbitrary<bool>();
+  GenConfig gen;
+  GeneratedModule m = *gen_module(gen);
+  EngineConfig config;
+  config.tier = tier;
+  config.metering = metering;
+  Engine engine(config);
+  Module fresh = Module::compile(engine, m.bytes);
+  std::vector<uint8_t> bytes = fresh.serialize();
+  Module loaded = Module::deserialize(engine, bytes);
+  RC_ASSERT(loaded.serialize() == bytes);
+  RunPlan plan = m.plan();
+  if (metering) plan.gas_limit = uint64_t{1} << 40;
+  Store a(engine), b(engine);
+  Outcome want = run_module(a, fresh, plan), got = run_module(b, loaded, plan);
+  RC_ASSERT(compare_outcomes(want, got).empty());
+}
+
+// A forged artifact (contents changed, digest recomputed to match) is
+// refused or loads; reading it never goes out of bounds (the sanitizers
+// watch) and nothing of it runs here.
+RC_GTEST_PROP(ArtifactProps, ForgedContentsNeverCrashTheReader, ()) {
+  static const std::vector<uint8_t> kArtifact = [] {
+    Engine e;
+    return Module::compile(e, wat_to_wasm(kModule)).serialize();
+  }();
+  std::vector<uint8_t> bytes = kArtifact;
+  size_t body = bytes.size() - 32;
+  int edits = *rc::gen::inRange(1, 6);
+  for (int i = 0; i < edits; ++i) {
+    size_t at = *rc::gen::inRange<size_t>(0, body);
+    bytes[at] = *rc::gen::arbitrary<uint8_t>();
+  }
+  if (*rc::gen::arbitrary<bool>()) {  // cut, then sign the cut
+    size_t keep = *rc::gen::inRange<size_t>(0, body);
+    bytes.erase(bytes.begin() + keep, bytes.begin() + body);
+    body = keep;
+    bytes.resize(body + 32);
+  }
+  crypto_generichash(bytes.data() + body, 32, bytes.data(), body, nullptr, 0);
+  Engine e;
+  try {
+    Module::deserialize(e, bytes);
+  } catch (const ArtifactError&) {
+  }
+}
+
+}  // namespace
+}  // namespace detwasm::test
