@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 
 #include <detwasm/gas.hpp>
 #include <detwasm/target.hpp>
@@ -55,6 +56,15 @@ inline constexpr Tier kDefaultTier = Tier::Jit;
 inline constexpr Tier kDefaultTier = Tier::Interpreter;
 #endif
 
+// Where compiled modules are kept between processes: Module::compile looks
+// a module up here first and stores what it compiles (artifact/cache.hpp).
+// The directory is created private to the user; any number of processes
+// and threads may share it.
+struct CacheConfig {
+  std::string dir;                         // empty: no cache
+  uint64_t max_bytes = uint64_t{1} << 30;  // least recently used entries go beyond this
+};
+
 struct EngineConfig {
   ResourceLimits limits;
   Tier tier = kDefaultTier;
@@ -71,13 +81,16 @@ struct EngineConfig {
   // in all still compiles on the calling thread, which is faster than waking
   // workers. Changes nothing but speed.
   uint64_t parallel_compile_min_bytes = 16 << 10;
+  // The on-disk cache of compiled modules; off by default. Changes nothing
+  // but where compiled code comes from.
+  CacheConfig cache;
 };
 
 // A digest of everything in a configuration that changes compiled code or
 // execution: every limit, the tier, the target, metering and, when metering
 // is on, the gas schedule (without metering it changes nothing).
 // Configurations that differ in any of these have different identities; the
-// compile thread settings change neither and are left out. A field added to
+// compile thread settings and the cache change neither and are left out. A field added to
 // ResourceLimits, EngineConfig or GasSchedule must be hashed too (or be
 // listed as left out): the configuration-identity test counts their fields
 // and fails until it is.

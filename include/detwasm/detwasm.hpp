@@ -126,10 +126,19 @@ class Module {
   const ModuleHash& hash() const;
   std::shared_ptr<const internal::ModuleData> data() const { return data_; }
 
-  explicit Module(std::shared_ptr<const internal::ModuleData> data) : data_(std::move(data)) {}
+  // Where `compile` found the module's code: in the engine's cache
+  // (EngineConfig::cache), compiled and stored there, or with no cache.
+  enum class CacheOutcome : uint8_t { Off, Hit, Miss };
+  CacheOutcome cache_outcome() const { return cache_; }
+  // The engine cache's one warning (it could not write), if it has one.
+  static std::optional<std::string> cache_warning(Engine& engine);
+
+  explicit Module(std::shared_ptr<const internal::ModuleData> data, CacheOutcome cache = CacheOutcome::Off)
+      : data_(std::move(data)), cache_(cache) {}
 
  private:
   std::shared_ptr<const internal::ModuleData> data_;
+  CacheOutcome cache_ = CacheOutcome::Off;
 };
 
 // Takes a module in chunks as it arrives; each function body is validated and

@@ -1,8 +1,11 @@
 // Engine, Module and StreamingCompiler.
 #include <detwasm/detwasm.hpp>
 
+#include <sodium.h>
+
 #include "api/body_consumers.hpp"
 #include "artifact/artifact.hpp"
+#include "artifact/cache.hpp"
 #include "decode/module_decoder.hpp"
 #include "runtime/objects.hpp"
 
@@ -76,16 +79,58 @@ Engine::Engine(EngineConfig config) : impl_(std::make_unique<internal::EngineImp
   }
   if (config.compile_threads == 0) throw UsageError("compile_threads must be at least 1");
   impl_->config = config;
+  if (!config.cache.dir.empty()) impl_->cache = std::make_unique<artifact::ArtifactCache>(config.cache);
   if (config.tier == Tier::Jit && config.compile_threads > 1)
     impl_->compile_pool = std::make_unique<util::WorkerPool>(config.compile_threads);
 }
 Engine::~Engine() = default;
+
+namespace internal {
+EngineImpl::EngineImpl() = default;
+EngineImpl::~EngineImpl() = default;
+}  // namespace internal
 const EngineConfig& Engine::config() const { return impl_->config; }
 
-Module Module::compile(Engine& engine, std::span<const uint8_t> bytes) {
-  internal::EngineModuleDecoder decoder(engine.impl(), internal::tier_consumer(engine.impl()));
+namespace {
+
+std::shared_ptr<ModuleData> compile_fresh(EngineImpl& engine, std::span<const uint8_t> bytes) {
+  internal::EngineModuleDecoder decoder(engine, internal::tier_consumer(engine));
   decoder.feed(bytes.data(), bytes.size());
-  return Module(decoder.finish());
+  return decoder.finish();
+}
+
+}  // namespace
+
+Module Module::compile(Engine& engine, std::span<const uint8_t> bytes) {
+  EngineImpl& e = engine.impl();
+  if (!e.cache) return Module(compile_fresh(e, bytes));
+  ModuleHash hash;
+  crypto_generichash(hash.data(), hash.size(), bytes.data(), bytes.size(), nullptr, 0);
+  artifact::CacheKey key = artifact::ArtifactCache::key(hash, e.config);
+  if (std::optional<artifact::CacheEntry> entry = e.cache->get(key)) {
+    if (entry->error) throw *entry->error;
+    // The cache's own entry, but checked as any artifact: one that does not
+    // load, or is another module's, is replaced.
+    try {
+      std::shared_ptr<ModuleData> m = artifact::read(e, entry->artifact);
+      if (m->hash == hash) return Module(std::move(m), CacheOutcome::Hit);
+    } catch (const ArtifactError&) {
+    }
+    e.cache->remove(key);
+  }
+  std::shared_ptr<ModuleData> m;
+  try {
+    m = compile_fresh(e, bytes);
+  } catch (const ModuleError& error) {
+    e.cache->put_error(key, error);  // an invalid module stays invalid
+    throw;
+  }
+  e.cache->put_artifact(key, artifact::write(*m, e));
+  return Module(std::move(m), CacheOutcome::Miss);
+}
+
+std::optional<std::string> Module::cache_warning(Engine& engine) {
+  return engine.impl().cache ? engine.impl().cache->warning() : std::nullopt;
 }
 
 void Module::validate(Engine& engine, std::span<const uint8_t> bytes) {

@@ -1,6 +1,7 @@
 #include "cli/args.hpp"
 
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 
@@ -16,6 +17,7 @@ std::optional<Command> command_named(std::string_view name) {
   if (name == "compile") return Command::Compile;
   if (name == "spec") return Command::Spec;
   if (name == "hash") return Command::Hash;
+  if (name == "cache") return Command::Cache;
   if (name == "help") return Command::Help;
   if (name == "version") return Command::Version;
   return std::nullopt;
@@ -29,7 +31,9 @@ Tier tier_named(const std::string& name) {
 
 // Options accepted by each command, besides --tier, --help and --version.
 void check_option_allowed(Command command, const std::string& option) {
-  bool allowed = (command == Command::Run && (option == "--invoke" || option == "--json" || option == "--gas")) ||
+  bool allowed = (command == Command::Run && (option == "--invoke" || option == "--json" || option == "--gas" ||
+                                              option == "--no-cache" || option == "--cache-dir")) ||
+                 (command == Command::Cache && option == "--cache-dir") ||
                  (command == Command::Compile && (option == "--json" || option == "--metered" || option == "--output")) ||
                  (command == Command::Spec && (option == "--verbose" || option == "--by-kind" || option == "--metered" ||
                                               option == "--via-artifact"));
@@ -43,6 +47,13 @@ uint64_t count_option(const std::string& name, const std::string& value, uint64_
   } catch (const text::NumberError& e) {
     throw UsageFailure(name + " needs a whole number from 0 to " + std::to_string(max) + ", got " + e.what());
   }
+}
+
+// $XDG_CACHE_HOME/detwasm, else $HOME/.cache/detwasm, else none.
+std::string default_cache_dir() {
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg == '/') return std::string(xdg) + "/detwasm";
+  if (const char* home = std::getenv("HOME"); home && *home == '/') return std::string(home) + "/.cache/detwasm";
+  return "";
 }
 
 ResourceLimits limits_named(const std::string& name) {
@@ -63,6 +74,8 @@ Args parse_args(const std::vector<std::string>& argv) {
   bool options_ended = false;
   // Single limits apply over the profile, in whatever order they come.
   std::optional<uint64_t> max_module_size, max_memory_pages, max_table_elements;
+  bool no_cache = false;
+  std::optional<std::string> cache_dir;
 
   for (size_t i = 0; i < argv.size(); ++i) {
     const std::string& arg = argv[i];
@@ -140,6 +153,13 @@ Args parse_args(const std::vector<std::string>& argv) {
       max_memory_pages = count_option(name, value(), kMaxWasmPages);
     } else if (name == "--max-table-elements") {
       max_table_elements = count_option(name, value(), UINT32_MAX);
+    } else if (name == "--no-cache") {
+      no_cache = flag();
+      command_options.push_back(name);
+    } else if (name == "--cache-dir") {
+      cache_dir = value();
+      if (cache_dir->empty()) throw UsageFailure("--cache-dir needs a directory");
+      command_options.push_back(name);
     } else if (name == "--output") {
       args.output = value();
       command_options.push_back(name);
@@ -151,6 +171,9 @@ Args parse_args(const std::vector<std::string>& argv) {
     }
   }
 
+  if (cache_dir && no_cache) throw UsageFailure("--cache-dir and --no-cache contradict each other");
+  if (cache_dir) args.cache_dir = *cache_dir;
+  else if (!no_cache) args.cache_dir = default_cache_dir();
   if (max_module_size) args.limits.max_module_size = *max_module_size;
   if (max_memory_pages) args.limits.max_memory_pages = static_cast<uint32_t>(*max_memory_pages);
   if (max_table_elements) args.limits.max_table_elements = static_cast<uint32_t>(*max_table_elements);
@@ -186,6 +209,12 @@ Args parse_args(const std::vector<std::string>& argv) {
       if (positional.size() != 1) throw UsageFailure("hash needs exactly one module file");
       args.files = positional;
       break;
+    case Command::Cache:
+      if (positional.size() != 1 || (positional[0] != "stats" && positional[0] != "verify" && positional[0] != "clear"))
+        throw UsageFailure("cache needs one of stats, verify or clear");
+      if (args.cache_dir.empty()) throw UsageFailure("no cache directory: give --cache-dir, or set XDG_CACHE_HOME or HOME");
+      args.files = positional;
+      break;
     case Command::Spec:
       if (positional.empty()) throw UsageFailure("spec needs at least one JSON file");
       args.files = positional;
@@ -199,12 +228,14 @@ const char* usage_text_for_default_tier() {
   return R"(detwasm: a deterministic, gas-metered WebAssembly engine
 
 Usage:
-  detwasm run MODULE.wasm [--invoke NAME] [--json] [--gas LIMIT] [ARG...]
+  detwasm run MODULE.wasm [--invoke NAME] [--json] [--gas LIMIT] [--no-cache] [ARG...]
       Instantiate the module (it may have no imports) and call the exported
       function NAME (default: _start). Arguments are read by the function's
       parameter types (see Numbers). Results print one per line as
       TYPE:VALUE; --json prints one JSON object instead, with floats as hex
-      bit patterns.
+      bit patterns, whether the compile cache had the module, and timings.
+      A module compiled once is kept in the compile cache and loaded from
+      it next time, unless --no-cache.
   detwasm validate MODULE.wasm
       Decode and validate the module.
   detwasm compile MODULE.wasm [--json] [--metered] [-o ARTIFACT]
@@ -212,6 +243,9 @@ Usage:
       size of the function bodies and of the code produced. With -o, write
       the compiled module as an artifact that run loads without compiling
       (for the same engine version, target, tier, limits and metering).
+  detwasm cache stats|verify|clear
+      The compile cache run uses (see --cache-dir): its size; checking
+      every entry and removing the bad ones; removing every entry.
   detwasm hash MODULE.wasm
       Print the module's hash (BLAKE2b-256 of its bytes, in hex); for an
       artifact, the hash of the module it was compiled from.
@@ -235,6 +269,8 @@ Options:
   --max-module-size BYTES    largest module accepted (default 67108864)
   --max-memory-pages N       pages a memory may have, at any time (default 65536)
   --max-table-elements N     elements a table may have (default 10000000)
+  --cache-dir DIR            the compile cache (default: $XDG_CACHE_HOME/detwasm,
+                             or ~/.cache/detwasm); created private to the user
   -h, --help                 show this help
   --version                  show the version
 

@@ -14,7 +14,7 @@
 
 namespace detwasm::cli {
 
-enum class Command : uint8_t { Help, Version, Run, Validate, Compile, Spec, Hash };
+enum class Command : uint8_t { Help, Version, Run, Validate, Compile, Spec, Hash, Cache };
 
 struct Args {
   Command command = Command::Help;
@@ -28,6 +28,7 @@ struct Args {
   bool via_artifact = false;           // spec: run every module from its artifact
   std::optional<uint64_t> gas;         // run: meter, with this gas limit
   std::optional<std::string> output;   // compile: where to write the artifact (-o)
+  std::string cache_dir;               // run, cache: the compile cache; empty: none
   bool metered = false;                // spec: compile with metering (unlimited gas)
   // Every command: the engine's limits, the default or the contract profile
   // (--limits), then any single limit given on its own.

@@ -38,6 +38,7 @@ std::vector<uint8_t> read_module_or_artifact(const std::string& path, const Reso
 // The module in `bytes`: loaded from its artifact, or compiled.
 Module load_module(Engine& engine, std::span<const uint8_t> bytes);
 int hash_command(const Args& args);
+int cache_command(const Args& args);
 EngineConfig engine_config(const Args& args);
 
 }  // namespace detwasm::cli

@@ -1,3 +1,4 @@
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <optional>
@@ -59,8 +60,25 @@ ordered_json frames_json(const Trap& trap) {
 
 // {"results":[{"type":"i32","value":"3"}],"trap":null}; floats as their
 // hex bit pattern so that nothing is lost.
+// What the run's stages took, and whether the module came from the cache.
+struct RunTimings {
+  Module::CacheOutcome cache = Module::CacheOutcome::Off;
+  uint64_t load_us = 0;  // reading excluded: decoding and compiling, or loading the artifact
+  uint64_t instantiate_us = 0;
+  uint64_t run_us = 0;
+};
+
+const char* cache_name(Module::CacheOutcome c) {
+  switch (c) {
+    case Module::CacheOutcome::Hit: return "hit";
+    case Module::CacheOutcome::Miss: return "miss";
+    case Module::CacheOutcome::Off: break;
+  }
+  return "off";
+}
+
 ordered_json to_json(const Store& store, const std::vector<Value>& results, const std::optional<Trap>& trap,
-                     std::optional<uint64_t> gas_used) {
+                     std::optional<uint64_t> gas_used, const RunTimings& timings) {
   ordered_json out;
   out["results"] = ordered_json::array();
   for (const Value& v : results) {
@@ -73,14 +91,19 @@ ordered_json to_json(const Store& store, const std::vector<Value>& results, cons
   else
     out["trap"] = nullptr;
   if (gas_used) out["gas_used"] = *gas_used;  // metered runs only
+  out["cache"] = cache_name(timings.cache);
+  out["timings"] = {{"load_us", timings.load_us},
+                    {"instantiate_us", timings.instantiate_us},
+                    {"run_us", timings.run_us}};
   return out;
 }
 
-int report(const Args& args, const Store& store, const std::vector<Value>& results, const std::optional<Trap>& trap) {
+int report(const Args& args, const Store& store, const std::vector<Value>& results, const std::optional<Trap>& trap,
+           const RunTimings& timings) {
   std::optional<uint64_t> gas_used;
   if (args.gas) gas_used = store.gas_used();
   if (args.json) {
-    std::cout << to_json(store, results, trap, gas_used).dump() << std::endl;
+    std::cout << to_json(store, results, trap, gas_used, timings).dump() << std::endl;
   } else {
     for (const Value& v : results) std::cout << text::format_value(v, &store) << "\n";
     std::cout.flush();
@@ -96,8 +119,18 @@ int report(const Args& args, const Store& store, const std::vector<Value>& resul
 // runs, instantiates it with no imports, then calls the export.
 int run_command(const Args& args) {
   std::vector<uint8_t> bytes = read_module_or_artifact(args.files.front(), args.limits);
-  Engine engine(engine_config(args));
+  EngineConfig config = engine_config(args);
+  config.cache.dir = args.cache_dir;
+  Engine engine(config);
+  using Clock = std::chrono::steady_clock;
+  auto us_since = [](Clock::time_point t) {
+    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t).count());
+  };
+  RunTimings timings;
+  auto start = Clock::now();
   Module module = load_module(engine, bytes);
+  timings.load_us = us_since(start);
+  if (auto warning = Module::cache_warning(engine)) std::fprintf(stderr, "warning: %s\n", warning->c_str());
   std::string name = args.invoke.value_or("_start");
   std::vector<ExportType> exports = module.exports();
   const ExportType& target = find_func_export(exports, name);
@@ -106,12 +139,17 @@ int run_command(const Args& args) {
 
   if (args.gas) store.set_gas_limit(*args.gas);  // the start function is metered too
   Linker linker;
+  start = Clock::now();
   Instantiation inst = linker.instantiate(store, module);
-  if (inst.trap) return report(args, store, {}, inst.trap);
+  timings.instantiate_us = us_since(start);
+  timings.cache = module.cache_outcome();
+  if (inst.trap) return report(args, store, {}, inst.trap, timings);
   std::optional<Func> func = inst.instance.get_func(name);
   if (!func) throw CommandFailure("no exported function '" + name + "'");
+  start = Clock::now();
   CallResult r = func->call(store, arguments);
-  return report(args, store, r.results, r.trap);
+  timings.run_us = us_since(start);
+  return report(args, store, r.results, r.trap, timings);
 }
 
 }  // namespace detwasm::cli

@@ -21,6 +21,10 @@
 #include "module/module_data.hpp"
 #include "runtime/linear_memory.hpp"
 
+namespace detwasm::artifact {
+class ArtifactCache;
+}
+
 namespace detwasm::internal {
 
 // Engine-wide registry of function types: structurally equal types get the
@@ -37,10 +41,14 @@ class TypeRegistry {
 };
 
 struct EngineImpl {
+  EngineImpl();
+  ~EngineImpl();
   EngineConfig config;
   TypeRegistry types;
   // Compiles functions in parallel when config.compile_threads > 1.
   std::unique_ptr<util::WorkerPool> compile_pool;
+  // Where compiled modules are kept between processes, when configured.
+  std::unique_ptr<artifact::ArtifactCache> cache;
 };
 
 // A funcref is the address of a FuncInst's `ref`: what compiled code calls

@@ -43,6 +43,8 @@ class CliTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     dir_ = new TempDir();
+    // The compile cache `run` keeps by default: here, not the user's.
+    ::setenv("XDG_CACHE_HOME", (dir_->path() / "cache").c_str(), 1);
     functions_ = new std::string(assemble("functions", kFunctionsWat));
   }
   static void TearDownTestSuite() {
@@ -67,6 +69,17 @@ class CliTest : public ::testing::Test {
     std::filesystem::path path = dir_->path() / name;
     std::ofstream(path, std::ios::binary) << bytes;
     return path.string();
+  }
+
+  // The JSON output without what varies from run to run: the cache outcome
+  // and the timings.
+  static std::string stable_json(const std::string& out) {
+    nlohmann::ordered_json doc = nlohmann::ordered_json::parse(out);
+    EXPECT_TRUE(doc.contains("cache")) << out;
+    EXPECT_TRUE(doc.contains("timings")) << out;
+    doc.erase("cache");
+    doc.erase("timings");
+    return doc.dump() + "\n";
   }
 
   static ProcessResult cli(std::vector<std::string> args) {
@@ -303,21 +316,69 @@ TEST_F(CliTest, TrapPrintsAWasmBacktraceWithOffsets) {
 TEST_F(CliTest, JsonResults) {
   ProcessResult r = cli({"run", *functions_, "--json", "--invoke", "add", "1", "2"});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_EQ(r.out, R"({"results":[{"type":"i32","value":"3"}],"trap":null})" "\n");
+  EXPECT_EQ(stable_json(r.out), R"({"results":[{"type":"i32","value":"3"}],"trap":null})" "\n");
 
   r = cli({"run", *functions_, "--invoke", "pair", "--json"});
-  EXPECT_EQ(r.out, R"({"results":[{"type":"i32","value":"7"},{"type":"i64","value":"-8"}],"trap":null})" "\n");
+  EXPECT_EQ(stable_json(r.out), R"({"results":[{"type":"i32","value":"7"},{"type":"i64","value":"-8"}],"trap":null})" "\n");
 
   // Floats as their bit pattern, so that NaN payloads and -0 survive.
   r = cli({"run", *functions_, "--json", "--invoke", "idf32", "-0"});
-  EXPECT_EQ(r.out, R"({"results":[{"type":"f32","value":"0x80000000"}],"trap":null})" "\n");
+  EXPECT_EQ(stable_json(r.out), R"({"results":[{"type":"f32","value":"0x80000000"}],"trap":null})" "\n");
   r = cli({"run", *functions_, "--json", "--invoke", "idf64", "nan:0x7ff0000000000001"});
-  EXPECT_EQ(r.out, R"({"results":[{"type":"f64","value":"0x7ff0000000000001"}],"trap":null})" "\n");
+  EXPECT_EQ(stable_json(r.out), R"({"results":[{"type":"f64","value":"0x7ff0000000000001"}],"trap":null})" "\n");
 }
 
 // compile -o writes an artifact that run loads as it loads a module; hash
 // names the module either way; a damaged or foreign artifact is a clear
 // error, never a run.
+// run keeps compiled modules in the cache: the first run compiles, the next
+// loads; --no-cache and another configuration miss; cache stats, verify and
+// clear manage it, and a damaged entry is replaced, never run.
+TEST_F(CliTest, RunUsesTheCompileCache) {
+  std::string dir = (dir_->path() / "own-cache").string();
+  std::string path = assemble("cached", "(module (func (export \"f\") (result i32) (i32.const 42)))");
+  auto run = [&](std::vector<std::string> extra) {
+    std::vector<std::string> argv = {"run", path, "--invoke", "f", "--json"};
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    ProcessResult r = cli(argv);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    nlohmann::json doc = nlohmann::json::parse(r.out);
+    EXPECT_EQ(doc["results"][0]["value"], "42");
+    for (const char* t : {"load_us", "instantiate_us", "run_us"}) EXPECT_TRUE(doc["timings"][t].is_number()) << r.out;
+    return doc["cache"].get<std::string>();
+  };
+  EXPECT_EQ(run({"--cache-dir", dir}), "miss");
+  EXPECT_EQ(run({"--cache-dir", dir}), "hit");
+  EXPECT_EQ(run({"--cache-dir", dir, "--tier", "interp"}), "miss");
+  EXPECT_EQ(run({"--cache-dir", dir, "--tier", "interp"}), "hit");
+  EXPECT_EQ(run({"--no-cache"}), "off");
+  EXPECT_EQ((std::filesystem::status(dir).permissions() & std::filesystem::perms::all), std::filesystem::perms::owner_all);
+  ProcessResult stats = cli({"cache", "stats", "--cache-dir", dir});
+  EXPECT_NE(stats.out.find(": 2 entries"), std::string::npos) << stats.out;
+  // Damage every entry: verify removes them; a run recompiles and replaces.
+  for (const auto& e : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file()) continue;
+    std::fstream f(e.path(), std::ios::in | std::ios::out | std::ios::binary);
+    f.seekp(100);
+    f.put('\x5a');
+  }
+  EXPECT_EQ(run({"--cache-dir", dir}), "miss");
+  EXPECT_EQ(run({"--cache-dir", dir}), "hit");
+  ProcessResult verify = cli({"cache", "verify", "--cache-dir", dir});
+  EXPECT_NE(verify.out.find(": 1 bad entries removed"), std::string::npos) << verify.out;
+  EXPECT_NE(cli({"cache", "stats", "--cache-dir", dir}).out.find(": 1 entries"), std::string::npos);
+  cli({"cache", "clear", "--cache-dir", dir});
+  EXPECT_NE(cli({"cache", "stats", "--cache-dir", dir}).out.find(": 0 entries"), std::string::npos);
+  // A module that does not validate is remembered as such.
+  std::string bad = assemble("cached-bad", "(module (func (export \"f\") (result i32)))", false);
+  for (int i = 0; i < 2; ++i) {
+    ProcessResult r = cli({"run", bad, "--cache-dir", dir, "--invoke", "f"});
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("invalid module"), std::string::npos) << r.err;
+  }
+  EXPECT_NE(cli({"cache", "stats", "--cache-dir", dir}).out.find(": 1 entries"), std::string::npos);
+}
+
 TEST_F(CliTest, ArtifactsRunAsTheirModules) {
   for (std::string tier : {"jit", "interp"}) {
     std::string artifact = (dir_->path() / ("functions-" + tier + ".art")).string();
@@ -380,7 +441,7 @@ TEST_F(CliTest, CompileReportsTimeAndCodeSizeInEachTier) {
 TEST_F(CliTest, GasMetersTheRunAndReportsGasUsed) {
   ProcessResult r = cli({"run", *functions_, "--json", "--gas", "3", "--invoke", "add", "1", "2"});
   EXPECT_EQ(r.exit_code, 0) << r.err;
-  EXPECT_EQ(r.out, R"({"results":[{"type":"i32","value":"3"}],"trap":null,"gas_used":3})" "\n");
+  EXPECT_EQ(stable_json(r.out), R"({"results":[{"type":"i32","value":"3"}],"trap":null,"gas_used":3})" "\n");
 
   r = cli({"run", *functions_, "--json", "--gas=2", "--invoke", "add", "1", "2"});
   EXPECT_EQ(r.exit_code, 1);

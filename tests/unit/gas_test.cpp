@@ -275,7 +275,7 @@ bool names_are_distinct(const std::vector<FieldChange>& changes) {
 // Every field of the configuration: changing any one changes the identity,
 // and the lists above are checked to name every field there is.
 TEST(Gas, ConfigurationIdentityCoversEveryField) {
-  static_assert(field_count<EngineConfig>() == 7, "a new EngineConfig field: hash it and change it below");
+  static_assert(field_count<EngineConfig>() == 8, "a new EngineConfig field: hash it and change it below");
   static_assert(field_count<Target>() == 2, "a new Target field: hash it and change it below");
   static_assert(field_count<ResourceLimits>() == 19, "a new limit: hash it and list it in limit_changes");
   static_assert(field_count<GasSchedule>() == 7, "a new schedule field: hash it and list it in schedule_changes");
@@ -321,6 +321,11 @@ TEST(Gas, ConfigurationIdentityCoversEveryField) {
   threads.compile_threads = 8;
   threads.parallel_compile_min_bytes = 0;
   EXPECT_EQ(config_identity(plain), config_identity(threads));
+  // Nor does where compiled code is cached.
+  EngineConfig cached = plain;
+  cached.cache.dir = "/tmp/somewhere";
+  cached.cache.max_bytes = 1;
+  EXPECT_EQ(config_identity(plain), config_identity(cached));
   // The contract profile is another configuration.
   EngineConfig contract;
   contract.limits = ResourceLimits::for_contracts();
