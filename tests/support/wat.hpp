@@ -8,8 +8,10 @@
 
 namespace detwasm::test {
 
-// Throws std::runtime_error with wat2wasm's message if the text is invalid.
-std::vector<uint8_t> wat_to_wasm(std::string_view text);
-std::vector<uint8_t> wat_file_to_wasm(const std::filesystem::path& wat);
+// Throws std::runtime_error with wat2wasm's message if the text is invalid;
+// with `check` false, a module that parses but does not validate is
+// written as it is.
+std::vector<uint8_t> wat_to_wasm(std::string_view text, bool check = true);
+std::vector<uint8_t> wat_file_to_wasm(const std::filesystem::path& wat, bool check = true);
 
 }  // namespace detwasm::test
