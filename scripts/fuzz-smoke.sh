@@ -19,7 +19,7 @@ command -v ninja > /dev/null && generator=(-G Ninja)
 
 cmake -S "$src" -B "$build" "${generator[@]}" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DDETWASM_FUZZ=ON -DDETWASM_TESTS=OFF > /dev/null
-cmake --build "$build" --target fuzz_load fuzz_differential
+cmake --build "$build" --target fuzz_load fuzz_differential fuzz_artifact
 
 fuzz=$build/fuzz
 if [ ! -d "$fuzz/seeds" ]; then
@@ -29,11 +29,12 @@ fi
 for wat in "$src"/fuzz/seeds/*.wat; do
   wat2wasm "$wat" -o "$fuzz/seeds/$(basename "$wat" .wat).wasm"
 done
-mkdir -p "$fuzz/artifacts" "$fuzz/corpus/fuzz_load" "$fuzz/corpus/fuzz_differential"
+mkdir -p "$fuzz/artifacts" "$fuzz/corpus/fuzz_load" "$fuzz/corpus/fuzz_differential" "$fuzz/corpus/fuzz_artifact"
 
-# Both harnesses start from the spec modules (fuzz_differential also takes
-# any other input as choices for the module generator).
-for harness in fuzz_load fuzz_differential; do
+# Every harness starts from the spec modules (fuzz_differential also takes
+# any other input as choices for the module generator; fuzz_artifact
+# compiles each into artifacts it damages and forges).
+for harness in fuzz_load fuzz_differential fuzz_artifact; do
   echo "== $harness for ${seconds}s"
   "$fuzz/$harness" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 \
     -artifact_prefix="$fuzz/artifacts/$harness-" "$fuzz/corpus/$harness" "$fuzz/seeds"

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include <detwasm/gas.hpp>
 #include <detwasm/target.hpp>
@@ -84,13 +85,19 @@ struct EngineConfig {
   // The on-disk cache of compiled modules; off by default. Changes nothing
   // but where compiled code comes from.
   CacheConfig cache;
+  // Ed25519 public keys whose signed artifacts Module::deserialize loads.
+  // When empty, it loads unsigned artifacts too (those are the caller's to
+  // trust); when not, only artifacts signed by one of these. The engine's
+  // own cache entries need no signature.
+  std::vector<std::array<uint8_t, 32>> trusted_keys;
 };
 
 // A digest of everything in a configuration that changes compiled code or
 // execution: every limit, the tier, the target, metering and, when metering
 // is on, the gas schedule (without metering it changes nothing).
 // Configurations that differ in any of these have different identities; the
-// compile thread settings and the cache change neither and are left out. A field added to
+// compile thread settings, the cache and the trusted keys change neither and
+// are left out. A field added to
 // ResourceLimits, EngineConfig or GasSchedule must be hashed too (or be
 // listed as left out): the configuration-identity test counts their fields
 // and fails until it is.

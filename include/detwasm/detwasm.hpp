@@ -100,6 +100,14 @@ class Engine {
 using ModuleHash = std::array<uint8_t, 32>;  // BLAKE2b-256 of the module bytes
 std::string to_hex(const ModuleHash& hash);
 
+// An Ed25519 key pair for signing artifacts (libsodium's format: the secret
+// half holds the seed and the public key).
+struct SigningKey {
+  std::array<uint8_t, 64> secret{};
+  static SigningKey generate();
+  std::array<uint8_t, 32> public_key() const;
+};
+
 class Module {
  public:
   // Decodes, validates and prepares every function. Throws ModuleError.
@@ -112,6 +120,9 @@ class Module {
   // configuration, without decoding or compiling again. The same module
   // and configuration give the same bytes.
   std::vector<uint8_t> serialize() const;
+  // The same, signed (Ed25519) with `key`: what an engine with trusted keys
+  // (EngineConfig::trusted_keys) loads when the key's public half is one.
+  std::vector<uint8_t> serialize(const SigningKey& key) const;
   // Loads an artifact. Throws ArtifactError naming why it cannot: not an
   // artifact, damaged, or made for another format, engine version, target
   // or configuration. Code in an artifact runs as it is: load only

@@ -53,6 +53,7 @@ class ArtifactError : public Error {
     Target,          // compiled for another architecture or CPU features
     Configuration,   // compiled under another configuration (limits, metering, gas schedule, tier)
     Malformed,       // its digest holds but its contents do not parse
+    Untrusted,       // unsigned, or signed by a key the engine does not trust, or a bad signature
   };
   ArtifactError(Reason reason, const std::string& detail);
   Reason reason() const { return reason_; }

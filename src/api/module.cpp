@@ -112,7 +112,7 @@ Module Module::compile(Engine& engine, std::span<const uint8_t> bytes) {
     // The cache's own entry, but checked as any artifact: one that does not
     // load, or is another module's, is replaced.
     try {
-      std::shared_ptr<ModuleData> m = artifact::read(e, entry->artifact);
+      std::shared_ptr<ModuleData> m = artifact::read(e, entry->artifact, artifact::Origin::OwnCache);
       if (m->hash == hash) return Module(std::move(m), CacheOutcome::Hit);
     } catch (const ArtifactError&) {
     }
@@ -142,6 +142,24 @@ void Module::validate(Engine& engine, std::span<const uint8_t> bytes) {
 std::vector<uint8_t> Module::serialize() const {
   if (!data_->engine) throw UsageError("the module has no engine to describe its configuration");
   return artifact::write(*data_, *data_->engine);
+}
+
+std::vector<uint8_t> Module::serialize(const SigningKey& key) const {
+  if (!data_->engine) throw UsageError("the module has no engine to describe its configuration");
+  return artifact::write(*data_, *data_->engine, &key);
+}
+
+SigningKey SigningKey::generate() {
+  SigningKey k;
+  std::array<uint8_t, 32> public_key;
+  crypto_sign_keypair(public_key.data(), k.secret.data());
+  return k;
+}
+
+std::array<uint8_t, 32> SigningKey::public_key() const {
+  std::array<uint8_t, 32> out;
+  crypto_sign_ed25519_sk_to_pk(out.data(), secret.data());
+  return out;
 }
 
 Module Module::deserialize(Engine& engine, std::span<const uint8_t> bytes) {

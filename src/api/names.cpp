@@ -127,6 +127,7 @@ const char* to_string(ArtifactError::Reason reason) {
     case ArtifactError::Reason::Target: return "another target";
     case ArtifactError::Reason::Configuration: return "another configuration";
     case ArtifactError::Reason::Malformed: return "malformed";
+    case ArtifactError::Reason::Untrusted: return "untrusted";
   }
   return "unknown";
 }

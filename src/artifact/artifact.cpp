@@ -25,6 +25,8 @@ using internal::ModuleData;
 
 constexpr uint8_t kMagic[8] = {0x00, 'd', 'e', 't', 'w', 'a', 'r', 't'};
 constexpr size_t kDigestSize = 32;
+constexpr uint32_t kFlagSigned = 1;
+constexpr size_t kSignatureBlockSize = 32 + 64;  // public key, Ed25519 signature
 // Magic, version, flags, tier, arch, reserved, features, identity, hash.
 constexpr size_t kFixedHeaderSize = 8 + 4 + 4 + 1 + 1 + 2 + 4 + 32 + 32;
 
@@ -433,12 +435,12 @@ bool is_artifact(std::span<const uint8_t> bytes) {
   return bytes.size() >= sizeof kMagic && std::memcmp(bytes.data(), kMagic, sizeof kMagic) == 0;
 }
 
-std::vector<uint8_t> write(const ModuleData& m, const internal::EngineImpl& engine) {
+std::vector<uint8_t> write(const ModuleData& m, const internal::EngineImpl& engine, const SigningKey* key) {
   const EngineConfig& config = engine.config;
   ByteWriter w;
   w.bytes(kMagic);
   w.u32(kFormatVersion);
-  w.u32(0);  // flags: none yet
+  w.u32(key ? kFlagSigned : 0);
   w.u8(static_cast<uint8_t>(config.tier));
   w.u8(static_cast<uint8_t>(config.target.arch));
   w.u16(0);
@@ -453,6 +455,13 @@ std::vector<uint8_t> write(const ModuleData& m, const internal::EngineImpl& engi
   w.bytes(data_blob);
   put_machine_code(w, m);
   std::vector<uint8_t>& out = w.buffer();
+  if (key) {
+    std::array<uint8_t, 32> public_key = key->public_key();
+    uint8_t signature[crypto_sign_BYTES];
+    crypto_sign_detached(signature, nullptr, out.data(), out.size(), key->secret.data());
+    out.insert(out.end(), public_key.begin(), public_key.end());
+    out.insert(out.end(), signature, signature + sizeof signature);
+  }
   uint8_t digest[kDigestSize];
   crypto_generichash(digest, sizeof digest, out.data(), out.size(), nullptr, 0);
   out.insert(out.end(), digest, digest + sizeof digest);
@@ -490,12 +499,31 @@ ModuleHash module_hash(std::span<const uint8_t> bytes) {
   return hash;
 }
 
-std::shared_ptr<ModuleData> read(internal::EngineImpl& engine, std::span<const uint8_t> bytes) {
+std::shared_ptr<ModuleData> read(internal::EngineImpl& engine, std::span<const uint8_t> bytes, Origin origin) {
   using Reason = ArtifactError::Reason;
-  ByteReader r(intact_body(bytes));
-  r.bytes(sizeof kMagic + 4);
-  if (r.u32() != 0) refuse(Reason::FormatVersion, "flags this engine does not know");
   const EngineConfig& config = engine.config;
+  std::span<const uint8_t> body = intact_body(bytes);
+  uint32_t flags = ByteReader(body.subspan(sizeof kMagic + 4, 4)).u32();
+  if ((flags & ~kFlagSigned) != 0) refuse(Reason::FormatVersion, "flags this engine does not know");
+  // A signature covers everything before it; it must verify wherever it
+  // is, and be there, by a trusted key, when the engine trusts only some.
+  if (flags & kFlagSigned) {
+    if (body.size() < kFixedHeaderSize + kSignatureBlockSize) refuse(Reason::Malformed, "no room for its signature");
+    std::span<const uint8_t> block = body.last(kSignatureBlockSize);
+    body = body.first(body.size() - kSignatureBlockSize);
+    std::span<const uint8_t> public_key = block.first(32);
+    if (crypto_sign_verify_detached(block.data() + 32, body.data(), body.size(), public_key.data()) != 0)
+      refuse(Reason::Untrusted, "its signature does not verify");
+    if (origin == Origin::Outside && !config.trusted_keys.empty() &&
+        std::none_of(config.trusted_keys.begin(), config.trusted_keys.end(), [&](const auto& k) {
+          return std::equal(k.begin(), k.end(), public_key.begin());
+        }))
+      refuse(Reason::Untrusted, "signed by a key this engine does not trust");
+  } else if (origin == Origin::Outside && !config.trusted_keys.empty()) {
+    refuse(Reason::Untrusted, "unsigned, and this engine loads only signed artifacts");
+  }
+  ByteReader r(body);
+  r.bytes(sizeof kMagic + 8);
   uint8_t tier = r.u8();
   Target target;
   target.arch = static_cast<Arch>(r.u8());

@@ -16,6 +16,8 @@
 #include <span>
 #include <vector>
 
+#include <detwasm/detwasm.hpp>
+
 #include "module/module_data.hpp"
 
 namespace detwasm::internal {
@@ -31,13 +33,21 @@ bool is_artifact(std::span<const uint8_t> bytes);
 
 // The artifact of `module`, compiled by `engine`. The same module and
 // configuration give the same bytes in every process.
-std::vector<uint8_t> write(const internal::ModuleData& module, const internal::EngineImpl& engine);
+// With `key`, signed: the contents are followed by the public key and an
+// Ed25519 signature over them.
+std::vector<uint8_t> write(const internal::ModuleData& module, const internal::EngineImpl& engine,
+                           const SigningKey* key = nullptr);
+
+// Whose artifact is being loaded: anyone's (the engine's trusted keys
+// decide), or the engine's own, from its cache (no signature needed).
+enum class Origin : uint8_t { Outside, OwnCache };
 
 // The hash of the module an artifact was compiled from, whatever engine it
 // is for. Throws ArtifactError if it is not an intact artifact.
 ModuleHash module_hash(std::span<const uint8_t> bytes);
 
 // Loads an artifact for `engine`. Throws ArtifactError naming why it cannot.
-std::shared_ptr<internal::ModuleData> read(internal::EngineImpl& engine, std::span<const uint8_t> bytes);
+std::shared_ptr<internal::ModuleData> read(internal::EngineImpl& engine, std::span<const uint8_t> bytes,
+                                           Origin origin = Origin::Outside);
 
 }  // namespace detwasm::artifact

@@ -18,6 +18,7 @@ std::optional<Command> command_named(std::string_view name) {
   if (name == "spec") return Command::Spec;
   if (name == "hash") return Command::Hash;
   if (name == "cache") return Command::Cache;
+  if (name == "keygen") return Command::Keygen;
   if (name == "help") return Command::Help;
   if (name == "version") return Command::Version;
   return std::nullopt;
@@ -34,6 +35,8 @@ void check_option_allowed(Command command, const std::string& option) {
   bool allowed = (command == Command::Run && (option == "--invoke" || option == "--json" || option == "--gas" ||
                                               option == "--no-cache" || option == "--cache-dir")) ||
                  (command == Command::Cache && option == "--cache-dir") ||
+                 (command == Command::Run && option == "--trust") ||
+                 (command == Command::Compile && option == "--sign") ||
                  (command == Command::Compile && (option == "--json" || option == "--metered" || option == "--output")) ||
                  (command == Command::Spec && (option == "--verbose" || option == "--by-kind" || option == "--metered" ||
                                               option == "--via-artifact"));
@@ -160,6 +163,12 @@ Args parse_args(const std::vector<std::string>& argv) {
       cache_dir = value();
       if (cache_dir->empty()) throw UsageFailure("--cache-dir needs a directory");
       command_options.push_back(name);
+    } else if (name == "--trust") {
+      args.trust.push_back(value());
+      command_options.push_back(name);
+    } else if (name == "--sign") {
+      args.sign = value();
+      command_options.push_back(name);
     } else if (name == "--output") {
       args.output = value();
       command_options.push_back(name);
@@ -209,6 +218,10 @@ Args parse_args(const std::vector<std::string>& argv) {
       if (positional.size() != 1) throw UsageFailure("hash needs exactly one module file");
       args.files = positional;
       break;
+    case Command::Keygen:
+      if (positional.size() != 1) throw UsageFailure("keygen needs the key file to write");
+      args.files = positional;
+      break;
     case Command::Cache:
       if (positional.size() != 1 || (positional[0] != "stats" && positional[0] != "verify" && positional[0] != "clear"))
         throw UsageFailure("cache needs one of stats, verify or clear");
@@ -238,14 +251,19 @@ Usage:
       it next time, unless --no-cache.
   detwasm validate MODULE.wasm
       Decode and validate the module.
-  detwasm compile MODULE.wasm [--json] [--metered] [-o ARTIFACT]
+  detwasm compile MODULE.wasm [--json] [--metered] [-o ARTIFACT [--sign KEYFILE]]
       Compile every function for the tier and print the compile time, the
       size of the function bodies and of the code produced. With -o, write
       the compiled module as an artifact that run loads without compiling
-      (for the same engine version, target, tier, limits and metering).
+      (for the same engine version, target, tier, limits and metering),
+      signed with --sign. run --trust KEYFILE.pub (repeatable) then loads
+      only artifacts signed by one of the keys given.
   detwasm cache stats|verify|clear
       The compile cache run uses (see --cache-dir): its size; checking
       every entry and removing the bad ones; removing every entry.
+  detwasm keygen KEYFILE
+      Write a new Ed25519 key pair: the secret key to KEYFILE (private to
+      the user) and the public key to KEYFILE.pub, both in hex.
   detwasm hash MODULE.wasm
       Print the module's hash (BLAKE2b-256 of its bytes, in hex); for an
       artifact, the hash of the module it was compiled from.

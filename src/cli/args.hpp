@@ -14,7 +14,7 @@
 
 namespace detwasm::cli {
 
-enum class Command : uint8_t { Help, Version, Run, Validate, Compile, Spec, Hash, Cache };
+enum class Command : uint8_t { Help, Version, Run, Validate, Compile, Spec, Hash, Cache, Keygen };
 
 struct Args {
   Command command = Command::Help;
@@ -29,6 +29,8 @@ struct Args {
   std::optional<uint64_t> gas;         // run: meter, with this gas limit
   std::optional<std::string> output;   // compile: where to write the artifact (-o)
   std::string cache_dir;               // run, cache: the compile cache; empty: none
+  std::optional<std::string> sign;     // compile: the secret key file to sign the artifact with
+  std::vector<std::string> trust;      // run: public key files whose signed artifacts load
   bool metered = false;                // spec: compile with metering (unlimited gas)
   // Every command: the engine's limits, the default or the contract profile
   // (--limits), then any single limit given on its own.

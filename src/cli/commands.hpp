@@ -39,6 +39,10 @@ std::vector<uint8_t> read_module_or_artifact(const std::string& path, const Reso
 Module load_module(Engine& engine, std::span<const uint8_t> bytes);
 int hash_command(const Args& args);
 int cache_command(const Args& args);
+int keygen_command(const Args& args);
+// Key files: hex text, as keygen writes them. Throw CommandFailure.
+SigningKey read_secret_key(const std::string& path);
+std::array<uint8_t, 32> read_public_key(const std::string& path);
 EngineConfig engine_config(const Args& args);
 
 }  // namespace detwasm::cli

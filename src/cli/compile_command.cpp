@@ -51,6 +51,7 @@ void write_file_atomically(const std::string& path, std::span<const uint8_t> byt
 // Compiles the module in the chosen tier and reports what it took; with -o,
 // writes the compiled module as an artifact.
 int compile_command(const Args& args) {
+  if (args.sign && !args.output) throw UsageFailure("--sign needs -o: it signs the artifact written");
   std::vector<uint8_t> bytes = read_module_file(args.files.front(), args.limits);
   if (Module::is_artifact(bytes)) throw CommandFailure(args.files.front() + " is an artifact, compiled already");
   Engine engine(engine_config(args));
@@ -69,7 +70,7 @@ int compile_command(const Args& args) {
   }
   std::optional<size_t> artifact_bytes;
   if (args.output) {
-    std::vector<uint8_t> artifact = module.serialize();
+    std::vector<uint8_t> artifact = args.sign ? module.serialize(read_secret_key(*args.sign)) : module.serialize();
     write_file_atomically(*args.output, artifact);
     artifact_bytes = artifact.size();
   }

@@ -34,6 +34,7 @@ int main(int argc, char** argv) {
       case Command::Spec: return spec_command(args);
       case Command::Hash: return hash_command(args);
       case Command::Cache: return cache_command(args);
+      case Command::Keygen: return keygen_command(args);
     }
   } catch (const UsageFailure& e) {
     return fail(std::string(e.what()) + " (see detwasm --help)");

@@ -121,6 +121,7 @@ int run_command(const Args& args) {
   std::vector<uint8_t> bytes = read_module_or_artifact(args.files.front(), args.limits);
   EngineConfig config = engine_config(args);
   config.cache.dir = args.cache_dir;
+  for (const std::string& file : args.trust) config.trusted_keys.push_back(read_public_key(file));
   Engine engine(config);
   using Clock = std::chrono::steady_clock;
   auto us_since = [](Clock::time_point t) {

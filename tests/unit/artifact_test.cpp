@@ -165,6 +165,41 @@ TEST_P(Artifacts, EveryFlipAndEveryCutIsDetected) {
   EXPECT_NO_THROW(Module::deserialize(engine, bytes));
 }
 
+// Signed artifacts: an engine with trusted keys loads only what one of them
+// signed; a signature that does not verify is refused everywhere.
+TEST_P(Artifacts, AnEngineWithTrustedKeysLoadsOnlyWhatTheySigned) {
+  Module fresh = Module::compile(engine, wasm);
+  SigningKey ours = SigningKey::generate(), theirs = SigningKey::generate();
+  std::vector<uint8_t> signed_bytes = fresh.serialize(ours);
+  EXPECT_EQ(fresh.serialize(ours), signed_bytes);  // Ed25519 signatures are deterministic
+  std::vector<uint8_t> unsigned_bytes = fresh.serialize();
+  auto reason = [&](std::vector<std::array<uint8_t, 32>> keys,
+                    const std::vector<uint8_t>& bytes) -> std::optional<ArtifactError::Reason> {
+    EngineConfig c = engine_config(GetParam());
+    c.trusted_keys = std::move(keys);
+    Engine e(c);
+    try {
+      Module m = Module::deserialize(e, bytes);
+      EXPECT_EQ(run_all(e, m), run_all(engine, fresh));
+      return std::nullopt;
+    } catch (const ArtifactError& err) {
+      return err.reason();
+    }
+  };
+  EXPECT_EQ(reason({ours.public_key()}, signed_bytes), std::nullopt);
+  EXPECT_EQ(reason({theirs.public_key(), ours.public_key()}, signed_bytes), std::nullopt);
+  EXPECT_EQ(reason({}, signed_bytes), std::nullopt);
+  EXPECT_EQ(reason({theirs.public_key()}, signed_bytes), ArtifactError::Reason::Untrusted);
+  EXPECT_EQ(reason({ours.public_key()}, unsigned_bytes), ArtifactError::Reason::Untrusted);
+  // A changed byte with the digest made to match: the signature catches it.
+  std::vector<uint8_t> changed = signed_bytes;
+  changed[changed.size() / 2] ^= 1;
+  size_t body = changed.size() - 32;
+  crypto_generichash(changed.data() + body, 32, changed.data(), body, nullptr, 0);
+  EXPECT_EQ(reason({}, changed), ArtifactError::Reason::Untrusted);
+  EXPECT_EQ(reason({ours.public_key()}, changed), ArtifactError::Reason::Untrusted);
+}
+
 INSTANTIATE_TEST_SUITE_P(Tiers, Artifacts,
                          ::testing::Values(Config{Tier::Interpreter, false}, Config{Tier::Interpreter, true},
                                            Config{Tier::Jit, false}, Config{Tier::Jit, true}),

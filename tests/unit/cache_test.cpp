@@ -75,6 +75,12 @@ TEST_F(Cache, ASecondCompileLoadsWhatTheFirstStored) {
   Engine c(metered);
   EXPECT_EQ(Module::compile(c, wasm).cache_outcome(), Module::CacheOutcome::Miss);
   EXPECT_EQ(entries(), 2u);
+  // The engine's own entries need no signature, even when it trusts only
+  // signed artifacts from outside.
+  EngineConfig trusting = config();
+  trusting.trusted_keys.push_back(SigningKey::generate().public_key());
+  Engine d(trusting);
+  EXPECT_EQ(Module::compile(d, wasm).cache_outcome(), Module::CacheOutcome::Hit);
 }
 
 TEST_F(Cache, ACompileErrorIsRememberedAsItWas) {

@@ -379,6 +379,35 @@ TEST_F(CliTest, RunUsesTheCompileCache) {
   EXPECT_NE(cli({"cache", "stats", "--cache-dir", dir}).out.find(": 1 entries"), std::string::npos);
 }
 
+// keygen, compile --sign and run --trust: a signed artifact runs for an
+// engine that trusts its key, and nothing else does.
+TEST_F(CliTest, SignedArtifactsRunOnlyWhereTheirKeyIsTrusted) {
+  std::string key = (dir_->path() / "node.key").string(), other = (dir_->path() / "other.key").string();
+  ASSERT_EQ(cli({"keygen", key}).exit_code, 0);
+  ASSERT_EQ(cli({"keygen", other}).exit_code, 0);
+  EXPECT_EQ(cli({"keygen", key}).exit_code, 2);  // never over an existing key
+  EXPECT_EQ(std::filesystem::status(key).permissions() & std::filesystem::perms::all, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  std::string signed_art = (dir_->path() / "signed.art").string(), plain_art = (dir_->path() / "plain.art").string();
+  ASSERT_EQ(cli({"compile", *functions_, "-o", signed_art, "--sign", key}).exit_code, 0);
+  ASSERT_EQ(cli({"compile", *functions_, "-o", plain_art}).exit_code, 0);
+  auto run = [&](const std::string& art, std::vector<std::string> trust) {
+    std::vector<std::string> argv = {"run", art, "--invoke", "add", "1", "2"};
+    for (const std::string& t : trust) argv.insert(argv.end(), {"--trust", t + ".pub"});
+    return cli(argv);
+  };
+  EXPECT_EQ(run(signed_art, {key}).out, "i32:3\n");
+  EXPECT_EQ(run(signed_art, {other, key}).out, "i32:3\n");
+  EXPECT_EQ(run(signed_art, {}).out, "i32:3\n");
+  ProcessResult r = run(signed_art, {other});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("untrusted"), std::string::npos) << r.err;
+  r = run(plain_art, {key});
+  EXPECT_EQ(r.exit_code, 2);
+  EXPECT_NE(r.err.find("unsigned"), std::string::npos) << r.err;
+  EXPECT_EQ(cli({"compile", *functions_, "--sign", key}).exit_code, 2);  // nothing to sign without -o
+  EXPECT_EQ(cli({"run", signed_art, "--trust", *functions_, "--invoke", "add", "1", "2"}).exit_code, 2);  // not a key
+}
+
 TEST_F(CliTest, ArtifactsRunAsTheirModules) {
   for (std::string tier : {"jit", "interp"}) {
     std::string artifact = (dir_->path() / ("functions-" + tier + ".art")).string();

@@ -275,7 +275,7 @@ bool names_are_distinct(const std::vector<FieldChange>& changes) {
 // Every field of the configuration: changing any one changes the identity,
 // and the lists above are checked to name every field there is.
 TEST(Gas, ConfigurationIdentityCoversEveryField) {
-  static_assert(field_count<EngineConfig>() == 8, "a new EngineConfig field: hash it and change it below");
+  static_assert(field_count<EngineConfig>() == 9, "a new EngineConfig field: hash it and change it below");
   static_assert(field_count<Target>() == 2, "a new Target field: hash it and change it below");
   static_assert(field_count<ResourceLimits>() == 19, "a new limit: hash it and list it in limit_changes");
   static_assert(field_count<GasSchedule>() == 7, "a new schedule field: hash it and list it in schedule_changes");
@@ -325,6 +325,7 @@ TEST(Gas, ConfigurationIdentityCoversEveryField) {
   EngineConfig cached = plain;
   cached.cache.dir = "/tmp/somewhere";
   cached.cache.max_bytes = 1;
+  cached.trusted_keys.push_back({1, 2, 3});
   EXPECT_EQ(config_identity(plain), config_identity(cached));
   // The contract profile is another configuration.
   EngineConfig contract;
