@@ -34,6 +34,9 @@ inline double thread_cpu_seconds() {
 
 void register_compile_benchmarks(const std::vector<std::filesystem::path>& modules);
 void register_shape_benchmarks();
+// Loading each module's artifact against compiling it, and instantiating a
+// small module.
+void register_artifact_benchmarks(const std::vector<std::filesystem::path>& modules);
 // Writes every generated module to DIR/<shape>-<size>.wasm.
 int dump_shapes(const std::filesystem::path& dir);
 // Without a directory, the kernels built with the benchmark.

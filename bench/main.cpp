@@ -66,6 +66,7 @@ int main(int argc, char** argv) {
                                 t.available ? "available" : "unavailable: " + t.unavailable_reason);
 
   register_compile_benchmarks(modules);
+  register_artifact_benchmarks(modules);
   register_shape_benchmarks();
   register_kernel_benchmarks(kernel_dir);
 

@@ -4,7 +4,7 @@
 set -eu
 
 packages="cmake ninja-build g++ clang lld pkg-config python3 wabt wasi-libc
-  libasmjit-dev libsodium-dev nlohmann-json3-dev
+  libasmjit-dev libsodium-dev libxxhash-dev nlohmann-json3-dev
   libgtest-dev librapidcheck-dev libbenchmark-dev"
 
 missing=""

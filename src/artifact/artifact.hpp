@@ -28,6 +28,11 @@ namespace detwasm::artifact {
 
 constexpr uint32_t kFormatVersion = 1;
 
+// Recomputes the digest at the end of `artifact` to match what is before
+// it: for tests and fuzzers that forge artifacts, to reach the checks
+// behind the digest.
+void reseal(std::vector<uint8_t>& artifact);
+
 // Whether `bytes` start with the artifact magic (a Wasm module does not).
 bool is_artifact(std::span<const uint8_t> bytes);
 

@@ -3,8 +3,10 @@
 // throws ArtifactError (Malformed) instead of reading past it.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 #include <span>
 #include <string>
 #include <string_view>
@@ -21,6 +23,13 @@ class ByteWriter {
   void u32(uint32_t v) { put(v); }
   void u64(uint64_t v) { put(v); }
   void bytes(std::span<const uint8_t> b) { out_.insert(out_.end(), b.begin(), b.end()); }
+  // Trivially copyable values as they lie in memory (little-endian hosts).
+  template <typename T>
+  void array(std::span<const T> values) {
+    static_assert(std::is_trivially_copyable_v<T> && std::endian::native == std::endian::little);
+    auto p = reinterpret_cast<const uint8_t*>(values.data());
+    out_.insert(out_.end(), p, p + values.size_bytes());
+  }
   void string(std::string_view s) {
     u32(static_cast<uint32_t>(s.size()));
     out_.insert(out_.end(), s.begin(), s.end());
@@ -53,6 +62,16 @@ class ByteReader {
     auto s = in_.subspan(pos_, n);
     pos_ += n;
     return s;
+  }
+  // `n` values written by ByteWriter::array.
+  template <typename T>
+  std::vector<T> array(size_t n) {
+    static_assert(std::is_trivially_copyable_v<T> && std::endian::native == std::endian::little);
+    if (n > left() / sizeof(T)) malformed("an array larger than the artifact");
+    std::vector<T> out(n);
+    if (n) std::memcpy(out.data(), in_.data() + pos_, n * sizeof(T));
+    pos_ += n * sizeof(T);
+    return out;
   }
   std::string string() {
     auto b = bytes(u32());
