@@ -21,7 +21,7 @@ class InOrderBodies : public BodyConsumer {
   uint64_t finish_bodies() override { return data_use_without_count_; }
 
  protected:
-  void decode(ModuleData& m, uint32_t defined_index, Lowering& lowering, const GasSchedule* gas,
+  void decode(ModuleDecls& m, uint32_t defined_index, Lowering& lowering, const GasSchedule* gas,
               const uint8_t* begin, const uint8_t* end, uint64_t offset) {
     BodyDecoder<Lowering> decoder(m, limits_, lowering, gas);
     decoder.decode(m.num_imported_funcs + defined_index, m.functions[defined_index], begin, end, offset);
@@ -45,12 +45,22 @@ class ValidatingBodies final : public InOrderBodies<EmptyConsumer> {
 
 class InterpreterBodies final : public InOrderBodies<InterpLowering> {
  public:
-  using InOrderBodies::InOrderBodies;
+  explicit InterpreterBodies(const EngineConfig& config)
+      : InOrderBodies(config.limits), gas_(config.metering ? &config.gas_schedule : nullptr) {}
+
+  void begin_code(ModuleData& m, uint64_t code_bytes) override {
+    (void)code_bytes;
+    m.code.interp.resize(m.functions.size());
+  }
+
   void on_body(ModuleData& m, uint32_t defined_index, const uint8_t* begin, const uint8_t* end,
                uint64_t offset) override {
-    InterpLowering lowering(m, m.functions[defined_index].interp);
-    decode(m, defined_index, lowering, m.gas ? &*m.gas : nullptr, begin, end, offset);
+    InterpLowering lowering(m, m.code.interp[defined_index]);
+    decode(m, defined_index, lowering, gas_, begin, end, offset);
   }
+
+ private:
+  const GasSchedule* gas_;  // null: unmetered
 };
 
 // Compiles each body as it arrives, on this thread or the pool's (see
@@ -76,14 +86,14 @@ class JitBodies final : public BodyConsumer {
   }
 
   void finish_module(ModuleData& m) override {
-    m.jit = compiler(m).finish_loaded();
+    m.code.jit = compiler(m).finish_loaded();
     compiler_.reset();
   }
 
  private:
   // Made once the sections before the code section are decoded: at the code
   // section, or at the end for a module without one (it still gets code).
-  jit::ModuleCompiler& compiler(const ModuleData& m) {
+  jit::ModuleCompiler& compiler(const ModuleDecls& m) {
     if (!compiler_) compiler_ = std::make_unique<jit::ModuleCompiler>(m, config_, pool_);
     return *compiler_;
   }
@@ -101,7 +111,7 @@ std::unique_ptr<BodyConsumer> make_validating_consumer(const ResourceLimits& lim
 
 std::unique_ptr<BodyConsumer> make_tier_consumer(const EngineConfig& config, util::WorkerPool* pool) {
   if (config.tier == Tier::Jit) return std::make_unique<JitBodies>(config, pool);
-  return std::make_unique<InterpreterBodies>(config.limits);
+  return std::make_unique<InterpreterBodies>(config);
 }
 
 }  // namespace detwasm::internal

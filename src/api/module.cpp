@@ -34,24 +34,31 @@ const FuncType& TypeRegistry::type(uint32_t id) const {
   return types_[id];
 }
 
+EngineBinding EngineImpl::bind(const ModuleDecls& decls) {
+  EngineBinding b;
+  b.engine = this;
+  b.type_ids.reserve(decls.types.size());
+  for (const FuncType& t : decls.types) b.type_ids.push_back(types.intern(t));
+  if (config.metering) b.gas = config.gas_schedule;
+  return b;
+}
+
 namespace {
 
 // Decodes a module for `engine`, preparing its bodies with `bodies`, and
-// makes the result the engine's: its types get the engine-wide ids.
+// makes the result the engine's (EngineImpl::bind).
 class EngineModuleDecoder {
  public:
   EngineModuleDecoder(EngineImpl& engine, std::unique_ptr<BodyConsumer> bodies)
       : engine_(engine),
         bodies_(std::move(bodies)),
-        decoder_(engine.config.limits, engine.config.metering ? &engine.config.gas_schedule : nullptr, *bodies_) {}
+        decoder_(engine.config.limits, *bodies_) {}
 
   void feed(const uint8_t* data, size_t size) { decoder_.feed(data, size); }
 
   std::shared_ptr<ModuleData> finish() {
     std::shared_ptr<ModuleData> m = decoder_.finish();
-    m->type_ids.reserve(m->types.size());
-    for (const FuncType& ft : m->types) m->type_ids.push_back(engine_.types.intern(ft));
-    m->engine = &engine_;
+    m->binding = engine_.bind(*m);
     return m;
   }
 
@@ -140,13 +147,13 @@ void Module::validate(Engine& engine, std::span<const uint8_t> bytes) {
 }
 
 std::vector<uint8_t> Module::serialize() const {
-  if (!data_->engine) throw UsageError("the module has no engine to describe its configuration");
-  return artifact::write(*data_, *data_->engine);
+  if (!data_->binding.engine) throw UsageError("the module has no engine to describe its configuration");
+  return artifact::write(*data_, *data_->binding.engine);
 }
 
 std::vector<uint8_t> Module::serialize(const SigningKey& key) const {
-  if (!data_->engine) throw UsageError("the module has no engine to describe its configuration");
-  return artifact::write(*data_, *data_->engine, &key);
+  if (!data_->binding.engine) throw UsageError("the module has no engine to describe its configuration");
+  return artifact::write(*data_, *data_->binding.engine, &key);
 }
 
 SigningKey SigningKey::generate() {

@@ -22,7 +22,9 @@ namespace detwasm::artifact {
 namespace {
 
 using internal::ConstExpr;
+using internal::ModuleCode;
 using internal::ModuleData;
+using internal::ModuleDecls;
 
 constexpr uint8_t kMagic[8] = {0x00, 'd', 'e', 't', 'w', 'a', 'r', 't'};
 // XXH3-128: a checksum against damage (a flipped bit, a cut file) that
@@ -67,7 +69,7 @@ void put_types(ByteWriter& w, const std::vector<ValType>& types) {
   for (ValType t : types) w.u8(static_cast<uint8_t>(t));
 }
 
-void put_declarations(ByteWriter& w, const ModuleData& m, std::vector<uint8_t>& data_blob) {
+void put_declarations(ByteWriter& w, const ModuleDecls& m, std::vector<uint8_t>& data_blob) {
   w.string(m.module_name);
   std::vector<std::pair<uint32_t, std::string>> names(m.func_names.begin(), m.func_names.end());
   std::sort(names.begin(), names.end());  // the map's order is not the same in every process
@@ -154,9 +156,14 @@ void put_declarations(ByteWriter& w, const ModuleData& m, std::vector<uint8_t>& 
   for (bool d : m.declared_funcs) w.u8(d ? 1 : 0);
 }
 
-void put_functions(ByteWriter& w, const ModuleData& m) {
+// Each defined function's declared facts, then its lowered code (none for
+// the JIT tier, whose code part has no interpreter code).
+void put_functions(ByteWriter& w, const ModuleDecls& m, const ModuleCode& code) {
+  static const internal::InterpFunction kNoCode;
   w.count(m.functions.size());
-  for (const internal::FunctionDef& f : m.functions) {
+  for (size_t i = 0; i < m.functions.size(); ++i) {
+    const internal::FunctionDef& f = m.functions[i];
+    const internal::InterpFunction& interp = code.interp.empty() ? kNoCode : code.interp[i];
     w.u32(f.type_index);
     w.u32(f.body_offset);
     w.u32(f.body_size);
@@ -168,14 +175,14 @@ void put_functions(ByteWriter& w, const ModuleData& m) {
     w.u32(f.num_locals);
     w.u32(f.max_stack_height);
     w.u64(f.stack_cost);
-    w.count(f.interp.code.size());
-    w.array<uint32_t>(f.interp.code);
-    w.count(f.interp.sources.size());
-    w.array<internal::InterpSourcePos>(f.interp.sources);
+    w.count(interp.code.size());
+    w.array<uint32_t>(interp.code);
+    w.count(interp.sources.size());
+    w.array<internal::InterpSourcePos>(interp.sources);
   }
 }
 
-void put_machine_code(ByteWriter& w, const ModuleData& m) {
+void put_machine_code(ByteWriter& w, const ModuleCode& m) {
   w.u8(m.jit ? 1 : 0);
   if (!m.jit) return;
   const jit::LoadedCode& code = *m.jit;
@@ -254,7 +261,7 @@ class ModuleReader {
   ByteReader& r_;
 };
 
-void read_declarations(ModuleReader& mr, ModuleData& m) {
+void read_declarations(ModuleReader& mr, ModuleDecls& m) {
   ByteReader& r = mr.in();
   m.module_name = r.string();
   for (uint32_t n = r.count(8), i = 0; i < n; ++i) {
@@ -337,10 +344,15 @@ void read_declarations(ModuleReader& mr, ModuleData& m) {
   for (size_t i = 0; i < m.declared_funcs.size(); ++i) m.declared_funcs[i] = mr.flag();
 }
 
-void read_functions(ModuleReader& mr, ModuleData& m) {
+// Reads what put_functions wrote. `code.interp` gets one entry per function,
+// empty ones from a JIT artifact.
+void read_functions(ModuleReader& mr, ModuleDecls& m, ModuleCode& code) {
   ByteReader& r = mr.in();
   m.functions.resize(r.count(36));
-  for (internal::FunctionDef& f : m.functions) {
+  code.interp.resize(m.functions.size());
+  for (size_t i = 0; i < m.functions.size(); ++i) {
+    internal::FunctionDef& f = m.functions[i];
+    internal::InterpFunction& interp = code.interp[i];
     f.type_index = r.u32();
     f.body_offset = r.u32();
     f.body_size = r.u32();
@@ -352,12 +364,12 @@ void read_functions(ModuleReader& mr, ModuleData& m) {
     f.num_locals = r.u32();
     f.max_stack_height = r.u32();
     f.stack_cost = r.u64();
-    f.interp.code = r.array<uint32_t>(r.u32());
-    f.interp.sources = r.array<internal::InterpSourcePos>(r.u32());
+    interp.code = r.array<uint32_t>(r.u32());
+    interp.sources = r.array<internal::InterpSourcePos>(r.u32());
   }
 }
 
-std::shared_ptr<const jit::LoadedCode> read_machine_code(ModuleReader& mr, const ModuleData& m) {
+std::shared_ptr<const jit::LoadedCode> read_machine_code(ModuleReader& mr, const ModuleDecls& m) {
   ByteReader& r = mr.in();
   if (!mr.flag()) return nullptr;
   uint64_t size = r.u64();
@@ -384,7 +396,7 @@ std::shared_ptr<const jit::LoadedCode> read_machine_code(ModuleReader& mr, const
 }
 
 // Every index the runtime follows without checking, checked once here.
-void check_indices(const ModuleData& m, const ByteReader& r) {
+void check_indices(const ModuleDecls& m, const ByteReader& r) {
   auto bad = [&](const char* what) { r.malformed(std::string("an index out of range: ") + what); };
   const size_t nt = m.types.size(), nf = m.func_types.size();
   uint32_t counts[4] = {};
@@ -455,10 +467,10 @@ std::vector<uint8_t> write(const ModuleData& m, const internal::EngineImpl& engi
   w.string(DETWASM_VERSION);
   std::vector<uint8_t> data_blob;
   put_declarations(w, m, data_blob);
-  put_functions(w, m);
+  put_functions(w, m, m.code);
   w.count(data_blob.size());
   w.bytes(data_blob);
-  put_machine_code(w, m);
+  put_machine_code(w, m.code);
   std::vector<uint8_t>& out = w.buffer();
   if (key) {
     std::array<uint8_t, 32> public_key = key->public_key();
@@ -546,22 +558,26 @@ std::shared_ptr<ModuleData> read(internal::EngineImpl& engine, std::span<const u
     refuse(Reason::Configuration, "compiled under another configuration than this engine's");
 
   auto m = std::make_shared<ModuleData>();
-  m->hash = hash;
+  ModuleDecls& decls = *m;
+  ModuleCode& code = m->code;
+  decls.hash = hash;
   ModuleReader mr(r);
-  read_declarations(mr, *m);
-  read_functions(mr, *m);
+  read_declarations(mr, decls);
+  read_functions(mr, decls, code);
   std::span<const uint8_t> blob = r.bytes(r.count(1));
-  m->bytes.assign(blob.begin(), blob.end());
-  check_indices(*m, r);
-  m->jit = read_machine_code(mr, *m);
-  if ((config.tier == Tier::Jit) != (m->jit != nullptr)) r.malformed("code for another tier");
+  decls.bytes.assign(blob.begin(), blob.end());
+  check_indices(decls, r);
+  code.jit = read_machine_code(mr, decls);
+  if ((config.tier == Tier::Jit) != (code.jit != nullptr)) r.malformed("code for another tier");
+  if (code.jit) {
+    // The JIT tier's code part has no interpreter code.
+    for (const internal::InterpFunction& f : code.interp)
+      if (!f.code.empty() || !f.sources.empty()) r.malformed("code for another tier");
+    code.interp.clear();
+  }
   if (r.left() != 0) r.malformed("bytes after the code");
 
-  // What binds the module to this engine.
-  m->engine = &engine;
-  m->type_ids.reserve(m->types.size());
-  for (const FuncType& t : m->types) m->type_ids.push_back(engine.types.intern(t));
-  if (config.metering) m->gas = config.gas_schedule;
+  m->binding = engine.bind(decls);
   return m;
 }
 

@@ -66,7 +66,7 @@ int compile_command(const Args& args) {
   if (auto jit = jit::emitted_code_bytes(m)) {
     code_bytes = *jit;
   } else {
-    for (const internal::FunctionDef& f : m.functions) code_bytes += f.interp.code.size() * sizeof(uint32_t);
+    for (const internal::InterpFunction& f : m.code.interp) code_bytes += f.code.size() * sizeof(uint32_t);
   }
   std::optional<size_t> artifact_bytes;
   if (args.output) {

@@ -37,10 +37,9 @@ uint8_t section_order(uint8_t id) {
 
 }  // namespace
 
-ModuleDecoder::ModuleDecoder(const ResourceLimits& limits, const GasSchedule* gas, BodyConsumer& bodies)
+ModuleDecoder::ModuleDecoder(const ResourceLimits& limits, BodyConsumer& bodies)
     : limits_(limits), bodies_(bodies), m_(std::make_shared<ModuleData>()) {
   if (sodium_init() < 0) throw Error("libsodium failed to initialise");
-  if (gas) m_->gas = *gas;
   crypto_generichash_init(&hash_state_, nullptr, 0, 32);
 }
 

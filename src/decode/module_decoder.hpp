@@ -18,11 +18,10 @@ namespace detwasm::internal {
 
 class ModuleDecoder {
  public:
-  // Decodes under `limits`; a module compiled for metering records `gas`
-  // (null: unmetered). `limits`, `gas` and `bodies` must outlive the decoder.
-  // The module it returns has no engine yet and no canonical type ids: those
-  // belong to whoever owns the engine.
-  ModuleDecoder(const ResourceLimits& limits, const GasSchedule* gas, BodyConsumer& bodies);
+  // Decodes under `limits`; `limits` and `bodies` must outlive the decoder.
+  // The module it returns has its declarations and whatever code `bodies`
+  // made; its EngineBinding is left empty for whoever owns the engine.
+  ModuleDecoder(const ResourceLimits& limits, BodyConsumer& bodies);
   ~ModuleDecoder();
 
   void feed(const uint8_t* data, size_t size);  // throws ModuleError

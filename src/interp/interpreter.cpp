@@ -39,8 +39,8 @@ TrapFrame frame_of(const FuncInst* f, const uint32_t* pc) {
   } else {
     tf.func_name = f->debug_name;
   }
-  if (f->def && pc) {
-    const InterpFunction& code = f->def->interp;
+  if (f->interp && pc) {
+    const InterpFunction& code = *f->interp;
     auto at = static_cast<uint32_t>(pc - code.code.data());
     if (auto offset = code.module_offset_before(at)) {
       tf.module_offset = *offset;
@@ -114,7 +114,7 @@ std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* entry, const uint6
   const GasSchedule* gas = nullptr;  // the running module's schedule, if metered
 
   auto refresh_memory = [&] {
-    gas = inst->module->gas ? &*inst->module->gas : nullptr;
+    gas = inst->module->binding.gas ? &*inst->module->binding.gas : nullptr;
     if (!inst->memories.empty()) {
       const LinearMemory& lm = inst->memories[0]->memory;
       mem = lm.base();
@@ -144,7 +144,7 @@ std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* entry, const uint6
     fp = sp - nparams;
     std::fill(sp, fp + def->num_locals, uint64_t{0});
     sp = fp + def->num_locals;
-    pc = def->interp.code.data();
+    pc = f->interp->code.data();
     inst = f->instance;
     refresh_memory();
     return true;
@@ -208,11 +208,11 @@ std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* entry, const uint6
         break;
       }
       case IOp::Jump:
-        pc = func->def->interp.code.data() + pc[0];
+        pc = func->interp->code.data() + pc[0];
         break;
       case IOp::BrUnless: {
         uint32_t target = pc[0];
-        if (u32(POP()) == 0) pc = func->def->interp.code.data() + target;
+        if (u32(POP()) == 0) pc = func->interp->code.data() + target;
         else pc += 1;
         break;
       }
@@ -227,7 +227,7 @@ std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* entry, const uint6
         uint64_t* dst = fp + slot;
         if (dst != sp - arity) std::memmove(dst, sp - arity, arity * sizeof(uint64_t));
         sp = dst + arity;
-        pc = func->def->interp.code.data() + target;
+        pc = func->interp->code.data() + target;
         break;
       }
       case IOp::BranchTable: {
@@ -238,7 +238,7 @@ std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* entry, const uint6
         uint64_t* dst = fp + slot;
         if (dst != sp - arity) std::memmove(dst, sp - arity, arity * sizeof(uint64_t));
         sp = dst + arity;
-        pc = func->def->interp.code.data() + target;
+        pc = func->interp->code.data() + target;
         break;
       }
       case IOp::ReturnN: {
@@ -274,7 +274,7 @@ std::optional<Trap> interp_invoke(StoreImpl& store, FuncInst* entry, const uint6
           if (i >= table->elems.size()) TRAP_MSG(TrapKind::TableOutOfBounds, "undefined element");
           callee = funcref_target(table->elems[i]);
           if (!callee) TRAP(TrapKind::IndirectCallToNull);
-          if (callee->type_id != inst->module->type_ids[type_index]) TRAP(TrapKind::IndirectCallSignature);
+          if (callee->type_id != inst->module->binding.type_ids[type_index]) TRAP(TrapKind::IndirectCallSignature);
         }
         if (!callee->def) {
           const size_t np = callee->type->params.size(), nr = callee->type->results.size();

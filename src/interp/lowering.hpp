@@ -8,7 +8,7 @@
 #include <span>
 
 #include "interp/interp_code.hpp"
-#include "module/module_data.hpp"
+#include "module/module_decls.hpp"
 #include "validate/body_decoder.hpp"
 
 namespace detwasm::internal {
@@ -24,7 +24,7 @@ class InterpLowering {
   };
   using Ctl = Control<ControlData>;
 
-  InterpLowering(const ModuleData& module, InterpFunction& out) : m_(module), code_(out.code), sources_(out.sources) {}
+  InterpLowering(const ModuleDecls& module, InterpFunction& out) : m_(module), code_(out.code), sources_(out.sources) {}
 
   void begin_function(const FunctionInfo& info) {
     num_locals_ = info.num_locals;
@@ -163,7 +163,7 @@ class InterpLowering {
     code_.push_back(t.label_arity());
   }
 
-  const ModuleData& m_;
+  const ModuleDecls& m_;
   std::vector<uint32_t>& code_;
   std::vector<InterpSourcePos>& sources_;
   uint32_t module_offset_ = 0;  // of the operator being lowered

@@ -10,8 +10,8 @@
 namespace detwasm::jit {
 
 inline std::optional<uint64_t> emitted_code_bytes(const internal::ModuleData& m) {
-  if (!m.jit) return std::nullopt;
-  return m.jit->memory.size();
+  if (!m.code.jit) return std::nullopt;
+  return m.code.jit->memory.size();
 }
 
 }  // namespace detwasm::jit

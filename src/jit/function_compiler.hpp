@@ -35,7 +35,7 @@
 #include "jit/numeric_lowering.hpp"
 #include "jit/parallel_move.hpp"
 #include "jit/value_stack.hpp"
-#include "module/module_data.hpp"
+#include "module/module_decls.hpp"
 #include "validate/body_decoder.hpp"
 
 namespace detwasm::jit {
@@ -43,7 +43,7 @@ namespace detwasm::jit {
 // What the compiler knows of the module beyond the body it compiles: its
 // declarations, never another function's code (function_code.hpp).
 struct ModuleEnv {
-  const internal::ModuleData* module = nullptr;
+  const internal::ModuleDecls* module = nullptr;
   const GasSchedule* gas = nullptr;  // null: no metering code at all
 };
 

@@ -4,7 +4,7 @@
 
 namespace detwasm::jit {
 
-ModuleCompiler::ModuleCompiler(const internal::ModuleData& module, const EngineConfig& config,
+ModuleCompiler::ModuleCompiler(const internal::ModuleDecls& module, const EngineConfig& config,
                                util::WorkerPool* pool) {
   switch (config.target.arch) {
     case Arch::X86_64: backend_ = make_x64_module_compiler(module, config, pool); break;
@@ -29,7 +29,7 @@ CompiledCode ModuleCompiler::finish() { return backend_->finish(); }
 
 std::shared_ptr<LoadedCode> ModuleCompiler::finish_loaded() { return backend_->finish_loaded(); }
 
-CompiledCode compile_module(const internal::ModuleData& module, const EngineConfig& config, util::WorkerPool* pool) {
+CompiledCode compile_module(const internal::ModuleDecls& module, const EngineConfig& config, util::WorkerPool* pool) {
   ModuleCompiler compiler(module, config, pool);
   uint64_t code_bytes = 0;
   for (const internal::FunctionDef& def : module.functions) code_bytes += def.body_size;

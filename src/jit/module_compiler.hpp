@@ -16,7 +16,7 @@
 
 #include "jit/loaded_code.hpp"
 #include "jit/trap_handler.hpp"
-#include "module/module_data.hpp"
+#include "module/module_decls.hpp"
 
 namespace detwasm::util {
 class WorkerPool;
@@ -34,9 +34,11 @@ struct CompiledCode {
 class ModuleCompiler {
  public:
   // `module` must have its type, import, function, table, memory and global
-  // sections decoded; it must outlive the compiler. `pool` runs the workers
-  // when config.compile_threads > 1; null compiles on the calling thread.
-  ModuleCompiler(const internal::ModuleData& module, const EngineConfig& config, util::WorkerPool* pool);
+  // sections decoded; it and `config` must outlive the compiler. The code
+  // meters with config.gas_schedule when config.metering. `pool` runs the
+  // workers when config.compile_threads > 1; null compiles on the calling
+  // thread.
+  ModuleCompiler(const internal::ModuleDecls& module, const EngineConfig& config, util::WorkerPool* pool);
   ~ModuleCompiler();
   ModuleCompiler(const ModuleCompiler&) = delete;
   ModuleCompiler& operator=(const ModuleCompiler&) = delete;
@@ -83,11 +85,11 @@ class ModuleCompiler {
 };
 
 // Every defined function of a fully decoded module.
-CompiledCode compile_module(const internal::ModuleData& module, const EngineConfig& config,
+CompiledCode compile_module(const internal::ModuleDecls& module, const EngineConfig& config,
                             util::WorkerPool* pool = nullptr);
 
 // Each target's backend (x64/module_compiler_x64.cpp, ...).
-std::unique_ptr<ModuleCompiler::Backend> make_x64_module_compiler(const internal::ModuleData& module,
+std::unique_ptr<ModuleCompiler::Backend> make_x64_module_compiler(const internal::ModuleDecls& module,
                                                                   const EngineConfig& config,
                                                                   util::WorkerPool* pool);
 

@@ -50,10 +50,10 @@ constexpr size_t kMaxRecycledBuffer = size_t{32} << 20;  // what stays resident 
 template <MacroAssembler Masm>
 class ModuleCompilerImpl final : public ModuleCompiler::Backend {
  public:
-  ModuleCompilerImpl(const internal::ModuleData& module, const EngineConfig& config, util::WorkerPool* pool)
+  ModuleCompilerImpl(const internal::ModuleDecls& module, const EngineConfig& config, util::WorkerPool* pool)
       : module_(module), config_(config), pool_(pool), results_(module.functions.size()) {
     env_.module = &module_;
-    env_.gas = module_.gas ? &*module_.gas : nullptr;
+    env_.gas = config.metering ? &config.gas_schedule : nullptr;
     emitters_.resize(std::max<uint32_t>(config.compile_threads, 1));
   }
   ~ModuleCompilerImpl() override {
@@ -352,7 +352,7 @@ class ModuleCompilerImpl final : public ModuleCompiler::Backend {
     }
   }
 
-  const internal::ModuleData& module_;
+  const internal::ModuleDecls& module_;
   const EngineConfig& config_;
   util::WorkerPool* pool_;
   ModuleEnv env_;

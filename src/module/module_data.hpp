@@ -1,18 +1,19 @@
-// The decoded, validated and prepared form of a module. Immutable once built;
-// shared by every instance of the module.
+// A module as the engine keeps it: what it declares (ModuleDecls), its
+// compiled code (ModuleCode) and what ties both to the engine that compiled
+// them (EngineBinding). Immutable once built; shared by every instance of
+// the module. An artifact holds the declarations and the code; the binding
+// is made again by the engine that loads it.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <string>
-#include <unordered_map>
 #include <vector>
 
 #include <detwasm/detwasm.hpp>
-#include <detwasm/types.hpp>
 
 #include "interp/interp_code.hpp"
+#include "module/module_decls.hpp"
 
 namespace detwasm::jit {
 struct LoadedCode;
@@ -22,115 +23,26 @@ namespace detwasm::internal {
 
 struct EngineImpl;
 
-// A constant expression as Wasm 2.0 allows it: one constant, ref.null,
-// ref.func or global.get.
-struct ConstExpr {
-  enum class Kind : uint8_t { Const, GlobalGet, RefNull, RefFunc };
-  Kind kind = Kind::Const;
-  ValType type = ValType::I32;
-  uint64_t bits = 0;    // for Const
-  uint32_t index = 0;   // global or function index
+// The code of one tier: the interpreter's lowered code, one per defined
+// function (empty for the JIT tier), or the JIT's machine code (null for
+// the interpreter tier).
+struct ModuleCode {
+  std::vector<InterpFunction> interp;
+  std::shared_ptr<const jit::LoadedCode> jit;
 };
 
-struct Import {
-  std::string module;
-  std::string name;
-  ExternKind kind = ExternKind::Func;
-  uint32_t func_type = 0;  // type index, for functions
-  TableType table;
-  MemoryType memory;
-  GlobalType global;
-};
-
-struct Export {
-  std::string name;
-  ExternKind kind = ExternKind::Func;
-  uint32_t index = 0;
-};
-
-struct GlobalDef {
-  GlobalType type;
-  ConstExpr init;
-};
-
-enum class SegmentMode : uint8_t { Active, Passive, Declarative };
-
-struct ElemSegment {
-  SegmentMode mode = SegmentMode::Active;
-  ValType type = ValType::FuncRef;
-  uint32_t table_index = 0;
-  ConstExpr offset;
-  std::vector<ConstExpr> items;
-};
-
-struct DataSegment {
-  SegmentMode mode = SegmentMode::Active;
-  uint32_t memory_index = 0;
-  ConstExpr offset;
-  uint32_t bytes_offset = 0;  // into ModuleData::bytes
-  uint32_t bytes_size = 0;
-};
-
-// A run of declared locals of one type: indices [previous run's end, end).
-// Kept compressed so that one declaration of many locals costs O(1).
-struct LocalRun {
-  uint32_t end = 0;  // one past the last local index of the run (params included)
-  ValType type = ValType::I32;
-};
-
-// A function defined by the module (not imported).
-struct FunctionDef {
-  uint32_t type_index = 0;
-  uint32_t body_offset = 0;       // of the body's first byte (locals) in ModuleData::bytes
-  uint32_t body_size = 0;
-  std::vector<LocalRun> local_runs;  // declared locals, run-length encoded as in the binary
-  uint32_t num_locals = 0;        // params + declared locals
-  uint32_t max_stack_height = 0;  // operand stack, in values
-  uint64_t stack_cost = 0;        // kFrameOverheadSlots + num_locals + max_stack_height
-  InterpFunction interp;          // reference interpreter's code
-};
-
-struct ModuleData {
-  std::vector<uint8_t> bytes;  // the exact module bytes
-  ModuleHash hash{};
-
-  std::vector<FuncType> types;
-  std::vector<uint32_t> type_ids;  // engine-wide canonical id of each type
-
-  std::vector<Import> imports;
-  uint32_t num_imported_funcs = 0;
-  uint32_t num_imported_tables = 0;
-  uint32_t num_imported_memories = 0;
-  uint32_t num_imported_globals = 0;
-
-  std::vector<uint32_t> func_types;   // type index of every function, imported first
-  std::vector<TableType> tables;      // every table, imported first
-  std::vector<MemoryType> memories;   // every memory, imported first
-  std::vector<GlobalType> global_types;  // every global, imported first
-  std::vector<GlobalDef> globals;     // defined globals only
-
-  std::vector<Export> exports;
-  std::optional<uint32_t> start;
-  std::vector<ElemSegment> elems;
-  std::vector<DataSegment> datas;
-  std::optional<uint32_t> data_count;
-  std::vector<FunctionDef> functions;  // defined functions only
-  std::vector<bool> declared_funcs;    // function indices that ref.func may name
-
-  const EngineImpl* engine = nullptr;          // the engine that compiled it
-  std::shared_ptr<const jit::LoadedCode> jit;  // compiled code, for the JIT tier
-
+// What makes a module one engine's: its instances live in that engine's
+// stores and compare signatures by that engine's type ids.
+struct EngineBinding {
+  const EngineImpl* engine = nullptr;  // the engine that compiled or loaded it
+  std::vector<uint32_t> type_ids;      // engine-wide canonical id of each type
   // The schedule the module was compiled to meter with; none when unmetered.
   std::optional<GasSchedule> gas;
+};
 
-  std::string module_name;                              // from the name section
-  std::unordered_map<uint32_t, std::string> func_names; // from the name section
-
-  const FuncType& func_type(uint32_t func_index) const { return types[func_types[func_index]]; }
-  std::string func_name(uint32_t func_index) const {
-    auto it = func_names.find(func_index);
-    return it == func_names.end() ? std::string() : it->second;
-  }
+struct ModuleData : ModuleDecls {
+  ModuleCode code;
+  EngineBinding binding;
 };
 
 }  // namespace detwasm::internal

@@ -44,7 +44,7 @@ uint32_t host_call(jit::ExecState* jx, const jit::JitFuncRef* callee, uint64_t* 
   InstanceData* caller_inst = caller ? static_cast<InstanceData*>(caller->instance) : nullptr;
   // Charged as the interpreter does: the frame (the host adapter has taken
   // it from the budget already), then, for metered callers, the cost.
-  if (caller_inst && caller_inst->module->gas) {
+  if (caller_inst && caller_inst->module->binding.gas) {
     if (jx->gas < f->host_gas_cost) return encode_trap(TrapKind::OutOfGas);
     jx->gas -= f->host_gas_cost;
   }

@@ -95,7 +95,7 @@ GlobalInst* new_global(StoreImpl& store, const GlobalType& type, uint64_t init) 
 Instantiation instantiate(StoreImpl& store, std::shared_ptr<const ModuleData> module,
                           std::span<const Extern> imports) {
   const ModuleData& m = *module;
-  if (m.engine != &store.engine->impl())
+  if (m.binding.engine != &store.engine->impl())
     throw UsageError("the module was compiled by another engine than the store's");
   if (imports.size() != m.imports.size())
     throw LinkError("expected " + std::to_string(m.imports.size()) + " imports, got " +
@@ -119,7 +119,7 @@ Instantiation instantiate(StoreImpl& store, std::shared_ptr<const ModuleData> mo
         FuncInst* f = std::get<Func>(ext).raw();
         if (!f) link_error(imp, "null function");
         if (f->store != &store) foreign(imp);
-        if (f->type_id != m.type_ids[imp.func_type])
+        if (f->type_id != m.binding.type_ids[imp.func_type])
           link_error(imp, "expected " + to_string(m.types[imp.func_type]) + ", got " + to_string(*f->type));
         inst.funcs.push_back(f);
         break;
@@ -160,11 +160,12 @@ Instantiation instantiate(StoreImpl& store, std::shared_ptr<const ModuleData> mo
     FuncInst* f = &defined[i];
     f->store = &store;
     uint32_t func_index = m.num_imported_funcs + static_cast<uint32_t>(i);
-    f->type_id = m.type_ids[m.functions[i].type_index];
+    f->type_id = m.binding.type_ids[m.functions[i].type_index];
     f->type = &m.types[m.functions[i].type_index];
     f->instance = &inst;
     f->func_index = func_index;
     f->def = &m.functions[i];
+    f->interp = m.code.interp.empty() ? nullptr : &m.code.interp[i];
     link_func_ref(store, *f);
     inst.funcs.push_back(f);
   }

@@ -55,7 +55,7 @@ std::optional<Trap> jit_invoke(StoreImpl& store, FuncInst* f, const uint64_t* ar
       const InstanceData& inst = *static_cast<const InstanceData*>(r.context->instance);
       const ModuleData& m = *inst.module;
       TrapFrame frame{r.func_index, m.func_name(r.func_index), m.module_name, {}, {}};
-      if (auto offset = m.jit->module_offset_at(r.pc)) {
+      if (auto offset = m.code.jit->module_offset_at(r.pc)) {
         frame.module_offset = *offset;
         frame.func_offset = *offset - m.functions[r.func_index - m.num_imported_funcs].body_offset;
       }
@@ -76,7 +76,7 @@ std::optional<Trap> invoke(StoreImpl& store, FuncInst* f, const uint64_t* args, 
   // Compiled code's entry trampoline sets Wasm's floating-point environment
   // and gives the host's back on the way out (jit/x64/stubs_x64.cpp); the
   // interpreter, and a host function called from the host, get it here.
-  if (f->def && f->instance->module->jit) return jit_invoke(store, f, args, results);
+  if (f->def && f->instance->module->code.jit) return jit_invoke(store, f, args, results);
   FloatEnvGuard float_env;
   return interp_invoke(store, f, args, results);
 }
@@ -91,8 +91,8 @@ void link_func_ref(StoreImpl& store, FuncInst& f) {
     return;
   }
   const ModuleData& m = *f.instance->module;
-  if (m.jit) {
-    f.ref.code = m.jit->memory.func_entry(f.func_index - m.num_imported_funcs);
+  if (m.code.jit) {
+    f.ref.code = m.code.jit->memory.func_entry(f.func_index - m.num_imported_funcs);
     f.ref.context = &f.instance->vm;
   }
 }
@@ -109,7 +109,7 @@ void link_vm_context(StoreImpl& store, InstanceData& inst) {
   vm.globals = inst.global_cells.data();
   vm.tables = inst.table_views.data();
   vm.funcs = inst.func_refs.data();
-  vm.type_ids = inst.module->type_ids.data();
+  vm.type_ids = inst.module->binding.type_ids.data();
   vm.builtins = builtin_table();
   vm.instance = &inst;
 }

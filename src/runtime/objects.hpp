@@ -49,6 +49,10 @@ struct EngineImpl {
   std::unique_ptr<util::WorkerPool> compile_pool;
   // Where compiled modules are kept between processes, when configured.
   std::unique_ptr<artifact::ArtifactCache> cache;
+
+  // What makes a module with these declarations this engine's: its types'
+  // canonical ids, and the gas schedule when the engine meters.
+  EngineBinding bind(const ModuleDecls& decls);
 };
 
 // A funcref is the address of a FuncInst's `ref`: what compiled code calls
@@ -66,6 +70,7 @@ struct FuncInst {
   InstanceData* instance = nullptr;  // owning instance; null for host functions
   uint32_t func_index = 0;           // in the owning module's index space
   const FunctionDef* def = nullptr;  // null for host functions
+  const InterpFunction* interp = nullptr;  // its lowered code; null for host functions and the JIT tier
   HostFunction host;
   FuncType host_type;
   uint64_t host_gas_cost = 0;  // charged to metered callers per call

@@ -36,7 +36,7 @@
 
 #include "decode/opcodes.hpp"
 #include "decode/reader.hpp"
-#include "module/module_data.hpp"
+#include "module/module_decls.hpp"
 
 namespace detwasm::internal {
 
@@ -154,7 +154,7 @@ class BodyDecoder {
   using Ctl = Control<typename Consumer::ControlData>;
 
   // `gas` null means no metering: no gas hook is called.
-  BodyDecoder(const ModuleData& module, const ResourceLimits& limits, Consumer& consumer,
+  BodyDecoder(const ModuleDecls& module, const ResourceLimits& limits, Consumer& consumer,
               const GasSchedule* gas = nullptr)
       : m_(module), limits_(limits), c_(consumer), gas_(gas) {}
 
@@ -315,7 +315,7 @@ class BodyDecoder {
   void decode_misc_operator(Reader& r, uint32_t sub);
   [[noreturn]] void throw_illegal_opcode(uint8_t byte) const;
 
-  const ModuleData& m_;
+  const ModuleDecls& m_;
   const ResourceLimits& limits_;
   Consumer& c_;
   const GasSchedule* gas_;

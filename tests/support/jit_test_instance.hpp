@@ -89,7 +89,7 @@ class JitInstance {
   // The module's code as the engine loaded it.
   const CompiledCode& compiled() {
     if (compiled_.code.empty()) {
-      const LoadedCode& code = *module_.data()->jit;
+      const LoadedCode& code = *module_.data()->code.jit;
       compiled_.code.assign(code.memory.base(), code.memory.base() + code.memory.size());
       for (uint32_t i = 0; i < code.memory.num_functions(); ++i) compiled_.func_offsets.push_back(code.memory.func_offset(i));
       compiled_.trap_sites.assign(code.traps.sites().begin(), code.traps.sites().end());

@@ -199,9 +199,10 @@ TEST(Gas, MeteringOffCompilesNoCharges) {
   config.tier = Tier::Interpreter;
   Engine engine(config);
   Module m = Module::compile(engine, kAdd);
-  for (const auto& f : m.data()->functions) {
-    ASSERT_FALSE(f.interp.code.empty());
-    for (uint32_t w : f.interp.code) EXPECT_NE(w, static_cast<uint32_t>(internal::IOp::ChargeGas));
+  ASSERT_EQ(m.data()->code.interp.size(), m.data()->functions.size());
+  for (const auto& f : m.data()->code.interp) {
+    ASSERT_FALSE(f.code.empty());
+    for (uint32_t w : f.code) EXPECT_NE(w, static_cast<uint32_t>(internal::IOp::ChargeGas));
   }
   Store store(engine);
   store.set_gas_limit(0);

@@ -36,7 +36,7 @@ size_t code_size(const std::vector<uint8_t>& wasm) {
   EngineConfig config;
   config.tier = Tier::Jit;
   Engine engine(config);
-  return Module::compile(engine, wasm).data()->jit->memory.size();
+  return Module::compile(engine, wasm).data()->code.jit->memory.size();
 }
 
 TEST(JitLinear, BranchTablesOverDeepNestingStayLinear) {

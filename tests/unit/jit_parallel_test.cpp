@@ -38,7 +38,7 @@ EngineConfig with_threads(uint32_t threads, bool metering) {
 Code compiled(const std::vector<uint8_t>& wasm, uint32_t threads, bool metering) {
   Engine engine(with_threads(threads, metering));
   Module module = Module::compile(engine, wasm);
-  const LoadedCode& code = *module.data()->jit;
+  const LoadedCode& code = *module.data()->code.jit;
   Code out;
   out.bytes.assign(code.memory.base(), code.memory.base() + code.memory.size());
   for (uint32_t i = 0; i < code.memory.num_functions(); ++i) out.func_offsets.push_back(code.memory.func_offset(i));

@@ -4,7 +4,7 @@
 
 namespace detwasm::jit {
 
-std::unique_ptr<ModuleCompiler::Backend> make_x64_module_compiler(const internal::ModuleData& module,
+std::unique_ptr<ModuleCompiler::Backend> make_x64_module_compiler(const internal::ModuleDecls& module,
                                                                   const EngineConfig& config,
                                                                   util::WorkerPool* pool) {
   return std::make_unique<ModuleCompilerImpl<x64::X64MacroAssembler>>(module, config, pool);
