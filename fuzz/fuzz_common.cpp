@@ -34,7 +34,7 @@ test::RunPlan bounded_zero_arg_plan(const Module& module) {
     std::optional<uint64_t> steps = bound.of(e.index);
     if (!steps || *steps > kMaxSteps) continue;
     test::CallPlan c{e.name, {}, std::nullopt};
-    for (ValType t : module.data()->func_type(e.index).params) c.args.push_back({t, 0});
+    for (ValType t : module.data()->func_type(internal::FuncIdx{e.index}).params) c.args.push_back({t, 0});
     plan.calls.push_back(std::move(c));
   }
   return plan;

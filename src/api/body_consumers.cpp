@@ -21,10 +21,10 @@ class InOrderBodies : public BodyConsumer {
   uint64_t finish_bodies() override { return data_use_without_count_; }
 
  protected:
-  void decode(ModuleDecls& m, uint32_t defined_index, Lowering& lowering, const GasSchedule* gas,
-              const uint8_t* begin, const uint8_t* end, uint64_t offset) {
+  void decode(ModuleDecls& m, DefinedFuncIdx f, Lowering& lowering, const GasSchedule* gas, const uint8_t* begin,
+              const uint8_t* end, uint64_t offset) {
     BodyDecoder<Lowering> decoder(m, limits_, lowering, gas);
-    decoder.decode(m.num_imported_funcs + defined_index, m.functions[defined_index], begin, end, offset);
+    decoder.decode(f, m.function(f), begin, end, offset);
     data_use_without_count_ = std::min(data_use_without_count_, decoder.data_use_without_count());
   }
 
@@ -36,10 +36,10 @@ class InOrderBodies : public BodyConsumer {
 class ValidatingBodies final : public InOrderBodies<EmptyConsumer> {
  public:
   using InOrderBodies::InOrderBodies;
-  void on_body(ModuleData& m, uint32_t defined_index, const uint8_t* begin, const uint8_t* end,
+  void on_body(ModuleData& m, DefinedFuncIdx f, const uint8_t* begin, const uint8_t* end,
                uint64_t offset) override {
     EmptyConsumer consumer;
-    decode(m, defined_index, consumer, nullptr, begin, end, offset);
+    decode(m, f, consumer, nullptr, begin, end, offset);
   }
 };
 
@@ -53,10 +53,10 @@ class InterpreterBodies final : public InOrderBodies<InterpLowering> {
     m.code.interp.resize(m.functions.size());
   }
 
-  void on_body(ModuleData& m, uint32_t defined_index, const uint8_t* begin, const uint8_t* end,
+  void on_body(ModuleData& m, DefinedFuncIdx f, const uint8_t* begin, const uint8_t* end,
                uint64_t offset) override {
-    InterpLowering lowering(m, m.code.interp[defined_index]);
-    decode(m, defined_index, lowering, gas_, begin, end, offset);
+    InterpLowering lowering(m, m.code.interp[f.value]);
+    decode(m, f, lowering, gas_, begin, end, offset);
   }
 
  private:
@@ -71,12 +71,12 @@ class JitBodies final : public BodyConsumer {
 
   void begin_code(ModuleData& m, uint64_t code_bytes) override { compiler(m).expect_code_bytes(code_bytes); }
 
-  void on_body(ModuleData& m, uint32_t defined_index, const uint8_t* begin, const uint8_t* end,
+  void on_body(ModuleData& m, DefinedFuncIdx f, const uint8_t* begin, const uint8_t* end,
                uint64_t offset) override {
     // The compiler runs the same body decoder with itself as the consumer.
     // The interpreter's facts (locals, stack cost) are not needed: compiled
     // code charges the stack budget itself.
-    compiler(m).compile_function(defined_index, begin, end, offset);
+    compiler(m).compile_function(f, begin, end, offset);
   }
 
   uint64_t finish_bodies() override { return compiler_ ? compiler_->finish_bodies() : UINT64_MAX; }

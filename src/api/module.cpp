@@ -179,7 +179,7 @@ namespace {
 template <typename T>
 void fill_extern_type(const ModuleData& m, ExternKind kind, uint32_t index, T& out) {
   switch (kind) {
-    case ExternKind::Func: out.func = m.func_type(index); break;
+    case ExternKind::Func: out.func = m.func_type(internal::FuncIdx{index}); break;
     case ExternKind::Table: out.table = m.tables[index]; break;
     case ExternKind::Memory: out.memory = m.memories[index]; break;
     case ExternKind::Global: out.global = m.global_types[index]; break;

@@ -30,12 +30,12 @@ class BodyConsumer {
     (void)code_bytes;
   }
 
-  // Validates and prepares defined function `defined_index`, whose body is
-  // [begin, end) at module offset `offset`; module.functions[defined_index]
-  // already has its type, body offset and size. Throws the body's
+  // Validates and prepares defined function `f`, whose body is [begin, end)
+  // at module offset `offset`; module.function(f) already has its type, body
+  // offset and size. Throws the body's
   // ModuleError, or leaves it for finish_bodies if the body is prepared later
   // (on another thread).
-  virtual void on_body(ModuleData& module, uint32_t defined_index, const uint8_t* begin, const uint8_t* end,
+  virtual void on_body(ModuleData& module, DefinedFuncIdx f, const uint8_t* begin, const uint8_t* end,
                        uint64_t offset) = 0;
 
   // Every body has been handed over: throws the ModuleError of the first

@@ -471,7 +471,7 @@ void ModuleDecoder::decode_start_section(Reader& r) {
   uint64_t at = r.offset();
   uint32_t f = r.u32();
   if (f >= m_->func_types.size()) throw_invalid(at, "unknown function " + std::to_string(f));
-  const FuncType& t = m_->func_type(f);
+  const FuncType& t = m_->func_type(FuncIdx{f});
   if (!t.params.empty() || !t.results.empty()) throw_invalid(at, "start function must have type [] -> []");
   m_->start = f;
 }
@@ -605,7 +605,7 @@ void ModuleDecoder::decode_function_body(size_t begin, size_t end) {
   def.body_offset = static_cast<uint32_t>(begin);
   def.body_size = static_cast<uint32_t>(end - begin);
   const uint8_t* b = m_->bytes.data();
-  bodies_.on_body(*m_, code_done_, b + begin, b + end, begin);
+  bodies_.on_body(*m_, DefinedFuncIdx{code_done_}, b + begin, b + end, begin);
 }
 
 }  // namespace detwasm::internal

@@ -80,7 +80,7 @@ class InterpLowering {
     emit_target(dflt);
   }
   void on_return() { emit(IOp::ReturnN, num_results_); }
-  void on_call(uint32_t f, const FuncType&) { emit_marked(IOp::Call, f); }
+  void on_call(FuncIdx f, const FuncType&) { emit_marked(IOp::Call, f.value); }
   void on_call_indirect(uint32_t type, uint32_t table, const FuncType&) { emit_marked(IOp::CallIndirect, type, table); }
   void on_drop() { emit(IOp::Drop); }
   void on_select(ValType) { emit(IOp::Select); }

@@ -93,7 +93,7 @@ class FunctionCompiler {
   void on_return();
 
   // ---- Calls (function_compiler_calls.hpp) ----
-  void on_call(uint32_t func_index, const FuncType& type);
+  void on_call(internal::FuncIdx f, const FuncType& type);
   void on_call_indirect(uint32_t type_index, uint32_t table, const FuncType& type);
 
   // ---- Parametric and constants (here); locals (function_compiler_locals.hpp) ----
@@ -246,7 +246,7 @@ class FunctionCompiler {
   const ModuleEnv& env_;
   ValueStack stack_;
   const FuncType* type_ = nullptr;
-  uint32_t func_index_ = 0;
+  internal::FuncIdx func_index_;
   uint32_t num_params_ = 0;
   uint32_t num_declared_ = 0;
   uint32_t num_locals_ = 0;
@@ -311,7 +311,7 @@ void FunctionCompiler<Masm>::begin_function(const internal::FunctionInfo& info) 
   std::array<RegParam, 8> params;
   uint32_t n = register_params(*type_, params);
   for (uint32_t i = 0; i < n; ++i) m_.load_arg_at_entry(params[i].type, params[i].reg, local_offset(params[i].index));
-  frame_patch_ = m_.enter_function(num_declared_, func_index_);
+  frame_patch_ = m_.enter_function(num_declared_, func_index_.value);
   for (uint32_t i = 0; i < n; ++i) stack_.set_local_copy(params[i].index, params[i].type, params[i].reg);
 }
 

@@ -75,18 +75,17 @@ Label FunctionCompiler<Masm>::table_return() {
 }
 
 template <MacroAssembler Masm>
-void FunctionCompiler<Masm>::on_call(uint32_t func_index, const FuncType& type) {
+void FunctionCompiler<Masm>::on_call(internal::FuncIdx f, const FuncType& type) {
   auto num_params = static_cast<uint32_t>(type.params.size());
   uint32_t first = stack_.height() - num_params;
-  uint32_t imported = env_.module->num_imported_funcs;
-  if (func_index >= imported) {
+  if (std::optional<internal::DefinedFuncIdx> callee = env_.module->defined(f)) {
     // A direct call: the first arguments go in registers too, and result 0
     // comes back in one (abi.hpp).
     std::array<StackValue, 8> where;
     for (uint32_t i = 0; i < num_params && i < where.size(); ++i) where[i] = stack_.at(first + i);
     int32_t bottom = prepare_call(num_params, static_cast<uint32_t>(type.results.size()));
     pass_register_args(type, first, std::span<const StackValue>(where).first(std::min<uint32_t>(num_params, 8)));
-    m_.call_direct(m_.function_label(func_index - imported), bottom);
+    m_.call_direct(m_.function_label(*callee), bottom);
     finish_call(type);
     if (auto r = result_register(type)) {
       stack_.take(*r);
@@ -98,7 +97,7 @@ void FunctionCompiler<Masm>::on_call(uint32_t func_index, const FuncType& type) 
   int32_t bottom = prepare_call(num_params, static_cast<uint32_t>(type.results.size()));
   Reg ref = alloc(RegClass::Gpr);
   m_.load_context(ref, off::kCtxFuncs);
-  m_.load_ptr(ref, ref, static_cast<int32_t>(8 * func_index));
+  m_.load_ptr(ref, ref, static_cast<int32_t>(8 * f.value));
   m_.call_func_ref(ref, bottom);
   release(ref);
   if (has_memory()) m_.reload_memory_base();

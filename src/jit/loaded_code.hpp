@@ -11,6 +11,7 @@
 #include "jit/code_memory.hpp"
 #include "jit/source_map.hpp"
 #include "jit/trap_handler.hpp"
+#include "module/func_index.hpp"
 
 namespace detwasm::jit {
 
@@ -35,9 +36,12 @@ struct LoadedCode {
     return sources.module_offset_at(static_cast<uint32_t>(pc - reinterpret_cast<uintptr_t>(memory.base())));
   }
 
+  // Where compiled callers enter defined function `f`.
+  const void* entry(internal::DefinedFuncIdx f) const { return memory.func_entry(f.value); }
+
   // The defined function whose code holds `pc`, if any: functions are laid
   // out in order, so the last entry at or below `pc` is the one.
-  std::optional<uint32_t> defined_function_at(const void* pc) const {
+  std::optional<internal::DefinedFuncIdx> defined_function_at(const void* pc) const {
     if (!memory.contains(pc) || memory.num_functions() == 0) return std::nullopt;
     uint32_t off = static_cast<uint32_t>(static_cast<const uint8_t*>(pc) - memory.base());
     uint32_t lo = 0, hi = memory.num_functions();
@@ -47,7 +51,7 @@ struct LoadedCode {
       else hi = mid;
     }
     if (memory.func_offset(lo) > off) return std::nullopt;
-    return lo;
+    return internal::DefinedFuncIdx{lo};
   }
 };
 

@@ -32,6 +32,7 @@
 #include "jit/abi.hpp"
 #include "jit/function_code.hpp"
 #include "jit/trap_handler.hpp"
+#include "module/func_index.hpp"
 
 namespace detwasm::jit {
 
@@ -189,7 +190,7 @@ concept MacroAssembler = requires(M m, Reg r, Label l, ValType t, Width w, uint6
   M::init_code(std::declval<asmjit::CodeHolder&>());
   m.begin_function_code();
   { m.end_function_code(l) } -> std::same_as<FunctionCode>;  // l: the outer entry
-  { m.function_label(0u) } -> std::same_as<Label>;           // a defined function's inner entry
+  { m.function_label(internal::DefinedFuncIdx{}) } -> std::same_as<Label>;  // a defined function's inner entry
   m.emit_tail(std::span<const uint32_t>{});                  // trap stubs, exit, gas thunks
   M::apply_relocation(std::declval<uint8_t*>(), 0u, 0u);
 

@@ -16,9 +16,9 @@ ModuleCompiler::~ModuleCompiler() = default;
 
 void ModuleCompiler::expect_code_bytes(uint64_t n) { backend_->expect_code_bytes(n); }
 
-void ModuleCompiler::compile_function(uint32_t defined_index, const uint8_t* body, const uint8_t* body_end,
+void ModuleCompiler::compile_function(internal::DefinedFuncIdx f, const uint8_t* body, const uint8_t* body_end,
                                       uint64_t body_offset) {
-  backend_->compile_function(defined_index, body, body_end, body_offset);
+  backend_->compile_function(f, body, body_end, body_offset);
 }
 
 uint64_t ModuleCompiler::finish_bodies() { return backend_->finish_bodies(); }
@@ -37,7 +37,7 @@ CompiledCode compile_module(const internal::ModuleDecls& module, const EngineCon
   for (uint32_t i = 0; i < module.functions.size(); ++i) {
     const internal::FunctionDef& def = module.functions[i];
     const uint8_t* body = module.bytes.data() + def.body_offset;
-    compiler.compile_function(i, body, body + def.body_size, def.body_offset);
+    compiler.compile_function(internal::DefinedFuncIdx{i}, body, body + def.body_size, def.body_offset);
   }
   compiler.finish_bodies();
   return compiler.finish();

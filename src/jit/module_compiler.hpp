@@ -46,11 +46,11 @@ class ModuleCompiler {
   // A hint, before the first body: the code section holds about `n` bytes of
   // bodies. It sizes buffers and decides whether workers are worth waking.
   void expect_code_bytes(uint64_t n);
-  // Validates and compiles defined function `defined_index`, whose body is
+  // Validates and compiles defined function `f`, whose body is
   // [body, body_end) at module offset `body_offset` (copied if a worker
   // compiles it later). Throws the body's ModuleError here when it compiles
   // on the calling thread; a worker's is thrown by finish_bodies.
-  void compile_function(uint32_t defined_index, const uint8_t* body, const uint8_t* body_end,
+  void compile_function(internal::DefinedFuncIdx f, const uint8_t* body, const uint8_t* body_end,
                         uint64_t body_offset);
   // Waits for every body handed over and throws the ModuleError of the
   // first failing one in module order. Returns the offset of the earliest
@@ -72,7 +72,7 @@ class ModuleCompiler {
    public:
     virtual ~Backend() = default;
     virtual void expect_code_bytes(uint64_t n) = 0;
-    virtual void compile_function(uint32_t defined_index, const uint8_t* body, const uint8_t* body_end,
+    virtual void compile_function(internal::DefinedFuncIdx f, const uint8_t* body, const uint8_t* body_end,
                                   uint64_t body_offset) = 0;
     virtual uint64_t finish_bodies() = 0;
     virtual void throw_earlier_body_error(uint64_t offset) = 0;

@@ -67,19 +67,19 @@ class ModuleCompilerImpl final : public ModuleCompiler::Backend {
     parallel_ = pool_ && emitters_.size() > 1 && n >= config_.parallel_compile_min_bytes;
   }
 
-  void compile_function(uint32_t defined_index, const uint8_t* body, const uint8_t* body_end,
+  void compile_function(internal::DefinedFuncIdx f, const uint8_t* body, const uint8_t* body_end,
                         uint64_t body_offset) override {
     if (!parallel_) {
       // In order, on this thread: a body's error is thrown at once.
-      Result& r = results_[defined_index];
-      emitter(0).compile(defined_index, body, body_end, body_offset, r);
+      Result& r = results_[f.value];
+      emitter(0).compile(f, body, body_end, body_offset, r);
       if (r.error) std::rethrow_exception(r.error);
       return;
     }
     bool wake = false;
     {
       std::lock_guard lock(mutex_);
-      tasks_.push_back({defined_index, std::vector<uint8_t>(body, body_end), body_offset});
+      tasks_.push_back({f, std::vector<uint8_t>(body, body_end), body_offset});
       if (running_ < emitters_.size()) {
         ++running_;
         wake = true;
@@ -175,9 +175,9 @@ class ModuleCompilerImpl final : public ModuleCompiler::Backend {
       }
     }
 
-    void compile(uint32_t defined_index, const uint8_t* body, const uint8_t* body_end, uint64_t body_offset,
+    void compile(internal::DefinedFuncIdx f, const uint8_t* body, const uint8_t* body_end, uint64_t body_offset,
                  Result& out) {
-      const internal::FunctionDef& def = owner.module_.functions[defined_index];
+      const internal::FunctionDef& def = owner.module_.function(f);
       // The decoder fills a FunctionDef's locals and stack facts; give it a
       // scratch one, whose buffers live as long as the emitter.
       scratch.type_index = def.type_index;
@@ -185,7 +185,7 @@ class ModuleCompilerImpl final : public ModuleCompiler::Backend {
       scratch.body_size = def.body_size;
       scratch.local_runs.clear();
       try {
-        decoder->decode(owner.module_.num_imported_funcs + defined_index, scratch, body, body_end, body_offset);
+        decoder->decode(f, scratch, body, body_end, body_offset);
         out.code = compiler->take_function_code();
         out.emitter = id;
       } catch (...) {
@@ -214,7 +214,7 @@ class ModuleCompilerImpl final : public ModuleCompiler::Backend {
   }
 
   struct Task {
-    uint32_t defined_index;
+    internal::DefinedFuncIdx func;
     std::vector<uint8_t> body;
     uint64_t body_offset;
   };
@@ -239,9 +239,9 @@ class ModuleCompilerImpl final : public ModuleCompiler::Backend {
         task = std::move(tasks_.front());
         tasks_.pop_front();
       }
-      Result& r = results_[task.defined_index];
+      Result& r = results_[task.func.value];
       try {
-        emitter(slot).compile(task.defined_index, task.body.data(), task.body.data() + task.body.size(),
+        emitter(slot).compile(task.func, task.body.data(), task.body.data() + task.body.size(),
                               task.body_offset, r);
       } catch (...) {
         r.error = std::current_exception();  // no memory for an emitter

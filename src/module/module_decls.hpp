@@ -14,6 +14,8 @@
 #include <detwasm/detwasm.hpp>
 #include <detwasm/types.hpp>
 
+#include "module/func_index.hpp"
+
 namespace detwasm::internal {
 
 // A constant expression as Wasm 2.0 allows it: one constant, ref.null,
@@ -115,9 +117,18 @@ struct ModuleDecls {
   std::string module_name;                              // from the name section
   std::unordered_map<uint32_t, std::string> func_names; // from the name section
 
-  const FuncType& func_type(uint32_t func_index) const { return types[func_types[func_index]]; }
-  std::string func_name(uint32_t func_index) const {
-    auto it = func_names.find(func_index);
+  // The defined function at `f`; nullopt for an imported one.
+  std::optional<DefinedFuncIdx> defined(FuncIdx f) const {
+    if (f.value < num_imported_funcs) return std::nullopt;
+    return DefinedFuncIdx{f.value - num_imported_funcs};
+  }
+  FuncIdx func_index(DefinedFuncIdx d) const { return FuncIdx{num_imported_funcs + d.value}; }
+  const FunctionDef& function(DefinedFuncIdx d) const { return functions[d.value]; }
+  FunctionDef& function(DefinedFuncIdx d) { return functions[d.value]; }
+
+  const FuncType& func_type(FuncIdx f) const { return types[func_types[f.value]]; }
+  std::string func_name(FuncIdx f) const {
+    auto it = func_names.find(f.value);
     return it == func_names.end() ? std::string() : it->second;
   }
 };

@@ -156,15 +156,15 @@ Instantiation instantiate(StoreImpl& store, std::shared_ptr<const ModuleData> mo
 
   // Defined functions, in one block of the store's.
   FuncInst* defined = store.new_funcs(m.functions.size());
-  for (size_t i = 0; i < m.functions.size(); ++i) {
+  for (uint32_t i = 0; i < m.functions.size(); ++i) {
+    const DefinedFuncIdx d{i};
     FuncInst* f = &defined[i];
     f->store = &store;
-    uint32_t func_index = m.num_imported_funcs + static_cast<uint32_t>(i);
-    f->type_id = m.binding.type_ids[m.functions[i].type_index];
-    f->type = &m.types[m.functions[i].type_index];
+    f->def = &m.function(d);
+    f->type_id = m.binding.type_ids[f->def->type_index];
+    f->type = &m.types[f->def->type_index];
     f->instance = &inst;
-    f->func_index = func_index;
-    f->def = &m.functions[i];
+    f->func_index = m.func_index(d);
     f->interp = m.code.interp.empty() ? nullptr : &m.code.interp[i];
     link_func_ref(store, *f);
     inst.funcs.push_back(f);

@@ -54,10 +54,13 @@ std::optional<Trap> jit_invoke(StoreImpl& store, FuncInst* f, const uint64_t* ar
       const jit::TrapFrameRecord& r = store.trap_frames.records[i];
       const InstanceData& inst = *static_cast<const InstanceData*>(r.context->instance);
       const ModuleData& m = *inst.module;
-      TrapFrame frame{r.func_index, m.func_name(r.func_index), m.module_name, {}, {}};
-      if (auto offset = m.code.jit->module_offset_at(r.pc)) {
+      const FuncIdx func{r.func_index};
+      TrapFrame frame{func.value, m.func_name(func), m.module_name, {}, {}};
+      // Compiled code records only its own, defined, functions.
+      std::optional<DefinedFuncIdx> defined = m.defined(func);
+      if (auto offset = m.code.jit->module_offset_at(r.pc); offset && defined) {
         frame.module_offset = *offset;
-        frame.func_offset = *offset - m.functions[r.func_index - m.num_imported_funcs].body_offset;
+        frame.func_offset = *offset - m.function(*defined).body_offset;
       }
       trap.frames.push_back(std::move(frame));
     }
@@ -92,7 +95,7 @@ void link_func_ref(StoreImpl& store, FuncInst& f) {
   }
   const ModuleData& m = *f.instance->module;
   if (m.code.jit) {
-    f.ref.code = m.code.jit->memory.func_entry(f.func_index - m.num_imported_funcs);
+    f.ref.code = m.code.jit->entry(*m.defined(f.func_index));
     f.ref.context = &f.instance->vm;
   }
 }

@@ -68,7 +68,7 @@ struct FuncInst {
   uint32_t type_id = 0;            // canonical, from the engine's TypeRegistry
   const FuncType* type = nullptr;  // points into the module or at host_type
   InstanceData* instance = nullptr;  // owning instance; null for host functions
-  uint32_t func_index = 0;           // in the owning module's index space
+  FuncIdx func_index;                // in the owning module's index space
   const FunctionDef* def = nullptr;  // null for host functions
   const InterpFunction* interp = nullptr;  // its lowered code; null for host functions and the JIT tier
   HostFunction host;

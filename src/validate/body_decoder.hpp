@@ -71,7 +71,7 @@ struct Control {
 };
 
 struct FunctionInfo {
-  uint32_t func_index = 0;  // in the module's function index space
+  FuncIdx func_index;
   const FuncType* type = nullptr;
   const std::vector<LocalRun>* local_runs = nullptr;
   uint32_t num_locals = 0;  // params + declared
@@ -97,7 +97,7 @@ struct EmptyConsumer {
   void on_br_if(Ctl&) {}
   void on_br_table(std::span<Ctl* const>, Ctl&) {}
   void on_return() {}
-  void on_call(uint32_t, const FuncType&) {}
+  void on_call(FuncIdx, const FuncType&) {}
   void on_call_indirect(uint32_t, uint32_t, const FuncType&) {}
   void on_drop() {}
   void on_select(ValType) {}
@@ -158,10 +158,10 @@ class BodyDecoder {
               const GasSchedule* gas = nullptr)
       : m_(module), limits_(limits), c_(consumer), gas_(gas) {}
 
-  // Decodes the body [begin, end) of defined function `func_index`, whose
-  // first byte is at module offset `base_offset`. Fills `def`'s locals and
-  // stack facts. Throws ModuleError.
-  void decode(uint32_t func_index, FunctionDef& def, const uint8_t* begin, const uint8_t* end, uint64_t base_offset);
+  // Decodes the body [begin, end) of defined function `f`, whose first byte
+  // is at module offset `base_offset`. Fills `def` (f's, or a copy of its
+  // type and body facts) with its locals and stack facts. Throws ModuleError.
+  void decode(DefinedFuncIdx f, FunctionDef& def, const uint8_t* begin, const uint8_t* end, uint64_t base_offset);
 
   // Offset of the first memory.init or data.drop seen with no data count
   // section, or UINT64_MAX.

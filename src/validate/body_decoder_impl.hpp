@@ -4,7 +4,7 @@
 namespace detwasm::internal {
 
 template <typename Consumer>
-void BodyDecoder<Consumer>::decode(uint32_t func_index, FunctionDef& def, const uint8_t* begin, const uint8_t* end,
+void BodyDecoder<Consumer>::decode(DefinedFuncIdx f, FunctionDef& def, const uint8_t* begin, const uint8_t* end,
                                    uint64_t base_offset) {
   Reader r(begin, end, base_offset);
   func_type_ = &m_.types[def.type_index];
@@ -13,7 +13,7 @@ void BodyDecoder<Consumer>::decode(uint32_t func_index, FunctionDef& def, const 
   local_runs_ = &def.local_runs;
   num_locals_ = def.num_locals;
 
-  FunctionInfo info{func_index, func_type_, &def.local_runs, num_locals_, base_offset};
+  FunctionInfo info{m_.func_index(f), func_type_, &def.local_runs, num_locals_, base_offset};
   c_.begin_function(info);
 
   stack_.clear();
@@ -424,11 +424,11 @@ void BodyDecoder<Consumer>::decode_control_operator(Reader& r, uint8_t byte, boo
     case 0x10: {  // call
       uint32_t f = r.u32();
       if (f >= m_.func_types.size()) throw_invalid(op_offset_, "unknown function " + std::to_string(f));
-      const FuncType& ft = m_.func_type(f);
+      const FuncType& ft = m_.func_type(FuncIdx{f});
       pop_all(ft.params);
       push_all(ft.results);
       if (live) {
-        c_.on_call(f, ft);
+        c_.on_call(FuncIdx{f}, ft);
         gas_close();
         gas_open();  // after the call returns
       }

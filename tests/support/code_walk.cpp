@@ -151,7 +151,8 @@ std::optional<uint64_t> StepBound::of(uint32_t func_index) {
     explicit Depth(uint32_t& depth) : d(depth) { ++d; }
     ~Depth() { --d; }
   } depth(depth_);
-  if (func_index < m.num_imported_funcs) {
+  std::optional<internal::DefinedFuncIdx> defined = m.defined(internal::FuncIdx{func_index});
+  if (!defined) {
     state_[func_index] = State::Done;
     return bound_[func_index] = 1;
   }
@@ -160,7 +161,7 @@ std::optional<uint64_t> StepBound::of(uint32_t func_index) {
   uint64_t steps = 0;
   bool bounded = true;
   std::vector<uint32_t> callees;
-  auto body = function_body(module_, func_index - m.num_imported_funcs);
+  auto body = function_body(module_, defined->value);
   bool ok = walk_body(body, [&](const Instr& in) {
     ++steps;
     switch (in.op) {
@@ -168,7 +169,7 @@ std::optional<uint64_t> StepBound::of(uint32_t func_index) {
       case Opcode::Call: callees.push_back(in.index0); break;
       case Opcode::CallIndirect:
         for (uint32_t f = 0; f < m.func_types.size(); ++f)
-          if (in.index0 < m.types.size() && m.func_type(f) == m.types[in.index0]) callees.push_back(f);
+          if (in.index0 < m.types.size() && m.func_type(internal::FuncIdx{f}) == m.types[in.index0]) callees.push_back(f);
         break;
       case Opcode::MemoryGrow: case Opcode::MemoryFill: case Opcode::MemoryCopy: case Opcode::MemoryInit:
       case Opcode::TableGrow: case Opcode::TableFill: case Opcode::TableCopy: case Opcode::TableInit:

@@ -40,7 +40,7 @@ class JitInstance {
     size_t next_host = 0;
     const internal::ModuleData& m = *module_.data();
     for (uint32_t f = 0; f < m.num_imported_funcs; ++f) {
-      FuncType type = m.func_type(f);
+      FuncType type = m.func_type(internal::FuncIdx{f});
       HostFn fn = hosts.at(next_host++);
       imports.push_back(store_.new_host_func(
           type, [fn, type](Caller&, std::span<const Value> args, std::span<Value> results) -> std::optional<Trap> {

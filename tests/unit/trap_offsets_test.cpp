@@ -83,8 +83,9 @@ class TrapOffsets : public ::testing::TestWithParam<Tier> {
     ASSERT_TRUE(f.module_offset) << t.to_string();
     EXPECT_EQ(*f.module_offset, at) << t.to_string();
     ASSERT_TRUE(f.func_offset);
-    const auto& def = module.data()->functions.at(func - module.data()->num_imported_funcs);
-    EXPECT_EQ(*f.func_offset, at - def.body_offset);
+    auto defined = module.data()->defined(internal::FuncIdx{func});
+    ASSERT_TRUE(defined);
+    EXPECT_EQ(*f.func_offset, at - module.data()->function(*defined).body_offset);
   }
 
   std::vector<uint8_t> wasm;

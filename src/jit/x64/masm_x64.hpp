@@ -91,7 +91,7 @@ class X64MacroAssembler {
   // A label for something outside the function; its uses become relocations.
   Label symbol_label(Symbol s);
   // What direct calls to defined function `defined_index` jump to.
-  Label function_label(uint32_t defined_index) { return symbol_label({Symbol::Kind::FunctionBody, defined_index}); }
+  Label function_label(internal::DefinedFuncIdx f) { return symbol_label({Symbol::Kind::FunctionBody, f.value}); }
   // The code every function's relocations may point into: one stub per trap
   // kind, the builtin failure path and the exit, then one out-of-gas thunk
   // per cost in `gas_costs`. Emitted at a function boundary, once a module's

@@ -370,7 +370,7 @@ TEST_F(MasmTest, AFunctionsCodeDependsOnItselfAlone) {
     m.bind(loop);
     m.int_binop_imm(IntBinOp::Sub, Width::W32, rax, rax, 1);
     m.branch_int_imm(IntCond::Ne, Width::W32, rax, 0, loop);
-    m.call_direct(m.function_label(3), frame::operand_slot(0, 0));
+    m.call_direct(m.function_label(internal::DefinedFuncIdx{3}), frame::operand_slot(0, 0));
     m.int_div(IntDivOp::DivS, Width::W32, rax, rax, rcx, m.trap_label(TrapKind::IntegerDivideByZero),
               m.trap_label(TrapKind::IntegerOverflow));
     m.bind(b);
