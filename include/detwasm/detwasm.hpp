@@ -129,6 +129,10 @@ class Module {
   // artifacts this engine's configuration wrote, or that are signed by a
   // key you trust.
   static Module deserialize(Engine& engine, std::span<const uint8_t> bytes);
+  // The same from a file, whose machine code is mapped rather than copied:
+  // the file must not be changed in place while the module lives (replace
+  // it by renaming another over it). Throws Error if it cannot be read.
+  static Module deserialize_file(Engine& engine, const std::string& path);
   // Whether `bytes` start like an artifact rather than a Wasm module.
   static bool is_artifact(std::span<const uint8_t> bytes);
 

@@ -119,9 +119,9 @@ Module Module::compile(Engine& engine, std::span<const uint8_t> bytes) {
     // The cache's own entry, but checked as any artifact: one that does not
     // load, or is another module's, is replaced.
     try {
-      std::shared_ptr<ModuleData> m = artifact::read(e, entry->artifact, artifact::Origin::OwnCache);
+      std::shared_ptr<ModuleData> m = artifact::read_file(e, entry->artifact_path, artifact::Origin::OwnCache);
       if (m->hash == hash) return Module(std::move(m), CacheOutcome::Hit);
-    } catch (const ArtifactError&) {
+    } catch (const Error&) {  // ArtifactError, or the file went away
     }
     e.cache->remove(key);
   }
@@ -171,6 +171,10 @@ std::array<uint8_t, 32> SigningKey::public_key() const {
 
 Module Module::deserialize(Engine& engine, std::span<const uint8_t> bytes) {
   return Module(artifact::read(engine.impl(), bytes));
+}
+
+Module Module::deserialize_file(Engine& engine, const std::string& path) {
+  return Module(artifact::read_file(engine.impl(), path));
 }
 
 bool Module::is_artifact(std::span<const uint8_t> bytes) { return artifact::is_artifact(bytes); }

@@ -1,6 +1,10 @@
 #include "artifact/artifact.hpp"
 
+#include <fcntl.h>
 #include <sodium.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <xxhash.h>
 
 #include <algorithm>
@@ -182,11 +186,20 @@ void put_functions(ByteWriter& w, const ModuleDecls& m, const ModuleCode& code) 
   }
 }
 
-void put_machine_code(ByteWriter& w, const ModuleCode& m) {
+// Machine code starts on this boundary of the artifact, so a loader can map
+// it from the file instead of copying it: the page size of every Linux
+// kernel of the architecture (AArch64 kernels use pages up to 64 KiB).
+uint32_t code_alignment(Arch arch) { return arch == Arch::AArch64 ? 65536 : 4096; }
+
+void put_machine_code(ByteWriter& w, const ModuleCode& m, Arch arch) {
   w.u8(m.jit ? 1 : 0);
   if (!m.jit) return;
   const jit::LoadedCode& code = *m.jit;
   w.u64(code.memory.size());
+  uint32_t align = code_alignment(arch);
+  auto pad = static_cast<uint32_t>((align - (w.size() + 4) % align) % align);
+  w.u32(pad);
+  w.buffer().resize(w.size() + pad, 0);
   w.bytes({code.memory.base(), code.memory.size()});
   w.count(code.memory.num_functions());
   for (uint32_t i = 0; i < code.memory.num_functions(); ++i) w.u32(code.memory.func_offset(i));  // few: one each
@@ -369,10 +382,14 @@ void read_functions(ModuleReader& mr, ModuleDecls& m, ModuleCode& code) {
   }
 }
 
-std::shared_ptr<const jit::LoadedCode> read_machine_code(ModuleReader& mr, const ModuleDecls& m) {
+std::shared_ptr<const jit::LoadedCode> read_machine_code(ModuleReader& mr, const ModuleDecls& m,
+                                                        std::span<const uint8_t> artifact, const MappedFile* file) {
   ByteReader& r = mr.in();
   if (!mr.flag()) return nullptr;
   uint64_t size = r.u64();
+  uint32_t pad = r.u32();
+  if (pad >= 65536) r.malformed("padding larger than any page");
+  r.bytes(pad);
   if (size == 0 || size > r.left()) r.malformed("a code size larger than the artifact");
   std::span<const uint8_t> code = r.bytes(static_cast<size_t>(size));
   std::vector<uint32_t> offsets(r.count(4));
@@ -392,6 +409,13 @@ std::shared_ptr<const jit::LoadedCode> read_machine_code(ModuleReader& mr, const
   auto by_code = [](const jit::SourcePos& a, const jit::SourcePos& b) { return a.code_offset < b.code_offset; };
   if (!std::is_sorted(sites.begin(), sites.end(), by_offset) || !std::is_sorted(sources.begin(), sources.end(), by_code))
     r.malformed("unsorted code tables");
+  // From a file, the code's pages are mapped from it where they lie on a
+  // page boundary; otherwise copied.
+  auto at = static_cast<uint64_t>(code.data() - artifact.data());
+  if (file && at % static_cast<uint64_t>(::sysconf(_SC_PAGESIZE)) == 0) {
+    jit::CodeMemory memory = jit::CodeMemory::map_file(file->fd, at, code.size(), std::move(offsets));
+    return std::make_shared<jit::LoadedCode>(std::move(memory), std::move(sites), std::move(sources));
+  }
   return std::make_shared<jit::LoadedCode>(code, std::move(offsets), std::move(sites), std::move(sources));
 }
 
@@ -470,7 +494,7 @@ std::vector<uint8_t> write(const ModuleData& m, const internal::EngineImpl& engi
   put_functions(w, m, m.code);
   w.count(data_blob.size());
   w.bytes(data_blob);
-  put_machine_code(w, m.code);
+  put_machine_code(w, m.code, config.target.arch);
   std::vector<uint8_t>& out = w.buffer();
   if (key) {
     std::array<uint8_t, 32> public_key = key->public_key();
@@ -514,7 +538,8 @@ ModuleHash module_hash(std::span<const uint8_t> bytes) {
   return hash;
 }
 
-std::shared_ptr<ModuleData> read(internal::EngineImpl& engine, std::span<const uint8_t> bytes, Origin origin) {
+std::shared_ptr<ModuleData> read(internal::EngineImpl& engine, std::span<const uint8_t> bytes, Origin origin,
+                                 const MappedFile* file) {
   using Reason = ArtifactError::Reason;
   const EngineConfig& config = engine.config;
   std::span<const uint8_t> body = intact_body(bytes);
@@ -567,7 +592,7 @@ std::shared_ptr<ModuleData> read(internal::EngineImpl& engine, std::span<const u
   std::span<const uint8_t> blob = r.bytes(r.count(1));
   decls.bytes.assign(blob.begin(), blob.end());
   check_indices(decls, r);
-  code.jit = read_machine_code(mr, decls);
+  code.jit = read_machine_code(mr, decls, bytes, file);
   if ((config.tier == Tier::Jit) != (code.jit != nullptr)) r.malformed("code for another tier");
   if (code.jit) {
     // The JIT tier's code part has no interpreter code.
@@ -579,6 +604,36 @@ std::shared_ptr<ModuleData> read(internal::EngineImpl& engine, std::span<const u
 
   m->binding = engine.bind(decls);
   return m;
+}
+
+std::shared_ptr<ModuleData> read_file(internal::EngineImpl& engine, const std::string& path, Origin origin) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) throw Error("cannot read " + path + ": " + std::strerror(errno));
+  MappedFile file{fd};
+  struct stat st {};
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    throw Error("cannot read " + path + ": not a regular file");
+  }
+  auto size = static_cast<size_t>(st.st_size);
+  void* p = size ? ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0) : MAP_FAILED;
+  if (p == MAP_FAILED) {
+    ::close(fd);
+    if (size == 0) refuse(ArtifactError::Reason::NotAnArtifact, "an empty file");
+    throw Error("cannot map " + path + ": " + std::strerror(errno));
+  }
+  // The whole file is read once (the digest); only the code's mapping
+  // outlives this call.
+  struct Unmap {
+    void* p;
+    size_t n;
+    int fd;
+    ~Unmap() {
+      ::munmap(p, n);
+      ::close(fd);
+    }
+  } unmap{p, size, fd};
+  return read(engine, {static_cast<const uint8_t*>(p), size}, origin, &file);
 }
 
 }  // namespace detwasm::artifact

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include <detwasm/detwasm.hpp>
@@ -52,7 +53,16 @@ enum class Origin : uint8_t { Outside, OwnCache };
 ModuleHash module_hash(std::span<const uint8_t> bytes);
 
 // Loads an artifact for `engine`. Throws ArtifactError naming why it cannot.
+// An open artifact file whose code pages a loader may map.
+struct MappedFile {
+  int fd;
+};
 std::shared_ptr<internal::ModuleData> read(internal::EngineImpl& engine, std::span<const uint8_t> bytes,
-                                           Origin origin = Origin::Outside);
+                                           Origin origin = Origin::Outside, const MappedFile* file = nullptr);
+// The same from a file: the machine code is mapped from it, not copied (the
+// file must not change in place while loaded: writers replace files by
+// renaming, as the cache does). Throws Error if it cannot be read.
+std::shared_ptr<internal::ModuleData> read_file(internal::EngineImpl& engine, const std::string& path,
+                                                Origin origin = Origin::Outside);
 
 }  // namespace detwasm::artifact

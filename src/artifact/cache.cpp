@@ -125,21 +125,27 @@ std::string ArtifactCache::path_of(const CacheKey& key) const {
 
 std::optional<CacheEntry> ArtifactCache::get(const CacheKey& key) {
   std::string path = path_of(key);
-  std::vector<uint8_t> bytes;
-  try {
-    // An entry is never larger than the bound the cache keeps.
-    bytes = util::read_bounded(path, std::max<uint64_t>(config_.max_bytes, 1), "the cache size bound");
-  } catch (const util::InputError&) {
-    return std::nullopt;
-  }
+  // Which kind of entry: its magic says. An artifact is left to the loader,
+  // which maps it; an error record is small and read here.
+  uint8_t magic[sizeof kErrorMagic] = {};
+  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return std::nullopt;
+  ssize_t n = ::read(fd, magic, sizeof magic);
+  ::close(fd);
   CacheEntry entry;
-  if (auto error = read_error_record(bytes)) {
+  if (n == static_cast<ssize_t>(sizeof magic) && std::memcmp(magic, kErrorMagic, sizeof magic) == 0) {
+    std::optional<ModuleError> error;
+    try {
+      error = read_error_record(util::read_bounded(path, 1 << 20, "the error record size limit"));
+    } catch (const util::InputError&) {
+    }
+    if (!error) {
+      remove(key);  // a damaged record
+      return std::nullopt;
+    }
     entry.error = std::move(error);
-  } else if (std::memcmp(bytes.data(), kErrorMagic, std::min(bytes.size(), sizeof kErrorMagic)) == 0) {
-    remove(key);  // a damaged record
-    return std::nullopt;
   } else {
-    entry.artifact = std::move(bytes);
+    entry.artifact_path = path;
   }
   ::utimensat(AT_FDCWD, path.c_str(), nullptr, 0);  // most recently used now
   return entry;

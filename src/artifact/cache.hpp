@@ -33,7 +33,7 @@ using CacheKey = std::array<uint8_t, 32>;
 
 // What a lookup found.
 struct CacheEntry {
-  std::vector<uint8_t> artifact;         // an artifact, or
+  std::string artifact_path;             // an artifact's file (artifact::read_file maps it), or
   std::optional<ModuleError> error;      // the module's compile error
 };
 

@@ -35,8 +35,9 @@ std::vector<uint8_t> read_module_file(const std::string& path, const ResourceLim
 // kArtifactSizeFactor times the module size limit: it holds compiled code.
 constexpr uint64_t kArtifactSizeFactor = 8;
 std::vector<uint8_t> read_module_or_artifact(const std::string& path, const ResourceLimits& limits);
-// The module in `bytes`: loaded from its artifact, or compiled.
-Module load_module(Engine& engine, std::span<const uint8_t> bytes);
+// The module in `bytes`, read from `path`: loaded from its artifact, or
+// compiled.
+Module load_module(Engine& engine, std::span<const uint8_t> bytes, const std::string& path);
 int hash_command(const Args& args);
 int cache_command(const Args& args);
 int keygen_command(const Args& args);

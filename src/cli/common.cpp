@@ -37,11 +37,12 @@ std::vector<uint8_t> read_module_or_artifact(const std::string& path, const Reso
   return bytes;
 }
 
-Module load_module(Engine& engine, std::span<const uint8_t> bytes) {
+Module load_module(Engine& engine, std::span<const uint8_t> bytes, const std::string& path) {
   if (!Module::is_artifact(bytes)) return Module::compile(engine, bytes);
   try {
-    return Module::deserialize(engine, bytes);
-  } catch (const ArtifactError& e) {
+    // A file's code is mapped from it; standard input's is copied.
+    return path == "-" ? Module::deserialize(engine, bytes) : Module::deserialize_file(engine, path);
+  } catch (const Error& e) {
     throw CommandFailure(e.what());
   }
 }

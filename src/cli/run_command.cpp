@@ -129,7 +129,7 @@ int run_command(const Args& args) {
   };
   RunTimings timings;
   auto start = Clock::now();
-  Module module = load_module(engine, bytes);
+  Module module = load_module(engine, bytes, args.files.front());
   timings.load_us = us_since(start);
   if (auto warning = Module::cache_warning(engine)) std::fprintf(stderr, "warning: %s\n", warning->c_str());
   std::string name = args.invoke.value_or("_start");

@@ -41,6 +41,13 @@ CodeMemory::CodeMemory(size_t size, const std::function<void(uint8_t*)>& write, 
   }
 }
 
+CodeMemory CodeMemory::map_file(int fd, uint64_t offset, size_t size, std::vector<uint32_t> func_offsets) {
+  size_t mapped = round_up_to_page(size == 0 ? 1 : size);
+  void* p = mmap(nullptr, mapped, PROT_READ | PROT_EXEC, MAP_PRIVATE, fd, static_cast<off_t>(offset));
+  if (p == MAP_FAILED) throw std::bad_alloc();
+  return CodeMemory(static_cast<uint8_t*>(p), size, mapped, std::move(func_offsets));
+}
+
 CodeMemory::~CodeMemory() { release(); }
 
 CodeMemory::CodeMemory(CodeMemory&& other) noexcept

@@ -21,6 +21,10 @@ class CodeMemory {
   // The same, with the code written by `write` into the fresh mapping
   // (`size` bytes), which spares a copy of the whole module's code.
   CodeMemory(size_t size, const std::function<void(uint8_t*)>& write, std::vector<uint32_t> func_offsets);
+  // Maps `size` bytes of code from file `fd` at `offset` (a multiple of the
+  // page size) executable, without copying them. Throws std::bad_alloc when
+  // the mapping fails.
+  static CodeMemory map_file(int fd, uint64_t offset, size_t size, std::vector<uint32_t> func_offsets);
   ~CodeMemory();
   CodeMemory(CodeMemory&& other) noexcept;
   CodeMemory& operator=(CodeMemory&& other) noexcept;
@@ -38,6 +42,8 @@ class CodeMemory {
   const void* func_entry(uint32_t defined_index) const { return base_ + func_offsets_[defined_index]; }
 
  private:
+  CodeMemory(uint8_t* base, size_t size, size_t mapped, std::vector<uint32_t> func_offsets)
+      : base_(base), size_(size), mapped_(mapped), func_offsets_(std::move(func_offsets)) {}
   void release();
 
   uint8_t* base_ = nullptr;

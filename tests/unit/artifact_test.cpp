@@ -5,7 +5,11 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <unistd.h>
+
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <string>
 
 #include <sodium.h>
@@ -98,6 +102,14 @@ TEST_P(Artifacts, ALoadedArtifactRunsAsTheFreshModule) {
   EXPECT_EQ(run_all(other, loaded), want);
   EXPECT_EQ(loaded.exports().size(), fresh.exports().size());
   EXPECT_EQ(loaded.imports().size(), 1u);
+  // From a file, its code mapped rather than copied.
+  std::filesystem::path file = std::filesystem::temp_directory_path() / ("detwasm-artifact-" + std::to_string(::getpid()));
+  std::ofstream(file, std::ios::binary).write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+  Module mapped = Module::deserialize_file(other, file.string());
+  std::filesystem::remove(file);  // the mapping outlives the name
+  EXPECT_EQ(run_all(other, mapped), want);
+  EXPECT_EQ(mapped.serialize(), bytes);
+  EXPECT_THROW(Module::deserialize_file(other, file.string()), Error);
 }
 
 TEST_P(Artifacts, TheSameModuleGivesTheSameBytes) {
