@@ -13,6 +13,8 @@
 #include <ctime>
 #include <thread>
 
+#include <detwasm/detwasm.hpp>
+
 #include "artifact/byte_stream.hpp"
 #include "util/bounded_read.hpp"
 
@@ -22,16 +24,6 @@ namespace {
 
 constexpr uint8_t kErrorMagic[8] = {0x00, 'd', 'e', 't', 'w', 'e', 'r', 'r'};
 constexpr const char* kEntrySuffix = ".entry";
-
-std::string hex(std::span<const uint8_t> bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string s;
-  for (uint8_t b : bytes) {
-    s += digits[b >> 4];
-    s += digits[b & 15];
-  }
-  return s;
-}
 
 // mkdir that leaves an existing directory alone; new ones are private.
 bool make_dir(const std::string& path) { return ::mkdir(path.c_str(), 0700) == 0 || errno == EEXIST; }
@@ -119,7 +111,7 @@ CacheKey ArtifactCache::key(std::span<const uint8_t, 32> module_hash, const Engi
 }
 
 std::string ArtifactCache::path_of(const CacheKey& key) const {
-  std::string h = hex(key);
+  std::string h = to_hex(key);  // a key is a 32-byte hash, as a module's is
   return config_.dir + "/" + h.substr(0, 2) + "/" + h.substr(2) + kEntrySuffix;
 }
 
