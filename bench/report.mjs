@@ -140,6 +140,29 @@ for (const t of ran) {
   if (s) shapes.liftoff = s;
 }
 
+// Artifacts: loading a module's compiled form (from a file, its code mapped)
+// against compiling it, and instantiating a small module.
+const artifacts = [];
+for (const [name, b] of rows) {
+  const m = name.match(/^artifact\/([^/]+)\/(.+)$/);
+  if (!m || b.error_occurred) continue;
+  artifacts.push({
+    tier: m[1],
+    module: m[2],
+    compile_ms: b.compile_ms,
+    load_file_ms: b.load_file_ms,
+    load_ms: b.load_ms,
+    speedup: b.speedup,
+    artifact_per_wasm_byte: b.artifact_per_wasm_byte,
+  });
+}
+const instantiateUs = Object.fromEntries(
+  allTiers.map((t) => {
+    const b = rows.get(`instantiate/${t}/small`);
+    return [t, b && !b.error_occurred ? b.cpu_time * unitMs[b.time_unit] * 1e3 : null];
+  }),
+);
+
 // Geometric means summarise a column of ratios.
 function geomean(values) {
   const v = values.filter((x) => x != null && x > 0);
@@ -165,6 +188,8 @@ const results = {
   compile,
   kernels,
   shapes,
+  artifacts,
+  instantiate_small_us: instantiateUs,
   summary,
   errors,
 };
@@ -235,5 +260,14 @@ console.log(`Liftoff run/native: ${x(summary.liftoff.run_vs_native)}; target for
   for (const e of engines)
     console.log(`${e}: ` + sizes.map((z) => `worst at ${z} ${shapes[e].worst[z].shape} ${x(shapes[e].worst[z].ratio)}`).join('; '));
 }
+console.log('\nArtifacts: load from a file (code mapped) vs compile, metered (targets: at least 20x, at most 1 ms for ~1.5 MB)');
+table(
+  ['tier', 'module', 'compile ms', 'load ms', 'from memory ms', 'speedup', 'size/Wasm'],
+  artifacts.map((a) => [a.tier, a.module, f(a.compile_ms, 2), f(a.load_file_ms, 3), f(a.load_ms, 3), x(a.speedup), x(a.artifact_per_wasm_byte)]),
+);
+console.log(
+  'Instantiating a small module (target at most 10 us): ' +
+    allTiers.map((t) => `${t} ${f(instantiateUs[t], 1)} us`).join(', '),
+);
 if (errors.length) console.log(`\nBenchmarks that failed:\n  ${errors.join('\n  ')}`);
 console.log(`\nwritten: ${outFile}`);

@@ -5,7 +5,9 @@
 #   - run time of the compute kernels (bench/kernels/*.c) in each detwasm
 #     tier, metered and not, in Liftoff, and compiled natively by clang -O2;
 #   - compile time of the generated hostile shapes against plain code, in
-#     each detwasm tier and in Liftoff.
+#     each detwasm tier and in Liftoff;
+#   - loading the real modules' artifacts (from a file, as from the compile
+#     cache) against compiling them, and instantiating a small module.
 # Prints a table and writes bench/work/results.json.
 #
 #   bench/run-side-by-side.sh [--quick] [-- DETWASM-BENCH-ARGS...]
