@@ -41,9 +41,15 @@ inline std::ostream& operator<<(std::ostream& os, const Observed& o) {
 class Differential {
  public:
   explicit Differential(const std::vector<uint8_t>& wasm, ResourceLimits limits = {})
-      : Differential(wasm, EngineConfig{limits}) {}
+      : Differential(wasm, with_limits(limits)) {}
   Differential(const std::vector<uint8_t>& wasm, EngineConfig config)
       : interp_(wasm, config), jit_(wasm, {}, config), metered_(config.metering) {}
+
+  static EngineConfig with_limits(const ResourceLimits& limits) {
+    EngineConfig c;
+    c.limits = limits;
+    return c;
+  }
 
   // Both tiers get `gas` for the calls that follow (with metering).
   void set_gas(uint64_t gas) {
