@@ -100,13 +100,8 @@ void put_declarations(ByteWriter& w, const ModuleDecls& m, std::vector<uint8_t>&
     w.u8(static_cast<uint8_t>(i.global.type));
     w.u8(i.global.mut ? 1 : 0);
   }
-  w.u32(m.num_imported_funcs);
-  w.u32(m.num_imported_tables);
-  w.u32(m.num_imported_memories);
-  w.u32(m.num_imported_globals);
-
-  w.count(m.func_types.size());
-  for (uint32_t t : m.func_types) w.u32(t);
+  // The imported counts, every function's type and every global's type
+  // follow from the imports and the definitions: the reader derives them.
   w.count(m.tables.size());
   for (const TableType& t : m.tables) {
     w.u8(static_cast<uint8_t>(t.elem));
@@ -114,11 +109,6 @@ void put_declarations(ByteWriter& w, const ModuleDecls& m, std::vector<uint8_t>&
   }
   w.count(m.memories.size());
   for (const MemoryType& t : m.memories) put_limits(w, t.limits);
-  w.count(m.global_types.size());
-  for (const GlobalType& g : m.global_types) {
-    w.u8(static_cast<uint8_t>(g.type));
-    w.u8(g.mut ? 1 : 0);
-  }
   w.count(m.globals.size());
   for (const internal::GlobalDef& g : m.globals) {
     w.u8(static_cast<uint8_t>(g.type.type));
@@ -304,13 +294,6 @@ void read_declarations(ModuleReader& mr, ModuleDecls& m) {
     i.global.type = mr.val_type();
     i.global.mut = mr.flag();
   }
-  m.num_imported_funcs = r.u32();
-  m.num_imported_tables = r.u32();
-  m.num_imported_memories = r.u32();
-  m.num_imported_globals = r.u32();
-
-  m.func_types.resize(r.count(4));
-  for (uint32_t& t : m.func_types) t = r.u32();
   m.tables.resize(r.count(10));
   for (TableType& t : m.tables) {
     t.elem = mr.ref_type();
@@ -318,11 +301,6 @@ void read_declarations(ModuleReader& mr, ModuleDecls& m) {
   }
   m.memories.resize(r.count(9));
   for (MemoryType& t : m.memories) t.limits = mr.limits();
-  m.global_types.resize(r.count(2));
-  for (GlobalType& g : m.global_types) {
-    g.type = mr.val_type();
-    g.mut = mr.flag();
-  }
   m.globals.resize(r.count(16));
   for (internal::GlobalDef& g : m.globals) {
     g.type.type = mr.val_type();
@@ -428,25 +406,34 @@ std::shared_ptr<const jit::LoadedCode> read_machine_code(ModuleReader& mr, const
   return std::make_shared<jit::LoadedCode>(code, std::move(offsets), std::move(sites), std::move(sources));
 }
 
+// The index spaces as the decoder builds them, imports first: what the
+// artifact leaves out because it follows from the rest.
+void derive_index_spaces(ModuleDecls& m) {
+  for (const internal::Import& i : m.imports) {
+    switch (i.kind) {
+      case ExternKind::Func:
+        ++m.num_imported_funcs;
+        m.func_types.push_back(i.func_type);
+        break;
+      case ExternKind::Table: ++m.num_imported_tables; break;
+      case ExternKind::Memory: ++m.num_imported_memories; break;
+      case ExternKind::Global:
+        ++m.num_imported_globals;
+        m.global_types.push_back(i.global);
+        break;
+    }
+  }
+  for (const internal::FunctionDef& f : m.functions) m.func_types.push_back(f.type_index);
+  for (const internal::GlobalDef& g : m.globals) m.global_types.push_back(g.type);
+}
+
 // Every index the runtime follows without checking, checked once here.
 void check_indices(const ModuleDecls& m, const ByteReader& r) {
   auto bad = [&](const char* what) { r.malformed(std::string("an index out of range: ") + what); };
   const size_t nt = m.types.size(), nf = m.func_types.size();
-  uint32_t counts[4] = {};
-  for (const internal::Import& i : m.imports) {
-    if (i.kind == ExternKind::Func && i.func_type >= nt) bad("import type");
-    ++counts[static_cast<size_t>(i.kind)];
-  }
-  if (counts[0] != m.num_imported_funcs || counts[1] != m.num_imported_tables || counts[2] != m.num_imported_memories ||
-      counts[3] != m.num_imported_globals)
-    bad("import counts");
   for (uint32_t t : m.func_types)
     if (t >= nt) bad("function type");
-  if (nf != size_t{m.num_imported_funcs} + m.functions.size()) bad("function count");
-  for (size_t i = 0; i < m.functions.size(); ++i)
-    if (m.functions[i].type_index != m.func_types[m.num_imported_funcs + i]) bad("function type");
-  if (m.tables.size() < m.num_imported_tables || m.memories.size() < m.num_imported_memories ||
-      m.global_types.size() != size_t{m.num_imported_globals} + m.globals.size())
+  if (m.tables.size() < m.num_imported_tables || m.memories.size() < m.num_imported_memories)
     bad("definition counts");
   if (m.declared_funcs.size() != nf) bad("declared functions");
   auto check_const = [&](const ConstExpr& e) {
@@ -598,6 +585,7 @@ std::shared_ptr<ModuleData> read(internal::EngineImpl& engine, std::span<const u
   ModuleReader mr(r);
   read_declarations(mr, decls);
   read_functions(mr, decls, code);
+  derive_index_spaces(decls);
   std::span<const uint8_t> blob = r.bytes(r.count(1));
   decls.bytes.assign(blob.begin(), blob.end());
   check_indices(decls, r);

@@ -53,7 +53,7 @@ std::string temporary_name() {
 
 // A temporary file that no writer has touched for ten minutes was left by
 // one that died.
-bool abandoned_since(int64_t mtime_ns) {
+bool abandoned(int64_t mtime_ns) {
   struct timespec now {};
   ::clock_gettime(CLOCK_REALTIME, &now);
   return int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec - mtime_ns > int64_t{600} * 1'000'000'000;
@@ -211,8 +211,10 @@ std::vector<ArtifactCache::File> ArtifactCache::entry_files() const {
       struct stat st {};
       std::string path = sub + "/" + file;
       if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-      files.push_back({path, static_cast<uint64_t>(st.st_size),
-                       int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec});
+      int64_t mtime_ns = int64_t{st.st_mtim.tv_sec} * 1'000'000'000 + st.st_mtim.tv_nsec;
+      bool temporary = file.starts_with(".tmp.");
+      files.push_back({path, static_cast<uint64_t>(st.st_size), mtime_ns, file.ends_with(kEntrySuffix),
+                       temporary && !abandoned(mtime_ns)});
     }
     ::closedir(inner);
   }
@@ -231,9 +233,7 @@ void ArtifactCache::evict_beyond_bound() {
   uint64_t target = config_.max_bytes / 10 * 9;
   for (const File& f : files) {
     if (total <= target) break;
-    // A temporary file may be another writer's, still being written: leave
-    // young ones alone.
-    if (f.path.find("/.tmp.") != std::string::npos && !abandoned(f)) continue;
+    if (f.in_flight) continue;
     if (::unlink(f.path.c_str()) == 0) total -= f.size;
   }
 }
@@ -242,7 +242,7 @@ CacheStats ArtifactCache::stats() {
   CacheStats s;
   s.max_bytes = config_.max_bytes;
   for (const File& f : entry_files()) {
-    if (!f.path.ends_with(kEntrySuffix)) continue;
+    if (!f.entry) continue;
     ++s.entries;
     s.bytes += f.size;
   }
@@ -252,15 +252,13 @@ CacheStats ArtifactCache::stats() {
 uint64_t ArtifactCache::verify(const std::function<bool(std::span<const uint8_t>)>& valid_artifact) {
   uint64_t removed = 0;
   for (const File& f : entry_files()) {
-    bool good = false;
-    if (f.path.ends_with(kEntrySuffix)) {
+    bool good = f.in_flight;
+    if (f.entry) {
       try {
         std::vector<uint8_t> bytes = util::read_bounded(f.path, std::max<uint64_t>(config_.max_bytes, 1), "");
         good = read_error_record(bytes).has_value() || valid_artifact(bytes);
       } catch (const util::InputError&) {
       }
-    } else if (f.path.find("/.tmp.") != std::string::npos) {
-      good = !abandoned(f);  // another writer's, in flight
     }
     if (!good && ::unlink(f.path.c_str()) == 0) ++removed;
   }
@@ -269,9 +267,7 @@ uint64_t ArtifactCache::verify(const std::function<bool(std::span<const uint8_t>
 
 void ArtifactCache::clear() {
   for (const File& f : entry_files())
-    if (f.path.find("/.tmp.") == std::string::npos || abandoned(f)) ::unlink(f.path.c_str());
+    if (!f.in_flight) ::unlink(f.path.c_str());
 }
-
-bool ArtifactCache::abandoned(const File& f) { return abandoned_since(f.mtime_ns); }
 
 }  // namespace detwasm::artifact

@@ -74,13 +74,16 @@ class ArtifactCache {
   void publish(const CacheKey& key, std::span<const uint8_t> bytes);
   void evict_beyond_bound();
   void warn(const std::string& what);
+  // A file in the cache's directories: an entry, another writer's
+  // temporary file still being written (left alone), or neither.
   struct File {
     std::string path;
     uint64_t size;
     int64_t mtime_ns;
+    bool entry;
+    bool in_flight;
   };
   std::vector<File> entry_files() const;
-  static bool abandoned(const File& f);
 
   CacheConfig config_;
   mutable std::mutex mutex_;

@@ -435,6 +435,7 @@ std::optional<Trap> Invocation::run(FuncInst* entry, const uint64_t* args, uint6
         pc += 1;
         break;
       case IOp::I32Const:
+      case IOp::F32Const:
         PUSH(pc[0]);
         pc += 1;
         break;
@@ -442,10 +443,6 @@ std::optional<Trap> Invocation::run(FuncInst* entry, const uint64_t* args, uint6
       case IOp::F64Const:
         PUSH(static_cast<uint64_t>(pc[0]) | (static_cast<uint64_t>(pc[1]) << 32));
         pc += 2;
-        break;
-      case IOp::F32Const:
-        PUSH(pc[0]);
-        pc += 1;
         break;
       case IOp::RefNull:
         PUSH(0);
