@@ -193,16 +193,19 @@ void put_machine_code(ByteWriter& w, const ModuleCode& m, Arch arch) {
   w.bytes({code.memory.base(), code.memory.size()});
   w.count(code.memory.num_functions());
   for (uint32_t i = 0; i < code.memory.num_functions(); ++i) w.u32(code.memory.func_offset(i));  // few: one each
-  // Trap sites as two arrays, offsets then kinds, each copied whole.
+  // Trap sites as three arrays, code offsets, module offsets, then kinds,
+  // each copied whole.
   std::span<const jit::TrapSite> sites = code.traps.sites();
-  std::vector<uint32_t> site_offsets(sites.size());
+  std::vector<uint32_t> site_offsets(sites.size()), site_sources(sites.size());
   std::vector<uint8_t> site_kinds(sites.size());
   for (size_t i = 0; i < sites.size(); ++i) {
     site_offsets[i] = sites[i].offset;
+    site_sources[i] = sites[i].module_offset;
     site_kinds[i] = static_cast<uint8_t>(sites[i].kind);
   }
   w.count(sites.size());
   w.array<uint32_t>(site_offsets);
+  w.array<uint32_t>(site_sources);
   w.bytes(site_kinds);
   w.count(code.sources.entries().size());
   w.array<jit::SourcePos>(code.sources.entries());
@@ -382,14 +385,15 @@ std::shared_ptr<const jit::LoadedCode> read_machine_code(ModuleReader& mr, const
     if (o >= size) r.malformed("a function entry outside the code");
   }
   if (offsets.size() != m.functions.size()) r.malformed("an entry count unlike the function count");
-  uint32_t num_sites = r.count(5);
+  uint32_t num_sites = r.count(9);
   std::vector<uint32_t> site_offsets = r.array<uint32_t>(num_sites);
+  std::vector<uint32_t> site_sources = r.array<uint32_t>(num_sites);
   std::span<const uint8_t> site_kinds = r.bytes(num_sites);
   std::vector<jit::TrapSite> sites(num_sites);
   for (uint32_t i = 0; i < num_sites; ++i) {
     if (site_offsets[i] >= size) r.malformed("a trap site outside the code");
     if (site_kinds[i] > static_cast<uint8_t>(TrapKind::HostError)) r.malformed("an unknown trap kind");
-    sites[i] = {site_offsets[i], static_cast<TrapKind>(site_kinds[i])};
+    sites[i] = {site_offsets[i], static_cast<TrapKind>(site_kinds[i]), site_sources[i]};
   }
   std::vector<jit::SourcePos> sources = r.array<jit::SourcePos>(r.u32());
   auto by_offset = [](const auto& a, const auto& b) { return a.offset < b.offset; };

@@ -30,10 +30,14 @@ struct LoadedCode {
   }
 
   // The module offset of the Wasm operator compiled to the instruction
-  // holding `pc` (source_map.hpp), if it is a listed one.
+  // holding `pc`, if it is a listed one: a call or trap call (source_map.hpp)
+  // or a faulting access (its trap site).
   std::optional<uint32_t> module_offset_at(uintptr_t pc) const {
     if (!memory.contains(reinterpret_cast<const void*>(pc))) return std::nullopt;
-    return sources.module_offset_at(static_cast<uint32_t>(pc - reinterpret_cast<uintptr_t>(memory.base())));
+    auto offset = static_cast<uint32_t>(pc - reinterpret_cast<uintptr_t>(memory.base()));
+    if (auto m = sources.module_offset_at(offset)) return m;
+    if (const TrapSite* site = traps.find(offset)) return site->module_offset;
+    return std::nullopt;
   }
 
   // Where compiled callers enter defined function `f`.

@@ -292,7 +292,8 @@ class ModuleCompilerImpl final : public ModuleCompiler::Backend {
       cursor = align(cursor);
       l.starts.push_back(static_cast<uint32_t>(cursor));
       l.func_offsets.push_back(static_cast<uint32_t>(cursor) + r.code.outer_entry);
-      for (const TrapSite& t : r.code.trap_sites) l.trap_sites.push_back({static_cast<uint32_t>(cursor) + t.offset, t.kind});
+      for (const TrapSite& t : r.code.trap_sites)
+        l.trap_sites.push_back({static_cast<uint32_t>(cursor) + t.offset, t.kind, t.module_offset});
       for (const SourcePos& p : r.code.sources)
         l.sources.push_back({static_cast<uint32_t>(cursor) + p.code_offset, p.module_offset});
       for (const Relocation& rel : r.code.relocations)

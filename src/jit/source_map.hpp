@@ -1,5 +1,6 @@
-// Compiled code -> Wasm: for each instruction that can trap or call, the
-// module offset of the Wasm operator it was compiled from. A trap's frames
+// Compiled code -> Wasm: for each call and each out-of-line trap call, the
+// module offset of the Wasm operator it was compiled from (a faulting
+// access carries its own, in its trap site). A trap's frames
 // look their pcs up here, so they report the same offsets as the
 // interpreter. Emitted in the compiler's single pass, one entry per site.
 #pragma once
@@ -12,9 +13,9 @@
 
 namespace detwasm::jit {
 
-// `code_offset` is of a byte inside the instruction: the first byte of a
-// faulting memory access, the last byte of a call (its return address less
-// one, which is what a frame walk has). The two never coincide.
+// `code_offset` is of the last byte of a call: its return address less
+// one, which is what a frame walk has. A faulting access's trap site is its
+// first byte, so the two tables never hold the same offset.
 struct SourcePos {
   uint32_t code_offset;
   uint32_t module_offset;

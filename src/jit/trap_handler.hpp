@@ -14,10 +14,13 @@
 
 namespace detwasm::jit {
 
-// An instruction that may fault, as a code offset, and the trap it means.
+// An instruction that may fault, as a code offset, the trap it means, and
+// the module offset of the Wasm operator it was compiled from (its place in
+// trap frames; the source map lists calls and trap calls, not these).
 struct TrapSite {
   uint32_t offset;
   TrapKind kind;
+  uint32_t module_offset = 0;
   bool operator==(const TrapSite&) const = default;
 };
 

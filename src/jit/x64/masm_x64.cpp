@@ -612,8 +612,7 @@ void X64MacroAssembler::access_memory(enc::Opcode op, Reg reg, Reg index, uint64
     index = gpr(kScratchCode);
     offset = 0;
   }
-  trap_sites_.push_back({static_cast<uint32_t>(a_.offset()), TrapKind::MemoryOutOfBounds});
-  sources_.push_back({static_cast<uint32_t>(a_.offset()), source_offset_});
+  trap_sites_.push_back({static_cast<uint32_t>(a_.offset()), TrapKind::MemoryOutOfBounds, source_offset_});
   auto disp = static_cast<int32_t>(offset);
   if (index.valid()) emit([&](enc::Writer& w) { w.mem_index(op, reg.code, kMemoryBaseCode, index.code, disp); });
   else emit([&](enc::Writer& w) { w.mem(op, reg.code, kMemoryBaseCode, disp); });
