@@ -1,4 +1,7 @@
-// The x86-64 entry trampoline and host adapter (abi.hpp states the contract).
+// The x86-64 entry trampoline and host adapter (abi.hpp states the contract),
+// as assembly. The engine runs the bytes kept in runtime_stubs_x64_code.cpp,
+// so that a build without asmjit has them too; a test checks that they are
+// what this assembles to (and rewrites them when blessed).
 #include <asmjit/x86.h>
 
 #include "jit/code_buffer.hpp"
@@ -173,7 +176,9 @@ void emit_host_adapter(Assembler& a) {
   x64::emit_trap_exit(a);
 }
 
-RuntimeStubs build_stubs() {
+}  // namespace
+
+RuntimeStubCode assemble_runtime_stubs() {
   CodeHolder code;
   code.init(Environment(asmjit::Arch::kX64));
   Assembler a(&code);
@@ -187,21 +192,11 @@ RuntimeStubs build_stubs() {
   a.bind(mxcsr);
   a.embedUInt32(kMxcsrDefault);
 
-  std::vector<uint8_t> bytes = take_position_independent_code(code);
-  uint32_t entry_at = static_cast<uint32_t>(code.labelOffsetFromBase(entry));
-  uint32_t host_at = static_cast<uint32_t>(code.labelOffsetFromBase(host));
-  RuntimeStubs stubs;
-  stubs.code = CodeMemory(bytes, {entry_at, host_at});
-  stubs.entry = reinterpret_cast<EntryTrampoline>(const_cast<void*>(stubs.code.func_entry(0)));
-  stubs.host_adapter = stubs.code.func_entry(1);
-  return stubs;
-}
-
-}  // namespace
-
-const RuntimeStubs& runtime_stubs() {
-  static const RuntimeStubs stubs = build_stubs();
-  return stubs;
+  RuntimeStubCode out;
+  out.bytes = take_position_independent_code(code);
+  out.entry_offset = static_cast<uint32_t>(code.labelOffsetFromBase(entry));
+  out.host_adapter_offset = static_cast<uint32_t>(code.labelOffsetFromBase(host));
+  return out;
 }
 
 }  // namespace detwasm::jit
