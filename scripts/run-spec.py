@@ -39,6 +39,16 @@ def run_file(args, wast):
     if error:
         return wast.name, None, {}, [f"wast2json failed: {error}"]
     extra = (["--metered"] if args.metered else []) + (["--via-artifact"] if args.via_artifact else [])
+    if args.cache_dir:
+        extra += ["--cache-dir", args.cache_dir]
+    if args.producer:
+        # The producer fills the cache with every module, compile errors
+        # included; then the run under test finds them all there.
+        fill = subprocess.run([args.producer, "--tier", args.tier, "spec", str(target)] + extra,
+                              capture_output=True, text=True)
+        if fill.returncode not in (0, 1):
+            tail = (fill.stdout + fill.stderr).strip().splitlines()[-5:]
+            return wast.name, None, {}, [f"the producer exited with status {fill.returncode}"] + tail
     run = subprocess.run([args.detwasm, "--tier", args.tier, "spec", str(target), "--by-kind"] + extra,
                          capture_output=True, text=True)
     m = FILE_LINE.search(run.stdout)
@@ -89,11 +99,17 @@ def main():
                         help="compile with gas metering (unlimited gas): results must not change")
     parser.add_argument("--via-artifact", action="store_true",
                         help="run every module from its serialized artifact: results must not change")
+    parser.add_argument("--cache-dir", help="run every module through this compile cache")
+    parser.add_argument("--producer",
+                        help="a detwasm that compiles: it runs each file first, filling --cache-dir, so that "
+                             "--detwasm (a headless build) finds every module there")
     parser.add_argument("--expected", help="file of pinned totals to compare with")
     parser.add_argument("--bless", action="store_true",
                         help="write the totals to --expected instead of comparing (also DETWASM_BLESS=1)")
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     args = parser.parse_args()
+    if args.producer and not args.cache_dir:
+        parser.error("--producer needs --cache-dir")
 
     wasts = sorted(Path(args.suite).glob("*.wast"))
     if not wasts:

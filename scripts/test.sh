@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds detwasm and runs the whole test suite with ctest (unit, property,
-# spec, CLI, example) in build/. With --sanitize, or when CI=true, runs the
+# spec, CLI, example) in build/, and the headless runtime's tests in
+# build-headless/. With --sanitize, or when CI=true, runs the
 # same suite again under AddressSanitizer and UndefinedBehaviorSanitizer in
 # build-asan/. Exits non-zero if any build or test fails.
 set -eu
@@ -41,6 +42,9 @@ $dir: $(grep "tests passed" "$log" || echo "ctest did not finish")"
 }
 
 suite build
+# The runtime without the compiler, running what build/ compiled: artifacts,
+# and the spec suite from a compile cache.
+suite build-headless -DDETWASM_HEADLESS=ON -DDETWASM_ARTIFACT_PRODUCER="$PWD/build/src/detwasm"
 if [ "$sanitize" = yes ]; then
   export UBSAN_OPTIONS=print_stacktrace=1
   suite build-asan -DDETWASM_SANITIZE=ON

@@ -34,7 +34,7 @@ Tier tier_named(const std::string& name) {
 void check_option_allowed(Command command, const std::string& option) {
   bool allowed = (command == Command::Run && (option == "--invoke" || option == "--json" || option == "--gas" ||
                                               option == "--no-cache" || option == "--cache-dir")) ||
-                 (command == Command::Cache && option == "--cache-dir") ||
+                 ((command == Command::Cache || command == Command::Spec) && option == "--cache-dir") ||
                  (command == Command::Run && option == "--trust") ||
                  (command == Command::Compile && option == "--sign") ||
                  (command == Command::Compile && (option == "--json" || option == "--metered" || option == "--output")) ||
@@ -182,7 +182,8 @@ Args parse_args(const std::vector<std::string>& argv) {
 
   if (cache_dir && no_cache) throw UsageFailure("--cache-dir and --no-cache contradict each other");
   if (cache_dir) args.cache_dir = *cache_dir;
-  else if (!no_cache) args.cache_dir = default_cache_dir();
+  // Only run and cache use the user's cache unless told otherwise.
+  else if (!no_cache && command != Command::Spec) args.cache_dir = default_cache_dir();
   if (max_module_size) args.limits.max_module_size = *max_module_size;
   if (max_memory_pages) args.limits.max_memory_pages = static_cast<uint32_t>(*max_memory_pages);
   if (max_table_elements) args.limits.max_table_elements = static_cast<uint32_t>(*max_table_elements);
@@ -267,9 +268,10 @@ Usage:
   detwasm hash MODULE.wasm
       Print the module's hash (BLAKE2b-256 of its bytes, in hex); for an
       artifact, the hash of the module it was compiled from.
-  detwasm spec FILE.json... [--verbose] [--by-kind] [--metered] [--via-artifact]
+  detwasm spec FILE.json... [--verbose] [--by-kind] [--metered] [--via-artifact] [--cache-dir DIR]
       Run spec tests converted by wabt's wast2json; the modules are read
-      from beside the JSON file.
+      from beside the JSON file. With --cache-dir, through that compile
+      cache (none by default).
 
   MODULE may be - for standard input, and for run and hash an artifact
   written by compile -o. No input is read past the module size limit (for
@@ -287,8 +289,9 @@ Options:
   --max-module-size BYTES    largest module accepted (default 67108864)
   --max-memory-pages N       pages a memory may have, at any time (default 65536)
   --max-table-elements N     elements a table may have (default 10000000)
-  --cache-dir DIR            the compile cache (default: $XDG_CACHE_HOME/detwasm,
-                             or ~/.cache/detwasm); created private to the user
+  --cache-dir DIR            the compile cache (default for run and cache:
+                             $XDG_CACHE_HOME/detwasm, or ~/.cache/detwasm);
+                             created private to the user
   -h, --help                 show this help
   --version                  show the version
 

@@ -11,6 +11,9 @@ int spec_command(const Args& args) {
   options.config = engine_config(args);
   options.verbose = args.verbose;
   options.via_artifact = args.via_artifact;
+  // Modules come from (and go to) this compile cache: how a headless build,
+  // which compiles nothing, runs the suite from a cache another build filled.
+  options.config.cache.dir = args.cache_dir;
   spec::Counts total;
   for (const std::string& file : args.files) {
     spec::RunReport report;

@@ -1,0 +1,179 @@
+// What a build without the compiler (DETWASM_HEADLESS) must do: run the
+// artifacts another build compiled (make_artifacts.sh writes them from
+// module.wat), with the results and gas of the module itself; refuse every
+// damaged or untrusted one; and refuse to compile, with a clear error. The
+// test uses nothing but the runtime API, so a full build runs it too.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <string>
+
+#include <detwasm/detwasm.hpp>
+
+namespace detwasm::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+const fs::path kDir = DETWASM_HEADLESS_ARTIFACTS;
+
+std::vector<uint8_t> read_bytes(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) throw std::runtime_error("cannot read " + file.string() + " (run the headless.artifacts test first)");
+  return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+std::array<uint8_t, 32> read_public_key(const fs::path& file) {
+  std::ifstream in(file);
+  std::string hex;
+  in >> hex;
+  std::array<uint8_t, 32> key{};
+  if (hex.size() != 64) throw std::runtime_error("not a public key: " + file.string());
+  for (size_t i = 0; i < 32; ++i) key[i] = static_cast<uint8_t>(std::stoul(hex.substr(2 * i, 2), nullptr, 16));
+  return key;
+}
+
+EngineConfig config_for(Tier tier, bool metering) {
+  EngineConfig c;
+  c.tier = tier;
+  c.metering = metering;
+  return c;
+}
+
+struct Outcome {
+  std::string results;
+  uint64_t gas = 0;
+};
+
+// module.wat's exports, with its one import.
+Outcome run_module(Engine& engine, const Module& module) {
+  Store store(engine);
+  store.set_gas_limit(1'000'000);
+  Func twice = store.new_host_func(FuncType{{ValType::I32}, {ValType::I32}},
+                                   [](Caller&, std::span<const Value> a, std::span<Value> r) -> std::optional<Trap> {
+                                     r[0] = Value::i32(a[0].as_i32() * 2);
+                                     return std::nullopt;
+                                   });
+  std::vector<Extern> imports{twice};
+  Instantiation inst = store.instantiate(module, imports);
+  if (inst.trap) return {"instantiation trapped: " + inst.trap->to_string()};
+  Outcome out;
+  auto call = [&](std::string_view name, std::vector<Value> args) {
+    CallResult r = inst.instance.get_func(name)->call(store, args);
+    if (r.trap) out.results += "trap " + std::string(trap_kind_name(r.trap->kind)) + ";";
+    for (const Value& v : r.results) out.results += std::to_string(v.as_i32()) + ";";
+  };
+  call("run", {Value::i32(5)});
+  call("via_import", {Value::i32(21)});
+  call("div", {Value::i32(1), Value::i32(0)});
+  out.gas = store.gas_used();
+  return out;
+}
+
+struct Case {
+  const char* file;
+  Tier tier;
+  bool metering;
+};
+
+void PrintTo(const Case& c, std::ostream* os) { *os << c.file; }
+
+class FromArtifact : public ::testing::TestWithParam<Case> {};
+
+// run(5): the start function sets $g to 8; 8 + 5*5 = 33, plus the bytes
+// 'a' (97) and 'r' (114) that data segments put in memory: 244.
+// via_import(21) reaches the host through the table: 42.
+TEST_P(FromArtifact, RunsWithTheModulesResults) {
+  const Case& c = GetParam();
+  Engine engine(config_for(c.tier, c.metering));
+  Module m = Module::deserialize_file(engine, (kDir / c.file).string());
+  Outcome out = run_module(engine, m);
+  EXPECT_EQ(out.results, "244;42;trap integer_divide_by_zero;");
+  if (c.metering) {
+    EXPECT_GT(out.gas, 0u);
+    // Both tiers charge the same gas, as they do for a fresh compile.
+    Engine other_engine(config_for(c.tier == Tier::Jit ? Tier::Interpreter : Tier::Jit, true));
+    const char* other = c.tier == Tier::Jit ? "interp-metered.dwa" : "jit-metered.dwa";
+    EXPECT_EQ(run_module(other_engine, Module::deserialize_file(other_engine, (kDir / other).string())).gas, out.gas);
+  } else {
+    EXPECT_EQ(out.gas, 0u);
+  }
+  // Loaded from bytes as from a file.
+  EXPECT_EQ(run_module(engine, Module::deserialize(engine, read_bytes(kDir / c.file))).results, out.results);
+}
+
+// Every single-bit flip and every truncation is refused.
+TEST_P(FromArtifact, EveryFlipAndEveryCutIsRefused) {
+  const Case& c = GetParam();
+  Engine engine(config_for(c.tier, c.metering));
+  std::vector<uint8_t> bytes = read_bytes(kDir / c.file);
+  size_t undetected = 0;
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    for (int bit = 0; bit < 8; ++bit) {
+      bytes[i] ^= static_cast<uint8_t>(1 << bit);
+      try {
+        Module::deserialize(engine, bytes);
+        ++undetected;
+      } catch (const ArtifactError&) {
+      }
+      bytes[i] ^= static_cast<uint8_t>(1 << bit);
+    }
+  }
+  EXPECT_EQ(undetected, 0u);
+  for (size_t n = 0; n < bytes.size(); ++n)
+    EXPECT_THROW(Module::deserialize(engine, std::span(bytes).first(n)), ArtifactError) << n;
+}
+
+INSTANTIATE_TEST_SUITE_P(Artifacts, FromArtifact,
+                         ::testing::Values(Case{"jit-plain.dwa", Tier::Jit, false},
+                                           Case{"jit-metered.dwa", Tier::Jit, true},
+                                           Case{"interp-plain.dwa", Tier::Interpreter, false},
+                                           Case{"interp-metered.dwa", Tier::Interpreter, true}),
+                         [](const auto& info) {
+                           return std::string(info.param.tier == Tier::Jit ? "Jit" : "Interp") +
+                                  (info.param.metering ? "Metered" : "Plain");
+                         });
+
+TEST(Headless, LoadsOnlyWhatTrustedKeysSigned) {
+  EngineConfig c = config_for(Tier::Jit, false);
+  c.trusted_keys = {read_public_key(kDir / "key.pub")};
+  Engine engine(c);
+  Module m = Module::deserialize_file(engine, (kDir / "jit-plain-signed.dwa").string());
+  EXPECT_EQ(run_module(engine, m).results, "244;42;trap integer_divide_by_zero;");
+  try {
+    Module::deserialize_file(engine, (kDir / "jit-plain.dwa").string());
+    FAIL() << "an unsigned artifact was loaded by an engine with trusted keys";
+  } catch (const ArtifactError& e) {
+    EXPECT_EQ(e.reason(), ArtifactError::Reason::Untrusted);
+  }
+}
+
+#ifdef DETWASM_HEADLESS
+// No compiler: compiling is refused with a clear error, and so is a module
+// its engine's cache does not hold; validating still works.
+TEST(Headless, RefusesToCompile) {
+  std::vector<uint8_t> wasm = read_bytes(kDir / "module.wasm");
+  for (Tier tier : {Tier::Jit, Tier::Interpreter}) {
+    Engine engine(config_for(tier, false));
+    try {
+      Module::compile(engine, wasm);
+      FAIL() << "a headless build compiled a module";
+    } catch (const UsageError& e) {
+      EXPECT_NE(std::string(e.what()).find("no compiler"), std::string::npos) << e.what();
+    }
+    EXPECT_NO_THROW(Module::validate(engine, wasm));
+  }
+  EngineConfig cached = config_for(Tier::Jit, false);
+  cached.cache.dir = (fs::temp_directory_path() / ("detwasm-headless-" + std::to_string(::getpid()))).string();
+  Engine engine(cached);
+  EXPECT_THROW(Module::compile(engine, wasm), UsageError);
+  fs::remove_all(cached.cache.dir);
+}
+#endif
+
+}  // namespace
+}  // namespace detwasm::test
