@@ -195,18 +195,11 @@ void put_machine_code(ByteWriter& w, const ModuleCode& m, Arch arch) {
   for (uint32_t i = 0; i < code.memory.num_functions(); ++i) w.u32(code.memory.func_offset(i));  // few: one each
   // Trap sites as three arrays, code offsets, module offsets, then kinds,
   // each copied whole.
-  std::span<const jit::TrapSite> sites = code.traps.sites();
-  std::vector<uint32_t> site_offsets(sites.size()), site_sources(sites.size());
-  std::vector<uint8_t> site_kinds(sites.size());
-  for (size_t i = 0; i < sites.size(); ++i) {
-    site_offsets[i] = sites[i].offset;
-    site_sources[i] = sites[i].module_offset;
-    site_kinds[i] = static_cast<uint8_t>(sites[i].kind);
-  }
-  w.count(sites.size());
-  w.array<uint32_t>(site_offsets);
-  w.array<uint32_t>(site_sources);
-  w.bytes(site_kinds);
+  static_assert(sizeof(TrapKind) == 1);
+  w.count(code.traps.size());
+  w.array<uint32_t>(code.traps.offsets());
+  w.array<uint32_t>(code.traps.module_offsets());
+  w.bytes({reinterpret_cast<const uint8_t*>(code.traps.kinds().data()), code.traps.size()});
   w.count(code.sources.entries().size());
   w.array<jit::SourcePos>(code.sources.entries());
 }
@@ -276,7 +269,9 @@ class ModuleReader {
 void read_declarations(ModuleReader& mr, ModuleDecls& m) {
   ByteReader& r = mr.in();
   m.module_name = r.string();
-  for (uint32_t n = r.count(8), i = 0; i < n; ++i) {
+  uint32_t num_names = r.count(8);
+  m.func_names.reserve(num_names);
+  for (uint32_t i = 0; i < num_names; ++i) {
     uint32_t index = r.u32();
     m.func_names[index] = r.string();
   }
@@ -388,26 +383,24 @@ std::shared_ptr<const jit::LoadedCode> read_machine_code(ModuleReader& mr, const
   uint32_t num_sites = r.count(9);
   std::vector<uint32_t> site_offsets = r.array<uint32_t>(num_sites);
   std::vector<uint32_t> site_sources = r.array<uint32_t>(num_sites);
-  std::span<const uint8_t> site_kinds = r.bytes(num_sites);
-  std::vector<jit::TrapSite> sites(num_sites);
-  for (uint32_t i = 0; i < num_sites; ++i) {
-    if (site_offsets[i] >= size) r.malformed("a trap site outside the code");
-    if (site_kinds[i] > static_cast<uint8_t>(TrapKind::HostError)) r.malformed("an unknown trap kind");
-    sites[i] = {site_offsets[i], static_cast<TrapKind>(site_kinds[i]), site_sources[i]};
-  }
+  std::vector<TrapKind> site_kinds = r.array<TrapKind>(num_sites);
+  if (!strictly_increasing_below(site_offsets, size)) r.malformed("trap sites unsorted or outside the code");
+  if (largest_byte({reinterpret_cast<const uint8_t*>(site_kinds.data()), site_kinds.size()}) >
+      static_cast<uint8_t>(TrapKind::HostError))
+    r.malformed("an unknown trap kind");
   std::vector<jit::SourcePos> sources = r.array<jit::SourcePos>(r.u32());
-  auto by_offset = [](const auto& a, const auto& b) { return a.offset < b.offset; };
   auto by_code = [](const jit::SourcePos& a, const jit::SourcePos& b) { return a.code_offset < b.code_offset; };
-  if (!std::is_sorted(sites.begin(), sites.end(), by_offset) || !std::is_sorted(sources.begin(), sources.end(), by_code))
-    r.malformed("unsorted code tables");
+  if (!std::is_sorted(sources.begin(), sources.end(), by_code)) r.malformed("unsorted code tables");
+  jit::TrapTable traps(std::move(site_offsets), std::move(site_kinds), std::move(site_sources));
   // From a file, the code's pages are mapped from it where they lie on a
   // page boundary; otherwise copied.
   auto at = static_cast<uint64_t>(code.data() - artifact.data());
   if (file && at % static_cast<uint64_t>(::sysconf(_SC_PAGESIZE)) == 0) {
     jit::CodeMemory memory = jit::CodeMemory::map_file(file->fd, at, code.size(), std::move(offsets));
-    return std::make_shared<jit::LoadedCode>(std::move(memory), std::move(sites), std::move(sources));
+    return std::make_shared<jit::LoadedCode>(std::move(memory), std::move(traps), std::move(sources));
   }
-  return std::make_shared<jit::LoadedCode>(code, std::move(offsets), std::move(sites), std::move(sources));
+  return std::make_shared<jit::LoadedCode>(jit::CodeMemory(code, std::move(offsets)), std::move(traps),
+                                           std::move(sources));
 }
 
 // The index spaces as the decoder builds them, imports first: what the

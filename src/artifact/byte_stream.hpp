@@ -106,4 +106,32 @@ class ByteReader {
   size_t pos_ = 0;
 };
 
+// Checks over whole arrays, written in fixed-size blocks without early exit
+// so that the compiler vectorizes them at -O2: a large module's tables hold
+// tens of thousands of entries.
+
+// Whether `v` is strictly increasing and every value is below `limit`.
+inline bool strictly_increasing_below(std::span<const uint32_t> v, uint64_t limit) {
+  if (v.empty()) return true;
+  if (v.back() >= limit) return false;
+  const uint32_t* p = v.data();
+  size_t n = v.size() - 1, i = 0;
+  uint32_t bad = 0;
+  for (; i + 16 <= n; i += 16)
+    for (size_t j = 0; j < 16; ++j) bad |= p[i + j] >= p[i + j + 1];
+  for (; i < n; ++i) bad |= p[i] >= p[i + 1];
+  return bad == 0;
+}
+
+// The largest byte of `v` (0 for none).
+inline uint8_t largest_byte(std::span<const uint8_t> v) {
+  const uint8_t* p = v.data();
+  size_t n = v.size(), i = 0;
+  uint8_t m = 0;
+  for (; i + 32 <= n; i += 32)
+    for (size_t j = 0; j < 32; ++j) m = p[i + j] > m ? p[i + j] : m;
+  for (; i < n; ++i) m = p[i] > m ? p[i] : m;
+  return m;
+}
+
 }  // namespace detwasm::artifact

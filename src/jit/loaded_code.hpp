@@ -25,7 +25,9 @@ struct LoadedCode {
              std::vector<SourcePos> source_map)
       : LoadedCode(CodeMemory(bytes, std::move(offsets)), std::move(sites), std::move(source_map)) {}
   LoadedCode(CodeMemory code, std::vector<TrapSite> sites, std::vector<SourcePos> source_map)
-      : memory(std::move(code)), traps(std::move(sites)), sources(std::move(source_map)) {
+      : LoadedCode(std::move(code), TrapTable(sites), std::move(source_map)) {}
+  LoadedCode(CodeMemory code, TrapTable trap_table, std::vector<SourcePos> source_map)
+      : memory(std::move(code)), traps(std::move(trap_table)), sources(std::move(source_map)) {
     registration = CodeRegistration(memory.base(), memory.size(), &traps);
   }
 
@@ -36,7 +38,7 @@ struct LoadedCode {
     if (!memory.contains(reinterpret_cast<const void*>(pc))) return std::nullopt;
     auto offset = static_cast<uint32_t>(pc - reinterpret_cast<uintptr_t>(memory.base()));
     if (auto m = sources.module_offset_at(offset)) return m;
-    if (const TrapSite* site = traps.find(offset)) return site->module_offset;
+    if (std::optional<TrapSite> site = traps.find(offset)) return site->module_offset;
     return std::nullopt;
   }
 

@@ -13,20 +13,44 @@
 
 namespace detwasm::jit {
 
-TrapTable::TrapTable(std::vector<TrapSite> sites) : sites_(std::move(sites)) {
+TrapTable::TrapTable(const std::vector<TrapSite>& sites) {
   // Sites arrive in emission order, which is already sorted.
   auto by_offset = [](const TrapSite& a, const TrapSite& b) { return a.offset < b.offset; };
-  if (!std::is_sorted(sites_.begin(), sites_.end(), by_offset)) std::sort(sites_.begin(), sites_.end(), by_offset);
+  const std::vector<TrapSite>* in = &sites;
+  std::vector<TrapSite> sorted;
+  if (!std::is_sorted(sites.begin(), sites.end(), by_offset)) {
+    sorted = sites;
+    std::sort(sorted.begin(), sorted.end(), by_offset);
+    in = &sorted;
+  }
+  offsets_.reserve(in->size());
+  kinds_.reserve(in->size());
+  module_offsets_.reserve(in->size());
+  for (const TrapSite& t : *in) {
+    offsets_.push_back(t.offset);
+    kinds_.push_back(t.kind);
+    module_offsets_.push_back(t.module_offset);
+  }
 }
 
-const TrapSite* TrapTable::find(uint32_t offset) const {
-  size_t lo = 0, hi = sites_.size();
+TrapTable::TrapTable(std::vector<uint32_t> offsets, std::vector<TrapKind> kinds, std::vector<uint32_t> module_offsets)
+    : offsets_(std::move(offsets)), kinds_(std::move(kinds)), module_offsets_(std::move(module_offsets)) {}
+
+std::optional<TrapSite> TrapTable::find(uint32_t offset) const {
+  size_t lo = 0, hi = offsets_.size();
   while (lo < hi) {
     size_t mid = lo + (hi - lo) / 2;
-    if (sites_[mid].offset < offset) lo = mid + 1;
+    if (offsets_[mid] < offset) lo = mid + 1;
     else hi = mid;
   }
-  return lo < sites_.size() && sites_[lo].offset == offset ? &sites_[lo] : nullptr;
+  if (lo < offsets_.size() && offsets_[lo] == offset) return TrapSite{offset, kinds_[lo], module_offsets_[lo]};
+  return std::nullopt;
+}
+
+std::vector<TrapSite> TrapTable::sites() const {
+  std::vector<TrapSite> out(offsets_.size());
+  for (size_t i = 0; i < out.size(); ++i) out[i] = {offsets_[i], kinds_[i], module_offsets_[i]};
+  return out;
 }
 
 namespace {
@@ -80,7 +104,7 @@ void chain_to_previous(int sig, siginfo_t* info, void* ucontext) {
 
 void handle_fault(int sig, siginfo_t* info, void* ucontext) {
   int saved_errno = errno;
-  const TrapSite* site = lookup_trap_site(fault_pc(ucontext));
+  std::optional<TrapSite> site = lookup_trap_site(fault_pc(ucontext));
   if (site) {
     resume_at_trap_exit(ucontext, site->kind);
   } else {
@@ -136,9 +160,9 @@ void prepare_thread_for_jit_code() {
   (void)alt_stack;
 }
 
-const TrapSite* lookup_trap_site(const void* pc) {
+std::optional<TrapSite> lookup_trap_site(const void* pc) {
   g_readers.fetch_add(1);
-  const TrapSite* found = nullptr;
+  std::optional<TrapSite> found;
   if (const Snapshot* snap = g_snapshot.load()) {
     auto p = static_cast<const uint8_t*>(pc);
     const auto& r = snap->ranges;

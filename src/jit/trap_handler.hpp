@@ -7,6 +7,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <vector>
 
@@ -24,16 +25,26 @@ struct TrapSite {
   bool operator==(const TrapSite&) const = default;
 };
 
-// Code offset -> trap kind, sorted by offset.
+// Code offset -> trap site, as three arrays sorted by code offset: the
+// layout an artifact keeps, so that loading one copies each array whole.
 class TrapTable {
  public:
   TrapTable() = default;
-  explicit TrapTable(std::vector<TrapSite> sites);  // sorts
-  const TrapSite* find(uint32_t offset) const;      // async-signal-safe
-  std::span<const TrapSite> sites() const { return sites_; }
+  explicit TrapTable(const std::vector<TrapSite>& sites);  // sorts
+  // Arrays of one length, sorted by offset (the caller has checked).
+  TrapTable(std::vector<uint32_t> offsets, std::vector<TrapKind> kinds, std::vector<uint32_t> module_offsets);
+
+  std::optional<TrapSite> find(uint32_t offset) const;  // async-signal-safe
+  size_t size() const { return offsets_.size(); }
+  std::span<const uint32_t> offsets() const { return offsets_; }
+  std::span<const TrapKind> kinds() const { return kinds_; }
+  std::span<const uint32_t> module_offsets() const { return module_offsets_; }
+  std::vector<TrapSite> sites() const;
 
  private:
-  std::vector<TrapSite> sites_;
+  std::vector<uint32_t> offsets_;
+  std::vector<TrapKind> kinds_;
+  std::vector<uint32_t> module_offsets_;
 };
 
 // Installs the process-wide handler (once) and gives the calling thread an
@@ -58,7 +69,7 @@ class CodeRegistration {
 
 // The trap a fault at `pc` means, if `pc` is a listed site in registered code.
 // Exposed for tests; the signal handler uses it.
-const TrapSite* lookup_trap_site(const void* pc);
+std::optional<TrapSite> lookup_trap_site(const void* pc);
 
 // Target hooks (x64/trap_context_x64.cpp): read the faulting pc from a
 // ucontext_t, and rewrite it to continue at the trap exit of the ExecState

@@ -92,7 +92,7 @@ class JitInstance {
       const LoadedCode& code = *module_.data()->code.jit;
       compiled_.code.assign(code.memory.base(), code.memory.base() + code.memory.size());
       for (uint32_t i = 0; i < code.memory.num_functions(); ++i) compiled_.func_offsets.push_back(code.memory.func_offset(i));
-      compiled_.trap_sites.assign(code.traps.sites().begin(), code.traps.sites().end());
+      compiled_.trap_sites = code.traps.sites();
     }
     return compiled_;
   }

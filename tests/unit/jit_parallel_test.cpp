@@ -42,7 +42,7 @@ Code compiled(const std::vector<uint8_t>& wasm, uint32_t threads, bool metering)
   Code out;
   out.bytes.assign(code.memory.base(), code.memory.base() + code.memory.size());
   for (uint32_t i = 0; i < code.memory.num_functions(); ++i) out.func_offsets.push_back(code.memory.func_offset(i));
-  out.trap_sites.assign(code.traps.sites().begin(), code.traps.sites().end());
+  out.trap_sites = code.traps.sites();
   return out;
 }
 

@@ -242,7 +242,7 @@ TEST_F(MasmTest, OutOfBoundsLoadTrapsThroughFaultHandler) {
 
 TEST(JitTrapHandler, FaultOutsideCompiledCodeIsNotATrap) {
   int dummy = 0;
-  EXPECT_EQ(lookup_trap_site(&dummy), nullptr);
+  EXPECT_FALSE(lookup_trap_site(&dummy));
   EXPECT_DEATH(
       {
         prepare_thread_for_jit_code();
