@@ -2,6 +2,7 @@
 // interpreter and the JIT must agree on every result, trap and limit.
 #include <gtest/gtest.h>
 
+#include "support/wat.hpp"
 #include "test_util.hpp"
 
 namespace detwasm::test {
@@ -419,6 +420,30 @@ TEST_P(Execution, ModulesFromAnotherEngineAreRefused) {
   Engine engine(config());
   Store store(engine);
   EXPECT_THROW(store.instantiate(module, {}), UsageError);
+}
+
+// A memory's address range is reused once its store is gone: the next
+// memory must still start zeroed, with nothing past its size reachable.
+TEST_P(Execution, AMemoryInAReusedRangeStartsFresh) {
+  std::vector<uint8_t> wasm = wat_to_wasm(R"((module (memory (export "mem") 1 4)
+    (func (export "dirty") (drop (memory.grow (i32.const 3)))
+      (i32.store (i32.const 0) (i32.const 0x5a5a5a5a))
+      (i32.store (i32.const 70000) (i32.const 0x5a5a5a5a))
+      (i32.store (i32.const 200000) (i32.const 0x5a5a5a5a)))
+    (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))))");
+  Engine engine(config());
+  Module module = Module::compile(engine, wasm);
+  for (int round = 0; round < 3; ++round) {
+    Store store(engine);
+    Instantiation inst = store.instantiate(module, std::vector<Extern>{});
+    ASSERT_FALSE(inst.trap);
+    EXPECT_RESULT(inst.instance.get_func("load")->call(store, std::vector<Value>{Value::i32(0)}), Value::i32(0));
+    EXPECT_RESULT(inst.instance.get_func("load")->call(store, std::vector<Value>{Value::i32(65532)}), Value::i32(0));
+    EXPECT_TRAP(inst.instance.get_func("load")->call(store, std::vector<Value>{Value::i32(70000)}), TrapKind::MemoryOutOfBounds);
+    EXPECT_TRAP(inst.instance.get_func("load")->call(store, std::vector<Value>{Value::i32(200000)}), TrapKind::MemoryOutOfBounds);
+    EXPECT_RESULT(inst.instance.get_func("dirty")->call(store, {}));
+    EXPECT_RESULT(inst.instance.get_func("load")->call(store, std::vector<Value>{Value::i32(70000)}), Value::i32(0x5a5a5a5a));
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Tiers, Execution, ::testing::Values(Tier::Interpreter, Tier::Jit),
