@@ -47,8 +47,29 @@ modules=("$work/modules/sqlite3.wasm" "$work/modules/lua.wasm")
 
 echo "=== detwasm-bench"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DDETWASM_BENCH=ON -DDETWASM_TESTS=OFF >/dev/null
-cmake --build "$build" -j2 --target detwasm-bench
+cmake --build "$build" -j2 --target detwasm-bench detwasm-cli
 kernels=("$build"/bench/kernels/*.wasm)
+
+echo "=== artifacts: the same bytes every time"
+# Each real module, in each tier, written by two processes with different
+# compile thread counts: the artifacts must be identical.
+same=0
+differ=()
+for m in "${modules[@]}"; do
+  for tier in jit interp; do
+    a=$work/$(basename "$m" .wasm)-$tier
+    "$build/src/detwasm" --tier $tier --threads 1 compile --metered "$m" -o "$a.1.art" >/dev/null
+    "$build/src/detwasm" --tier $tier --threads 2 compile --metered "$m" -o "$a.2.art" >/dev/null
+    if cmp -s "$a.1.art" "$a.2.art"; then same=$((same + 1)); else differ+=("$(basename "$a")"); fi
+    rm -f "$a.1.art" "$a.2.art"
+  done
+done
+if [ ${#differ[@]} -eq 0 ]; then
+  echo "identical ($same module and tier pairs)" >"$work/artifact-determinism.txt"
+else
+  echo "DIFFERENT for ${differ[*]}" >"$work/artifact-determinism.txt"
+fi
+cat "$work/artifact-determinism.txt"
 
 echo "=== detwasm: compile, shapes and kernels"
 # The console shows the run as it goes; the JSON file is what the report reads.
@@ -71,4 +92,4 @@ node "${node_flags[@]}" bench/liftoff.mjs compile --min-ms=500 "$work"/shapes/*.
 
 echo "=== side by side"
 node bench/report.mjs "$work/detwasm.json" "$work/liftoff-compile.json" "$work/liftoff-run.json" \
-  "$work/liftoff-shapes.json" "$work/results.json" | tee "$work/results.txt"
+  "$work/liftoff-shapes.json" "$work/results.json" "$work/artifact-determinism.txt" | tee "$work/results.txt"
