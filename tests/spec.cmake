@@ -8,18 +8,18 @@ find_package(Python3 REQUIRED COMPONENTS Interpreter)
 set(DETWASM_SPEC_SUITE ${PROJECT_SOURCE_DIR}/../shared/spec-testsuite
     CACHE PATH "The WebAssembly spec test suite (with core/ inside)")
 
-foreach(tier interp jit)
+foreach(tier ${DETWASM_TEST_TIERS})
   set(pins ${CMAKE_CURRENT_SOURCE_DIR}/spec/expected-${tier}.txt)
   if(EXISTS ${pins})
     add_test(NAME spec.core.${tier}
-      COMMAND Python3::Interpreter ${PROJECT_SOURCE_DIR}/scripts/run-spec.py
+      COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/scripts/run-spec.py
         --detwasm $<TARGET_FILE:detwasm-cli> --wast2json ${WAST2JSON}
         --suite ${DETWASM_SPEC_SUITE}/core --out ${CMAKE_BINARY_DIR}/spec/core-${tier}
         --tier ${tier} --expected ${pins} --jobs 2)
     set_tests_properties(spec.core.${tier} PROPERTIES TIMEOUT 1200 PROCESSORS 2)
     # Metering must change no result, trap or verdict: same pins.
     add_test(NAME spec.core.${tier}-metered
-      COMMAND Python3::Interpreter ${PROJECT_SOURCE_DIR}/scripts/run-spec.py
+      COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/scripts/run-spec.py
         --detwasm $<TARGET_FILE:detwasm-cli> --wast2json ${WAST2JSON}
         --suite ${DETWASM_SPEC_SUITE}/core --out ${CMAKE_BINARY_DIR}/spec/core-${tier}-metered
         --tier ${tier} --expected ${pins} --jobs 2 --metered)
@@ -32,7 +32,7 @@ foreach(tier interp jit)
         list(APPEND extra --metered)
       endif()
       add_test(NAME spec.core.${tier}-artifact-${metering}
-        COMMAND Python3::Interpreter ${PROJECT_SOURCE_DIR}/scripts/run-spec.py
+        COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/scripts/run-spec.py
           --detwasm $<TARGET_FILE:detwasm-cli> --wast2json ${WAST2JSON}
           --suite ${DETWASM_SPEC_SUITE}/core --out ${CMAKE_BINARY_DIR}/spec/core-${tier}-artifact-${metering}
           --tier ${tier} --expected ${pins} --jobs 2 ${extra})
@@ -45,7 +45,7 @@ endforeach()
 # each altered expectation gives exactly one failure.
 foreach(alter none return-value nan-expected externref trap-kind accepted-module unlinkable)
   add_test(NAME spec.runner.${alter}
-    COMMAND Python3::Interpreter ${CMAKE_CURRENT_SOURCE_DIR}/spec/runner_check.py
+    COMMAND ${Python3_EXECUTABLE} ${CMAKE_CURRENT_SOURCE_DIR}/spec/runner_check.py
       --detwasm $<TARGET_FILE:detwasm-cli> --wast2json ${WAST2JSON}
       --wast ${CMAKE_CURRENT_SOURCE_DIR}/spec/runner-check.wast
       --out ${CMAKE_BINARY_DIR}/spec/runner-check --alter ${alter})

@@ -7,6 +7,7 @@ namespace {
 RuntimeStubs map_stubs() {
   PrebuiltStubs prebuilt = prebuilt_runtime_stubs();
   RuntimeStubs stubs;
+  if (prebuilt.bytes.empty()) return stubs;  // a host without a backend: no compiled code ever runs
   stubs.code = CodeMemory(prebuilt.bytes, {prebuilt.entry_offset, prebuilt.host_adapter_offset});
   stubs.entry = reinterpret_cast<EntryTrampoline>(const_cast<void*>(stubs.code.func_entry(0)));
   stubs.host_adapter = stubs.code.func_entry(1);

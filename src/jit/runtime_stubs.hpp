@@ -24,7 +24,7 @@ struct RuntimeStubCode {
   uint32_t host_adapter_offset = 0;
 };
 
-// The bytes this build's target runs.
+// The bytes this build's target runs (none on a host without a backend).
 struct PrebuiltStubs {
   std::span<const uint8_t> bytes;
   uint32_t entry_offset;

@@ -34,7 +34,7 @@ if(DETWASM_HEADLESS)
   find_package(Python3 REQUIRED COMPONENTS Interpreter)
   set(DETWASM_SPEC_SUITE ${PROJECT_SOURCE_DIR}/../shared/spec-testsuite
       CACHE PATH "The WebAssembly spec test suite (with core/ inside)")
-  foreach(tier interp jit)
+  foreach(tier ${DETWASM_TEST_TIERS})
     foreach(metering plain metered)
       set(extra "")
       if(metering STREQUAL metered)
@@ -42,7 +42,7 @@ if(DETWASM_HEADLESS)
       endif()
       set(name ${tier}-${metering})
       add_test(NAME headless.spec.${name}
-        COMMAND Python3::Interpreter ${PROJECT_SOURCE_DIR}/scripts/run-spec.py
+        COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/scripts/run-spec.py
           --detwasm $<TARGET_FILE:detwasm-cli> --producer ${producer} --wast2json ${WAST2JSON}
           --suite ${DETWASM_SPEC_SUITE}/core --out ${CMAKE_BINARY_DIR}/spec/core-${name}
           --cache-dir ${CMAKE_BINARY_DIR}/spec/cache-${name}

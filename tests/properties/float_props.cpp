@@ -20,6 +20,7 @@
 
 #include <detwasm/detwasm.hpp>
 
+#include "unit/test_util.hpp"
 #include "support/wasm_builder.hpp"
 
 namespace detwasm::test {
@@ -130,12 +131,16 @@ struct FloatModule {
   Instance instance;
 };
 
-constexpr Tier kTiers[] = {Tier::Interpreter, Tier::Jit};
+const std::vector<Tier> kTiers = tiers_here();  // both tiers where the JIT runs
 const char* tier_name(Tier t) { return t == Tier::Jit ? "jit" : "interp"; }
 
 FloatModule& float_module(Tier tier) {
-  static FloatModule interp(Tier::Interpreter), jit(Tier::Jit);
-  return tier == Tier::Jit ? jit : interp;
+  if (tier == Tier::Jit) {
+    static FloatModule jit(Tier::Jit);
+    return jit;
+  }
+  static FloatModule interp(Tier::Interpreter);
+  return interp;
 }
 
 // Operand values where float code goes wrong: zeros, NaNs with payloads,

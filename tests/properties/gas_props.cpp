@@ -11,6 +11,7 @@
 
 #include <detwasm/detwasm.hpp>
 
+#include "unit/test_util.hpp"
 #include "support/module_gen.hpp"
 #include "support/module_runner.hpp"
 
@@ -19,7 +20,7 @@ namespace {
 
 constexpr uint64_t kAmpleGas = uint64_t(1) << 62;
 
-constexpr Tier kTiers[] = {Tier::Interpreter, Tier::Jit};
+const std::vector<Tier> kTiers = tiers_here();  // both tiers where the JIT runs
 
 EngineConfig plain(Tier tier) {
   EngineConfig c;
@@ -63,15 +64,17 @@ RC_GTEST_PROP(GasOnGeneratedModules, MeteringChangesNothingButGas, ()) {
     RC_ASSERT(compare_outcomes(metered_once, metered_twice).empty());  // gas included
     metered_runs.push_back(std::move(metered_once));
   }
-  std::string diff = compare_outcomes(metered_runs[0], metered_runs[1]);  // gas included
-  RC_LOG() << "interp vs jit: " << diff << "\n";
-  RC_ASSERT(diff.empty());
+  if (metered_runs.size() == 2) {  // where the JIT runs
+    std::string diff = compare_outcomes(metered_runs[0], metered_runs[1]);  // gas included
+    RC_LOG() << "interp vs jit: " << diff << "\n";
+    RC_ASSERT(diff.empty());
+  }
 }
 
 RC_GTEST_PROP(GasOnGeneratedModules, CallGasIsExact, ()) {
   GeneratedModule m = *gen_module();
   RC_PRE(!m.calls.empty());
-  const Tier tier = *rc::gen::elementOf(std::vector<Tier>(std::begin(kTiers), std::end(kTiers)));
+  const Tier tier = *rc::gen::elementOf(kTiers);
   RC_TAG(tier_name(tier));
   RC_LOG() << tier_name(tier) << "\n";
   Outcome full = run(m, metered(tier), with_gas(m, kAmpleGas));
@@ -121,7 +124,7 @@ RC_GTEST_PROP(GasOnGeneratedModules, StackExhaustionIgnoresMetering, ()) {
     RC_ASSERT(compare_outcomes(metered_run, again).empty());
     metered_runs.push_back(std::move(metered_run));
   }
-  RC_ASSERT(compare_outcomes(metered_runs[0], metered_runs[1]).empty());
+  if (metered_runs.size() == 2) RC_ASSERT(compare_outcomes(metered_runs[0], metered_runs[1]).empty());
 }
 
 }  // namespace

@@ -194,7 +194,7 @@ TEST_P(FloatVectors, HostFlushToZeroDoesNotLeakIn) {
 }
 #endif
 
-INSTANTIATE_TEST_SUITE_P(Tiers, FloatVectors, ::testing::Values(Tier::Interpreter, Tier::Jit),
+INSTANTIATE_TEST_SUITE_P(Tiers, FloatVectors, ::testing::ValuesIn(tiers_here()),
                          [](const auto& info) { return info.param == Tier::Interpreter ? "interp" : "jit"; });
 
 }  // namespace

@@ -446,7 +446,7 @@ TEST_P(Execution, AMemoryInAReusedRangeStartsFresh) {
   }
 }
 
-INSTANTIATE_TEST_SUITE_P(Tiers, Execution, ::testing::Values(Tier::Interpreter, Tier::Jit),
+INSTANTIATE_TEST_SUITE_P(Tiers, Execution, ::testing::ValuesIn(tiers_here()),
                          [](const auto& info) { return info.param == Tier::Interpreter ? "interp" : "jit"; });
 
 }  // namespace

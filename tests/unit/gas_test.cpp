@@ -101,7 +101,7 @@ TEST_P(GasVectors, ExactGasAndOutOfGasAtOneUnitLess) {
   EXPECT_GE(checked, 9u);
 }
 
-INSTANTIATE_TEST_SUITE_P(Tiers, GasVectors, ::testing::Values(Tier::Interpreter, Tier::Jit),
+INSTANTIATE_TEST_SUITE_P(Tiers, GasVectors, ::testing::ValuesIn(tiers_here()),
                          [](const auto& info) { return info.param == Tier::Interpreter ? "interp" : "jit"; });
 
 // (module

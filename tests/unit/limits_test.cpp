@@ -68,7 +68,7 @@ TEST_P(Limits, TheLargestFillCostsWhatTheProfileSays) {
   EXPECT_EQ(gas_of(9) - none, 2u);
 }
 
-INSTANTIATE_TEST_SUITE_P(EachTier, Limits, ::testing::Values(Tier::Interpreter, Tier::Jit),
+INSTANTIATE_TEST_SUITE_P(EachTier, Limits, ::testing::ValuesIn(tiers_here()),
                          [](const auto& info) { return info.param == Tier::Jit ? "jit" : "interp"; });
 
 }  // namespace

@@ -9,6 +9,7 @@
 #include <detwasm/detwasm.hpp>
 
 #include "support/wat.hpp"
+#include "unit/test_util.hpp"
 
 namespace detwasm::test {
 namespace {
@@ -236,7 +237,7 @@ TEST_P(References, ExternrefHostObjectsRoundTripAndDieWithTheStore) {
   EXPECT_EQ(destroyed, 2);
 }
 
-INSTANTIATE_TEST_SUITE_P(Tiers, References, ::testing::Values(Tier::Interpreter, Tier::Jit),
+INSTANTIATE_TEST_SUITE_P(Tiers, References, ::testing::ValuesIn(tiers_here()),
                          [](const auto& info) { return info.param == Tier::Interpreter ? "interp" : "jit"; });
 
 }  // namespace

@@ -19,6 +19,28 @@ inline std::vector<uint8_t> from_hex(std::string_view hex) {
   return out;
 }
 
+// Whether this machine runs the JIT tier: x86-64 does; a host whose backend
+// does not exist yet runs the interpreter alone.
+inline bool jit_here() {
+  static const bool here = [] {
+    EngineConfig c;
+    c.tier = Tier::Jit;
+    try {
+      Engine e(c);
+      return true;
+    } catch (const UsageError&) {
+      return false;
+    }
+  }();
+  return here;
+}
+
+// The tiers to test on this machine.
+inline std::vector<Tier> tiers_here() {
+  if (jit_here()) return {Tier::Interpreter, Tier::Jit};
+  return {Tier::Interpreter};
+}
+
 // A module instantiated with no imports in its own store.
 struct Loaded {
   explicit Loaded(const std::vector<uint8_t>& bytes, EngineConfig config = {})

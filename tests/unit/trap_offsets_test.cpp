@@ -175,7 +175,7 @@ TEST_P(TrapOffsets, TheBacktraceReadsLikeWasmtimes) {
   EXPECT_EQ(t.to_string(), want);
 }
 
-INSTANTIATE_TEST_SUITE_P(Tiers, TrapOffsets, ::testing::Values(Tier::Interpreter, Tier::Jit),
+INSTANTIATE_TEST_SUITE_P(Tiers, TrapOffsets, ::testing::ValuesIn(tiers_here()),
                          [](const auto& info) { return info.param == Tier::Interpreter ? "interp" : "jit"; });
 
 }  // namespace
