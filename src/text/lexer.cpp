@@ -80,6 +80,47 @@ void put_utf8(std::string& out, uint32_t cp) {
   }
 }
 
+bool is_digit(unsigned char c, bool hex) { return (c >= '0' && c <= '9') || (hex && hex_value(c) >= 0); }
+
+// A run of digits with single '_' between them; advances `i` past it.
+bool digit_run(std::string_view s, size_t& i, bool hex) {
+  if (i >= s.size() || !is_digit(s[i], hex)) return false;
+  while (i < s.size()) {
+    if (is_digit(s[i], hex)) {
+      ++i;
+    } else if (s[i] == '_' && i + 1 < s.size() && is_digit(s[i + 1], hex)) {
+      i += 2;
+    } else {
+      break;
+    }
+  }
+  return true;
+}
+
+// The shape of an unsigned number literal (its value is read where it is
+// used, by numbers.hpp): digits or 0x hexdigits, then a fraction and an
+// exponent for floats; inf; nan; nan:0x hexdigits.
+bool is_number(std::string_view s) {
+  if (s == "inf" || s == "nan") return true;
+  if (s.starts_with("nan:0x")) {
+    size_t i = 6;
+    return digit_run(s, i, true) && i == s.size();
+  }
+  bool hex = s.starts_with("0x");
+  size_t i = hex ? 2 : 0;
+  if (!digit_run(s, i, hex)) return false;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    digit_run(s, i, hex);
+  }
+  if (i < s.size() && (hex ? (s[i] == 'p' || s[i] == 'P') : (s[i] == 'e' || s[i] == 'E'))) {
+    ++i;
+    if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;
+    if (!digit_run(s, i, false)) return false;
+  }
+  return i == s.size();
+}
+
 class Lexer {
  public:
   explicit Lexer(std::string_view text) : s_(text) {}
@@ -119,6 +160,7 @@ class Lexer {
         size_t start = pos_;
         while (pos_ < s_.size() && is_idchar(s_[pos_])) ++pos_;
         t.text = s_.substr(start, pos_ - start);
+        t.kind = TokenKind::Keyword;  // until classified; errors show its text
         t.kind = classify(t);
         require_separator(t);
       } else {
@@ -273,9 +315,7 @@ class Lexer {
     if (c >= 'a' && c <= 'z') return TokenKind::Keyword;
     std::string_view rest = s;
     if (c == '+' || c == '-') rest.remove_prefix(1);
-    if (!rest.empty() && ((rest[0] >= '0' && rest[0] <= '9') || rest.starts_with("inf") || rest.starts_with("nan"))) {
-      return TokenKind::Number;
-    }
+    if (is_number(rest)) return TokenKind::Number;
     fail_at(t, "reserved token " + describe(t));
   }
 
