@@ -278,9 +278,10 @@ Usage:
   detwasm hash MODULE.wasm
       Print the module's hash (BLAKE2b-256 of its bytes, in hex); for an
       artifact, the hash of the module it was compiled from.
-  detwasm spec FILE.json... [--verbose] [--by-kind] [--metered] [--via-artifact]
+  detwasm spec FILE.json|FILE.wast... [--verbose] [--by-kind] [--metered] [--via-artifact]
       Run spec tests converted by wabt's wast2json; the modules are read
-      from beside the JSON file.
+      from beside the JSON file. A FILE.wast is read directly instead,
+      its modules parsed from their text.
 
   MODULE may be - for standard input, and for run and hash an artifact
   written by compile -o. Every command that reads a module reads the text
