@@ -57,6 +57,8 @@ TextModule parse_module(const std::vector<Token>& tokens, size_t begin, size_t e
 
 // ---- cursor
 
+const Token& WatParser::tok(size_t i) const { return i < t_.size() ? t_[i] : t_.back(); }
+
 const Token& WatParser::peek(size_t ahead) const {
   size_t i = pos_ + ahead;
   return i < t_.size() ? t_[i] : t_.back();
@@ -281,41 +283,41 @@ WatParser::TypeUse WatParser::parse_typeuse(bool allow_param_names) {
 void WatParser::scan_definition(Space& space, size_t at, const char* what) {
   // `(kw $id? (export ...)* (import ...)?`: an import if the import comes.
   size_t i = at + 2;
-  const Token& id = t_[i];
+  const Token& id = tok(i);
   if (id.kind == TokenKind::Id) ++i;
-  while (t_[i].kind == TokenKind::LParen && t_[i + 1].kind == TokenKind::Keyword && t_[i + 1].text == "export") {
-    i = t_[i].match + 1;
+  while (tok(i).kind == TokenKind::LParen && tok(i + 1).kind == TokenKind::Keyword && tok(i + 1).text == "export") {
+    i = tok(i).match + 1;
   }
-  bool is_import = t_[i].kind == TokenKind::LParen && t_[i + 1].kind == TokenKind::Keyword && t_[i + 1].text == "import";
+  bool is_import = tok(i).kind == TokenKind::LParen && tok(i + 1).kind == TokenKind::Keyword && tok(i + 1).text == "import";
   (void)what;
   declare(space, id);
   if (is_import) return;
-  if (&space == &tables_ && t_[i].kind == TokenKind::Keyword && t_[i + 1].kind == TokenKind::LParen &&
-      t_[i + 2].kind == TokenKind::Keyword && t_[i + 2].text == "elem") {
-    declare(elems_, t_[at]);
+  if (&space == &tables_ && tok(i).kind == TokenKind::Keyword && tok(i + 1).kind == TokenKind::LParen &&
+      tok(i + 2).kind == TokenKind::Keyword && tok(i + 2).text == "elem") {
+    declare(elems_, tok(at));
   }
-  if (&space == &memories_ && t_[i].kind == TokenKind::LParen && t_[i + 1].kind == TokenKind::Keyword &&
-      t_[i + 1].text == "data") {
-    declare(datas_, t_[at]);
+  if (&space == &memories_ && tok(i).kind == TokenKind::LParen && tok(i + 1).kind == TokenKind::Keyword &&
+      tok(i + 1).text == "data") {
+    declare(datas_, tok(at));
   }
 }
 
 void WatParser::scan_fields(size_t begin, size_t end) {
   const char* defined = nullptr;  // the kind of the first definition, once one is seen
   auto import_allowed = [&](size_t at) {
-    if (defined) fail_at(t_[at], std::string("import after ") + defined + ": imports must come before definitions");
+    if (defined) fail_at(tok(at), std::string("import after ") + defined + ": imports must come before definitions");
   };
-  for (size_t i = begin; i < end; i = t_[i].match + 1) {
-    const Token& open = t_[i];
+  for (size_t i = begin; i < end; i = tok(i).match + 1) {
+    const Token& open = tok(i);
     if (open.kind != TokenKind::LParen) fail_expected(open, "a module field");
-    const Token& kw = t_[i + 1];
+    const Token& kw = tok(i + 1);
     if (kw.kind != TokenKind::Keyword) fail_expected(kw, "a module field keyword");
     auto definition = [&](Space& space, const char* what) {
-      size_t j = i + 2 + (t_[i + 2].kind == TokenKind::Id);
-      while (t_[j].kind == TokenKind::LParen && t_[j + 1].kind == TokenKind::Keyword && t_[j + 1].text == "export") {
-        j = t_[j].match + 1;
+      size_t j = i + 2 + (tok(i + 2).kind == TokenKind::Id);
+      while (tok(j).kind == TokenKind::LParen && tok(j + 1).kind == TokenKind::Keyword && tok(j + 1).text == "export") {
+        j = tok(j).match + 1;
       }
-      if (t_[j].kind == TokenKind::LParen && t_[j + 1].kind == TokenKind::Keyword && t_[j + 1].text == "import") {
+      if (tok(j).kind == TokenKind::LParen && tok(j + 1).kind == TokenKind::Keyword && tok(j + 1).text == "import") {
         import_allowed(i);
       } else if (!defined) {
         defined = what;
@@ -323,7 +325,7 @@ void WatParser::scan_fields(size_t begin, size_t end) {
       scan_definition(space, i, what);
     };
     if (kw.text == "type") {
-      declare(types_, t_[i + 2]);
+      declare(types_, tok(i + 2));
       pos_ = i;
       parse_type_field();
     } else if (kw.text == "func") {
@@ -338,51 +340,51 @@ void WatParser::scan_fields(size_t begin, size_t end) {
       import_allowed(i);
       // (import "m" "n" (kind $id? ...))
       size_t d = i + 4;
-      if (t_[d].kind == TokenKind::LParen && t_[d + 1].kind == TokenKind::Keyword) {
-        std::string_view k = t_[d + 1].text;
+      if (tok(d).kind == TokenKind::LParen && tok(d + 1).kind == TokenKind::Keyword) {
+        std::string_view k = tok(d + 1).text;
         Space* space = k == "func" ? &funcs_ : k == "table" ? &tables_ : k == "memory" ? &memories_
                      : k == "global" ? &globals_ : nullptr;
-        if (space) declare(*space, t_[d + 2]);
+        if (space) declare(*space, tok(d + 2));
       }
     } else if (kw.text == "elem") {
-      declare(elems_, t_[i + 2]);
+      declare(elems_, tok(i + 2));
     } else if (kw.text == "data") {
-      declare(datas_, t_[i + 2]);
+      declare(datas_, tok(i + 2));
     } else if (kw.text != "export" && kw.text != "start") {
       fail_expected(kw, "a module field (type, import, func, table, memory, global, export, start, elem, data)");
     }
   }
-  check_limit(types_.count, limits_.max_types, t_[begin], "types");
-  check_limit(funcs_.count, limits_.max_functions, t_[begin], "functions");
-  check_limit(tables_.count, limits_.max_tables, t_[begin], "tables");
-  check_limit(globals_.count, limits_.max_globals, t_[begin], "globals");
-  check_limit(elems_.count, limits_.max_elem_segments, t_[begin], "elem segments");
-  check_limit(datas_.count, limits_.max_data_segments, t_[begin], "data segments");
+  check_limit(types_.count, limits_.max_types, tok(begin), "types");
+  check_limit(funcs_.count, limits_.max_functions, tok(begin), "functions");
+  check_limit(tables_.count, limits_.max_tables, tok(begin), "tables");
+  check_limit(globals_.count, limits_.max_globals, tok(begin), "globals");
+  check_limit(elems_.count, limits_.max_elem_segments, tok(begin), "elem segments");
+  check_limit(datas_.count, limits_.max_data_segments, tok(begin), "data segments");
 }
 
 // ---- the module
 
 TextModule WatParser::parse(size_t begin, size_t end) {
   size_t fields_begin = begin, fields_end = end;
-  bool wrapped = t_[begin].kind == TokenKind::LParen && t_[begin + 1].kind == TokenKind::Keyword &&
-                 t_[begin + 1].text == "module";
+  bool wrapped = tok(begin).kind == TokenKind::LParen && tok(begin + 1).kind == TokenKind::Keyword &&
+                 tok(begin + 1).text == "module";
   if (wrapped) {
     fields_begin = begin + 2;
-    if (t_[fields_begin].kind == TokenKind::Id) {
-      m_.module_name = std::string(id_name(t_[fields_begin].text));
+    if (tok(fields_begin).kind == TokenKind::Id) {
+      m_.module_name = std::string(id_name(tok(fields_begin).text));
       ++fields_begin;
     }
-    fields_end = t_[begin].match;
+    fields_end = tok(begin).match;
   }
   scan_fields(fields_begin, fields_end);
   pos_ = fields_begin;
   while (pos_ < fields_end) parse_field();
   if (wrapped) {
     pos_ = fields_end + 1;
-    if (pos_ < end && t_[pos_].kind != TokenKind::Eof) fail_expected(t_[pos_], "the end of the text after the module");
+    if (pos_ < end && tok(pos_).kind != TokenKind::Eof) fail_expected(tok(pos_), "the end of the text after the module");
   }
-  check_limit(m_.imports.size(), limits_.max_imports, t_[begin], "imports");
-  check_limit(m_.exports.size(), limits_.max_exports, t_[begin], "exports");
+  check_limit(m_.imports.size(), limits_.max_imports, tok(begin), "imports");
+  check_limit(m_.exports.size(), limits_.max_exports, tok(begin), "exports");
   return std::move(m_);
 }
 

@@ -54,7 +54,8 @@ class WatParser {
     uint32_t param_count = 0;
   };
 
-  // Cursor.
+  // Cursor. tok(i) is t_[i], or the final Eof past the end.
+  const Token& tok(size_t i) const;
   const Token& peek(size_t ahead = 0) const;
   const Token& next();
   bool at_keyword(std::string_view kw, size_t ahead = 0) const;

@@ -232,6 +232,20 @@ TEST(TextFormat, ErrorsSayWhereAndWhatWasExpected) {
             "1:26: constant out of range or malformed: \"1e39\" is not an f32");
 }
 
+TEST(TextFormat, TruncatedFieldsAreErrors) {
+  for (const char* text : {"(import)", "(import \"a\")", "(import \"a\" \"b\")", "(import \"a\" \"b\" (func",
+                           "(func $f (export", "(elem", "(elem (table", "(table funcref (elem", "(memory (data",
+                           "(type)", "(type (func (param", "(export)", "(start)", "(data (memory", "(global i32",
+                           "(func (block (result", "(func (if (then) (else", "(func br_table)", "(func call_indirect (type"}) {
+    EXPECT_THROW(wat2wasm(text), TextError) << text;
+  }
+  for (const char* text : {"(import)", "(import \"a\")", "(import \"a\" \"b\")", "(import \"a\" \"b\" ())", "(type)",
+                           "(type (func (param $x)))", "(export)", "(export \"a\")", "(start)", "(elem (table))",
+                           "(func (if))", "(func (if (else)))", "(func br_table)", "(func call_indirect (type))"}) {
+    EXPECT_THROW(wat2wasm(text), TextError) << text;
+  }
+}
+
 TEST(TextFormat, HostileNestingIsAnErrorNotARecursion) {
   auto quickly = [](const std::string& text, std::string_view expected) {
     auto start = std::chrono::steady_clock::now();
