@@ -34,19 +34,23 @@ Bytes name_section(const TextModule& m) {
     put_name(sub, m.module_name);
     put_section(payload, 0, sub);
   }
-  if (!m.function_names.empty()) {
+  if (!m.index_names[1].empty()) {
     Bytes sub;
-    put_name_map(sub, m.function_names);
+    put_name_map(sub, m.index_names[1]);
     put_section(payload, 1, sub);
   }
-  if (!m.local_names.empty()) {
-    Bytes sub;
-    put_u32(sub, m.local_names.size());
-    for (const auto& f : m.local_names) {
-      put_u32(sub, f.function);
-      put_name_map(sub, f.locals);
-    }
-    put_section(payload, 2, sub);
+  Bytes sub;
+  put_u32(sub, m.local_names.size());
+  for (size_t f = 0; f < m.local_names.size(); ++f) {
+    put_u32(sub, f);
+    put_name_map(sub, m.local_names[f]);
+  }
+  put_section(payload, 2, sub);
+  for (uint8_t id = 4; id <= 9; ++id) {
+    if (m.index_names[id].empty()) continue;
+    Bytes names;
+    put_name_map(names, m.index_names[id]);
+    put_section(payload, id, names);
   }
   return payload;
 }
@@ -80,7 +84,7 @@ Bytes write_binary(const TextModule& m) {
   }
   put_vector_section(out, 10, m.codes);
   put_vector_section(out, 11, m.datas);
-  if (!m.module_name.empty() || !m.function_names.empty() || !m.local_names.empty()) {
+  if (m.has_names) {
     put_section(out, 0, name_section(m));
   }
   return out;

@@ -416,7 +416,7 @@ void WatParser::parse_plain(Bytes& out) {
       uint64_t pattern;
       try {
         pattern = parse_int_bits(v.text, bits);
-      } catch (const NumberError& e) {
+      } catch (const NumberError&) {
         fail_at(v, "constant out of range or malformed: " + describe(v) + " is not an i" + std::to_string(bits));
       }
       put_opcode(out, row.op);
@@ -432,7 +432,7 @@ void WatParser::parse_plain(Bytes& out) {
       uint64_t pattern;
       try {
         pattern = f32 ? parse_f32_bits(v.text) : parse_f64_bits(v.text);
-      } catch (const NumberError& e) {
+      } catch (const NumberError&) {
         fail_at(v, "constant out of range or malformed: " + describe(v) + " is not an " + (f32 ? "f32" : "f64"));
       }
       put_opcode(out, row.op);

@@ -3,6 +3,7 @@
 // sections out.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -53,14 +54,15 @@ struct TextModule {
   // section (the only case where it is written, as wabt writes it).
   bool needs_data_count = false;
 
-  // The name section.
+  // The name section, written when the text has an identifier, laid out as
+  // wabt's --debug-names writes it: the local names of every function, with
+  // none for most.
   std::string module_name;
-  std::vector<NameEntry> function_names;  // ascending indices
-  struct LocalNames {
-    uint32_t function;
-    std::vector<NameEntry> locals;
-  };
-  std::vector<LocalNames> local_names;  // ascending function indices
+  std::vector<std::vector<NameEntry>> local_names;  // by function index, imports included
+  // The names of functions (subsection 1), types, tables, memories,
+  // globals, elem and data segments (4 to 9), each by ascending index.
+  std::array<std::vector<NameEntry>, 10> index_names;
+  bool has_names = false;
 };
 
 // The binary module: sections in their required order, empty ones left out,

@@ -280,8 +280,10 @@ WatParser::TypeUse WatParser::parse_typeuse(bool allow_param_names) {
 
 // ---- pass 1
 
-void WatParser::scan_definition(Space& space, size_t at, const char* what) {
-  // `(kw $id? (export ...)* (import ...)?`: an import if the import comes.
+// `(kw $id? (export ...)* (import ...)? ...)` at tok(at): declares its
+// identifier, and the elem or data segment an inline `(elem ...)` or
+// `(data ...)` defines; returns whether it is an import.
+bool WatParser::scan_definition(Space& space, size_t at) {
   size_t i = at + 2;
   const Token& id = tok(i);
   if (id.kind == TokenKind::Id) ++i;
@@ -289,9 +291,8 @@ void WatParser::scan_definition(Space& space, size_t at, const char* what) {
     i = tok(i).match + 1;
   }
   bool is_import = tok(i).kind == TokenKind::LParen && tok(i + 1).kind == TokenKind::Keyword && tok(i + 1).text == "import";
-  (void)what;
   declare(space, id);
-  if (is_import) return;
+  if (is_import) return true;
   if (&space == &tables_ && tok(i).kind == TokenKind::Keyword && tok(i + 1).kind == TokenKind::LParen &&
       tok(i + 2).kind == TokenKind::Keyword && tok(i + 2).text == "elem") {
     declare(elems_, tok(at));
@@ -300,6 +301,7 @@ void WatParser::scan_definition(Space& space, size_t at, const char* what) {
       tok(i + 1).text == "data") {
     declare(datas_, tok(at));
   }
+  return false;
 }
 
 void WatParser::scan_fields(size_t begin, size_t end) {
@@ -313,16 +315,11 @@ void WatParser::scan_fields(size_t begin, size_t end) {
     const Token& kw = tok(i + 1);
     if (kw.kind != TokenKind::Keyword) fail_expected(kw, "a module field keyword");
     auto definition = [&](Space& space, const char* what) {
-      size_t j = i + 2 + (tok(i + 2).kind == TokenKind::Id);
-      while (tok(j).kind == TokenKind::LParen && tok(j + 1).kind == TokenKind::Keyword && tok(j + 1).text == "export") {
-        j = tok(j).match + 1;
-      }
-      if (tok(j).kind == TokenKind::LParen && tok(j + 1).kind == TokenKind::Keyword && tok(j + 1).text == "import") {
+      if (scan_definition(space, i)) {
         import_allowed(i);
       } else if (!defined) {
         defined = what;
       }
-      scan_definition(space, i, what);
     };
     if (kw.text == "type") {
       declare(types_, tok(i + 2));
@@ -372,6 +369,7 @@ TextModule WatParser::parse(size_t begin, size_t end) {
     fields_begin = begin + 2;
     if (tok(fields_begin).kind == TokenKind::Id) {
       m_.module_name = std::string(id_name(tok(fields_begin).text));
+      m_.has_names = true;
       ++fields_begin;
     }
     fields_end = tok(begin).match;
@@ -382,6 +380,15 @@ TextModule WatParser::parse(size_t begin, size_t end) {
   if (wrapped) {
     pos_ = fields_end + 1;
     if (pos_ < end && tok(pos_).kind != TokenKind::Eof) fail_expected(tok(pos_), "the end of the text after the module");
+  }
+  // Identifiers of every index space, for the name section.
+  const std::pair<uint8_t, const Space*> spaces[] = {{1, &funcs_},    {4, &types_},   {5, &tables_}, {6, &memories_},
+                                                     {7, &globals_}, {8, &elems_}, {9, &datas_}};
+  for (auto [id, space] : spaces) {
+    auto& names = m_.index_names[id];
+    for (const auto& [name, index] : space->names) names.push_back({index, std::string(id_name(name))});
+    std::sort(names.begin(), names.end(), [](const NameEntry& a, const NameEntry& b) { return a.index < b.index; });
+    if (!names.empty()) m_.has_names = true;
   }
   check_limit(m_.imports.size(), limits_.max_imports, tok(begin), "imports");
   check_limit(m_.exports.size(), limits_.max_exports, tok(begin), "exports");
@@ -487,7 +494,7 @@ void WatParser::parse_import_field() {
     TypeUse use = parse_typeuse(true);
     entry.push_back(kExternFunc);
     put_u32(entry, use.index);
-    if (id) m_.function_names.push_back({index, std::string(id_name(*id))});
+    name_function(index, id, use.param_names);
   } else if (kind.kind == TokenKind::Keyword && kind.text == "table") {
     next_table_++;
     entry.push_back(kExternTable);
@@ -516,11 +523,11 @@ void WatParser::parse_func_field() {
   expect_lparen_keyword("func");
   std::optional<std::string_view> id = take_id();
   uint32_t index = next_func_++;
-  if (id) m_.function_names.push_back({index, std::string(id_name(*id))});
   parse_inline_exports(kExternFunc, index);
   Bytes import;
   if (parse_inline_import(import)) {
     TypeUse use = parse_typeuse(true);
+    name_function(index, id, use.param_names);
     import.push_back(kExternFunc);
     put_u32(import, use.index);
     m_.imports.push_back(std::move(import));
@@ -529,16 +536,26 @@ void WatParser::parse_func_field() {
   }
   TypeUse use = parse_typeuse(true);
   m_.functions.push_back(use.index);
+  name_function(index, id, {});
   parse_func_body(index, use);
+}
+
+// The function's name and its parameters' (a body adds its locals').
+void WatParser::name_function(uint32_t index, std::optional<std::string_view> id, const std::vector<NameEntry>& params) {
+  if (id) m_.has_names = true;
+  std::vector<NameEntry>& names = m_.local_names.emplace_back();
+  for (const NameEntry& p : params) names.push_back({p.index, std::string(id_name(p.name))});
+  if (!names.empty()) m_.has_names = true;
 }
 
 void WatParser::parse_func_body(uint32_t func_index, const TypeUse& use) {
   const Token& where = peek();
   std::unordered_map<std::string_view, uint32_t> locals;
-  TextModule::LocalNames names{func_index, {}};
+  std::vector<NameEntry>& names = m_.local_names[func_index];
+  if (!use.param_names.empty()) m_.has_names = true;
   for (const NameEntry& p : use.param_names) {
     if (!locals.emplace(p.name, p.index).second) fail_at(where, "duplicate local " + p.name);
-    names.locals.push_back({p.index, std::string(id_name(p.name))});
+    names.push_back({p.index, std::string(id_name(p.name))});
   }
   uint32_t count = use.param_count;
   Bytes declared;  // the local types in order
@@ -547,7 +564,8 @@ void WatParser::parse_func_body(uint32_t func_index, const TypeUse& use) {
     if (peek().kind == TokenKind::Id) {
       const Token& id = next();
       if (!locals.emplace(id.text, count).second) fail_at(id, "duplicate local " + std::string(id.text));
-      names.locals.push_back({count, std::string(id_name(id.text))});
+      names.push_back({count, std::string(id_name(id.text))});
+      m_.has_names = true;
       declared.push_back(parse_valtype());
       ++count;
     } else {
@@ -584,7 +602,6 @@ void WatParser::parse_func_body(uint32_t func_index, const TypeUse& use) {
   put_u32(code, body.size());
   put_bytes(code, body);
   m_.codes.push_back(std::move(code));
-  if (!names.locals.empty()) m_.local_names.push_back(std::move(names));
 }
 
 // (table $id? (export ...)* (import "m" "n")? limits reftype)

@@ -85,7 +85,7 @@ class WatParser {
 
   // Pass 1.
   void scan_fields(size_t begin, size_t end);
-  void scan_definition(Space& space, size_t at, const char* what);
+  bool scan_definition(Space& space, size_t at);
 
   // Pass 2: one field each.
   void parse_field();
@@ -102,6 +102,7 @@ class WatParser {
   void parse_inline_exports(uint8_t kind, uint32_t index);
   bool parse_inline_import(Bytes& entry);  // `(import "m" "n")`: module and field names into entry
   void parse_global_type(Bytes& out);
+  void name_function(uint32_t index, std::optional<std::string_view> id, const std::vector<NameEntry>& params);
   void parse_func_body(uint32_t func_index, const TypeUse& use);
   void parse_offset(Bytes& out);
   void parse_elem_list(uint8_t& elem_type, std::vector<Bytes>& items, bool bare_indices);
