@@ -74,7 +74,7 @@ class ScriptReader {
 
   std::string string_at(size_t i) const {
     if (t_[i].kind != TokenKind::String) text::fail_expected(t_[i], "a string");
-    return t_[i].bytes;
+    return text::string_value(t_[i]);
   }
 
   // A constant as wast2json writes it: the type, and its bits in unsigned
@@ -141,7 +141,7 @@ class ScriptReader {
     size_t close = t_[i].match;
     // The message string after the module or action, if any.
     auto message = [&](size_t after) {
-      if (t_[after].kind == TokenKind::String) cmd["text"] = t_[after].bytes;
+      if (t_[after].kind == TokenKind::String) cmd["text"] = text::string_value(t_[after]);
     };
     if (kind == "module") return module_fields(i, modules, cmd);
     if (kind == "register") {

@@ -153,7 +153,7 @@ class Lexer {
         open.pop_back();
       } else if (c == '"') {
         t.kind = TokenKind::String;
-        t.bytes = string_body(t);
+        string_body(t);  // checked now, decoded where it is used
         t.text = s_.substr(t.offset, pos_ - t.offset);
         require_separator(t);
       } else if (is_idchar(c)) {
@@ -170,6 +170,9 @@ class Lexer {
       tokens.push_back(std::move(t));
     }
   }
+
+  // The string that starts the text (string_value's).
+  std::string leading_string() { return string_body(here()); }
 
  private:
   uint32_t column() const { return static_cast<uint32_t>(pos_ - line_start_) + 1; }
@@ -338,6 +341,10 @@ class Lexer {
 };
 
 }  // namespace
+
+static_assert(sizeof(Token) <= 40, "lexer.hpp promises 40 bytes a token");
+
+std::string string_value(const Token& t) { return Lexer(t.text).leading_string(); }
 
 std::vector<Token> tokenize(std::string_view text) {
   if (text.size() >= UINT32_MAX) throw TextError(1, 1, "text larger than 4 GiB");

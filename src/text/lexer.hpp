@@ -22,7 +22,7 @@ enum class TokenKind : uint8_t {
   Keyword,  // starts with a-z: operators, `offset=4`, also `inf` and `nan:0x1`
   Id,       // $name
   Number,   // starts with a digit, or a sign and a digit, `inf` or `nan`
-  String,   // its bytes, escapes decoded, are in `bytes`
+  String,   // its bytes, escapes decoded: string_value()
   Eof,
 };
 
@@ -33,8 +33,12 @@ struct Token {
   uint32_t offset;      // of its first byte in the text
   uint32_t match = 0;   // LParen: index of its RParen; RParen: of its LParen
   std::string_view text;  // as written (a string with its quotes)
-  std::string bytes;      // String only
 };
+// Tokens are small (40 bytes) and hold no allocation: a text's tokens take
+// at most 40 times its size in memory.
+
+// A String token's bytes, escapes decoded (the lexer checked them).
+std::string string_value(const Token& t);
 
 // Parentheses may nest this deep in one text: the parser recurses per folded
 // instruction, so the bound keeps its stack small whatever the input.

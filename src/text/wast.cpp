@@ -15,7 +15,7 @@ WastModule read_wast_module(const std::vector<Token>& tokens, size_t at) {
   if (tokens[i].kind == TokenKind::Id) m.name = std::string(tokens[i++].text.substr(1));
   if (tokens[i].kind == TokenKind::Keyword && (tokens[i].text == "binary" || tokens[i].text == "quote")) {
     m.kind = tokens[i].text == "binary" ? WastModule::Kind::Binary : WastModule::Kind::Quote;
-    for (++i; tokens[i].kind == TokenKind::String; ++i) m.data += tokens[i].bytes;
+    for (++i; tokens[i].kind == TokenKind::String; ++i) m.data += string_value(tokens[i]);
     if (tokens[i].kind != TokenKind::RParen) fail_expected(tokens[i], "a string or \")\"");
   }
   return m;

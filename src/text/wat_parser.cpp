@@ -120,8 +120,9 @@ std::string WatParser::parse_name() {
   const Token& t = peek();
   if (t.kind != TokenKind::String) fail_expected(t, "a name (a string)");
   next();
-  if (!valid_utf8(t.bytes)) fail_at(t, "malformed UTF-8 encoding in the name " + describe(t));
-  return t.bytes;
+  std::string name = string_value(t);
+  if (!valid_utf8(name)) fail_at(t, "malformed UTF-8 encoding in the name " + describe(t));
+  return name;
 }
 
 uint8_t WatParser::parse_valtype() {
@@ -664,7 +665,7 @@ void WatParser::parse_memory_field() {
   if (!imported && at_lparen_keyword("data")) {
     next(), next();
     Bytes bytes;
-    while (peek().kind == TokenKind::String) put_bytes(bytes, next().bytes);
+    while (peek().kind == TokenKind::String) put_bytes(bytes, string_value(next()));
     expect_rparen();
     expect_rparen();
     uint64_t pages = (bytes.size() + 65535) / 65536;
@@ -896,7 +897,7 @@ void WatParser::parse_data_field() {
     parse_offset(entry);
   }
   Bytes bytes;
-  while (peek().kind == TokenKind::String) put_bytes(bytes, next().bytes);
+  while (peek().kind == TokenKind::String) put_bytes(bytes, string_value(next()));
   expect_rparen();
   put_u32(entry, bytes.size());
   put_bytes(entry, bytes);
