@@ -28,7 +28,7 @@ class ScriptReader {
     if (!is_command(0)) {
       ScriptModule m;
       try {
-        m.bytes = wat2wasm_tokens();
+        m.bytes = whole_script_module();
       } catch (const TextError& e) {
         m.text_error = e.what();
       }
@@ -52,7 +52,7 @@ class ScriptReader {
   }
 
   // The whole script as one module's fields.
-  std::vector<uint8_t> wat2wasm_tokens() {
+  std::vector<uint8_t> whole_script_module() {
     return text::write_binary(text::parse_module(t_, 0, t_.size() - 1, limits_));
   }
 
