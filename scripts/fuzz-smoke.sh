@@ -19,7 +19,7 @@ command -v ninja > /dev/null && generator=(-G Ninja)
 
 cmake -S "$src" -B "$build" "${generator[@]}" -DCMAKE_CXX_COMPILER=clang++ -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DDETWASM_FUZZ=ON -DDETWASM_TESTS=OFF > /dev/null
-cmake --build "$build" --target fuzz_load fuzz_differential fuzz_artifact
+cmake --build "$build" --target fuzz_load fuzz_differential fuzz_artifact fuzz_text
 
 fuzz=$build/fuzz
 if [ ! -d "$fuzz/seeds" ]; then
@@ -29,7 +29,12 @@ fi
 for wat in "$src"/fuzz/seeds/*.wat; do
   wat2wasm "$wat" -o "$fuzz/seeds/$(basename "$wat" .wat).wasm"
 done
-mkdir -p "$fuzz/artifacts" "$fuzz/corpus/fuzz_load" "$fuzz/corpus/fuzz_differential" "$fuzz/corpus/fuzz_artifact"
+if [ ! -d "$fuzz/text-seeds" ]; then
+  "$src/fuzz/make_text_seed_corpus.py" "$src/../shared/spec-testsuite/core" "$fuzz/text-seeds"
+fi
+cp "$src"/fuzz/seeds/*.wat "$fuzz/text-seeds/"
+mkdir -p "$fuzz/artifacts" "$fuzz/corpus/fuzz_load" "$fuzz/corpus/fuzz_differential" "$fuzz/corpus/fuzz_artifact" \
+  "$fuzz/corpus/fuzz_text"
 
 # Every harness starts from the spec modules (fuzz_differential also takes
 # any other input as choices for the module generator; fuzz_artifact
@@ -39,4 +44,8 @@ for harness in fuzz_load fuzz_differential fuzz_artifact; do
   "$fuzz/$harness" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 \
     -artifact_prefix="$fuzz/artifacts/$harness-" "$fuzz/corpus/$harness" "$fuzz/seeds"
 done
+# fuzz_text starts from the spec suite's modules as text.
+echo "== fuzz_text for ${seconds}s"
+"$fuzz/fuzz_text" -max_total_time="$seconds" -rss_limit_mb=2048 -timeout=20 -print_final_stats=1 \
+  -artifact_prefix="$fuzz/artifacts/fuzz_text-" "$fuzz/corpus/fuzz_text" "$fuzz/text-seeds"
 echo "fuzz smoke: no crash"

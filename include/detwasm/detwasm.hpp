@@ -26,6 +26,7 @@
 
 #include <detwasm/config.hpp>
 #include <detwasm/errors.hpp>
+#include <detwasm/text.hpp>
 #include <detwasm/trap.hpp>
 #include <detwasm/types.hpp>
 
@@ -112,6 +113,10 @@ class Module {
  public:
   // Decodes, validates and prepares every function. Throws ModuleError.
   static Module compile(Engine& engine, std::span<const uint8_t> bytes);
+  // A module in the text format (text.hpp: wat2wasm under the engine's
+  // limits), then compiled as its binary form. Throws TextError for
+  // malformed text, ModuleError as compile does.
+  static Module compile_text(Engine& engine, std::string_view text);
   // Decodes and validates only. Throws ModuleError.
   static void validate(Engine& engine, std::span<const uint8_t> bytes);
 

@@ -108,6 +108,11 @@ std::shared_ptr<ModuleData> compile_fresh(EngineImpl& engine, std::span<const ui
 
 }  // namespace
 
+Module Module::compile_text(Engine& engine, std::string_view text) {
+  std::vector<uint8_t> bytes = wat2wasm(text, engine.config().limits);
+  return compile(engine, bytes);
+}
+
 Module Module::compile(Engine& engine, std::span<const uint8_t> bytes) {
   EngineImpl& e = engine.impl();
   if (!e.cache) return Module(compile_fresh(e, bytes));

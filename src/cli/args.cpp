@@ -19,6 +19,7 @@ std::optional<Command> command_named(std::string_view name) {
   if (name == "hash") return Command::Hash;
   if (name == "cache") return Command::Cache;
   if (name == "keygen") return Command::Keygen;
+  if (name == "wat2wasm") return Command::Wat2Wasm;
   if (name == "help") return Command::Help;
   if (name == "version") return Command::Version;
   return std::nullopt;
@@ -37,6 +38,7 @@ void check_option_allowed(Command command, const std::string& option) {
                  ((command == Command::Cache || command == Command::Spec) && option == "--cache-dir") ||
                  (command == Command::Run && option == "--trust") ||
                  (command == Command::Compile && option == "--sign") ||
+                 (command == Command::Wat2Wasm && option == "--output") ||
                  (command == Command::Compile && (option == "--json" || option == "--metered" || option == "--output")) ||
                  (command == Command::Spec && (option == "--verbose" || option == "--by-kind" || option == "--metered" ||
                                               option == "--via-artifact"));
@@ -215,6 +217,11 @@ Args parse_args(const std::vector<std::string>& argv) {
       if (positional.size() != 1) throw UsageFailure("compile needs exactly one module file");
       args.files = positional;
       break;
+    case Command::Wat2Wasm:
+      if (positional.size() != 1) throw UsageFailure("wat2wasm needs exactly one text file");
+      if (!args.output) throw UsageFailure("wat2wasm needs -o OUT.wasm");
+      args.files = positional;
+      break;
     case Command::Hash:
       if (positional.size() != 1) throw UsageFailure("hash needs exactly one module file");
       args.files = positional;
@@ -265,16 +272,23 @@ Usage:
   detwasm keygen KEYFILE
       Write a new Ed25519 key pair: the secret key to KEYFILE (private to
       the user) and the public key to KEYFILE.pub, both in hex.
+  detwasm wat2wasm MODULE.wat -o MODULE.wasm
+      Write the binary form of a module in the text format (Wasm 2.0),
+      with a name section for its identifiers. The text is parsed, not
+      validated.
   detwasm hash MODULE.wasm
       Print the module's hash (BLAKE2b-256 of its bytes, in hex); for an
       artifact, the hash of the module it was compiled from.
-  detwasm spec FILE.json... [--verbose] [--by-kind] [--metered] [--via-artifact] [--cache-dir DIR]
+  detwasm spec FILE.json|FILE.wast... [--verbose] [--by-kind] [--metered] [--via-artifact] [--cache-dir DIR]
       Run spec tests converted by wabt's wast2json; the modules are read
-      from beside the JSON file. With --cache-dir, through that compile
-      cache (none by default).
+      from beside the JSON file. A FILE.wast is read directly instead,
+      its modules parsed from their text. With --cache-dir, modules go
+      through that compile cache (none by default).
 
   MODULE may be - for standard input, and for run and hash an artifact
-  written by compile -o. No input is read past the module size limit (for
+  written by compile -o. Every command that reads a module reads the text
+  format too: a file that does not start with a NUL byte (as binary
+  modules and artifacts do) is parsed as text. No input is read past the module size limit (for
   an artifact, 8 times that): a larger one is refused at once.
 
 Options:

@@ -14,7 +14,7 @@
 
 namespace detwasm::cli {
 
-enum class Command : uint8_t { Help, Version, Run, Validate, Compile, Spec, Hash, Cache, Keygen };
+enum class Command : uint8_t { Help, Version, Run, Validate, Compile, Spec, Hash, Cache, Keygen, Wat2Wasm };
 
 struct Args {
   Command command = Command::Help;
@@ -27,7 +27,7 @@ struct Args {
   bool by_kind = false;                // spec: counts per command kind
   bool via_artifact = false;           // spec: run every module from its artifact
   std::optional<uint64_t> gas;         // run: meter, with this gas limit
-  std::optional<std::string> output;   // compile: where to write the artifact (-o)
+  std::optional<std::string> output;   // compile: where to write the artifact (-o); wat2wasm: the module
   std::string cache_dir;               // run, cache: the compile cache; empty: none
   std::optional<std::string> sign;     // compile: the secret key file to sign the artifact with
   std::vector<std::string> trust;      // run: public key files whose signed artifacts load

@@ -29,7 +29,13 @@ class CommandFailure : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-// At most the module size limit of `limits`; throws CommandFailure.
+// At most the module size limit of `limits`; throws CommandFailure. Every
+// reader of a module accepts the text format too: a file that is not empty
+// and does not start with a NUL byte (as "\0asm" does) is text, and is
+// returned as its binary form (wat2wasm), or refused with the line and
+// column of what is malformed.
+std::vector<uint8_t> module_from_text(const std::string& path, std::vector<uint8_t> bytes,
+                                      const ResourceLimits& limits);
 std::vector<uint8_t> read_module_file(const std::string& path, const ResourceLimits& limits);
 // A module or an artifact (Module::is_artifact), which may be up to
 // kArtifactSizeFactor times the module size limit: it holds compiled code.
@@ -39,6 +45,10 @@ std::vector<uint8_t> read_module_or_artifact(const std::string& path, const Reso
 // compiled.
 Module load_module(Engine& engine, std::span<const uint8_t> bytes, const std::string& path);
 int hash_command(const Args& args);
+int wat2wasm_command(const Args& args);
+// Writes `bytes` to `path` whole or not at all: into a temporary file beside
+// it, flushed to disk, then renamed over it. Throws CommandFailure.
+void write_file_atomically(const std::string& path, std::span<const uint8_t> bytes);
 int cache_command(const Args& args);
 int keygen_command(const Args& args);
 // Key files: hex text, as keygen writes them. Throw CommandFailure.

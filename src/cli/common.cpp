@@ -1,7 +1,11 @@
+#include <fcntl.h>
 #include <sodium.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <thread>
 
 #include "artifact/artifact.hpp"
@@ -10,12 +14,54 @@
 
 namespace detwasm::cli {
 
-std::vector<uint8_t> read_module_file(const std::string& path, const ResourceLimits& limits) {
+// Writes `bytes` to `path` whole or not at all: into a temporary file beside
+// it, flushed to disk, then renamed over it.
+void write_file_atomically(const std::string& path, std::span<const uint8_t> bytes) {
+  std::string tmp = path + ".tmp." + std::to_string(::getpid());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) throw CommandFailure("cannot write " + tmp + ": " + std::strerror(errno));
+  size_t done = 0;
+  while (done < bytes.size()) {
+    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      std::string why = std::strerror(errno);
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      throw CommandFailure("cannot write " + tmp + ": " + why);
+    }
+    done += static_cast<size_t>(n);
+  }
+  bool ok = ::fsync(fd) == 0;
+  ok = ::close(fd) == 0 && ok;
+  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
+    std::string why = std::strerror(errno);
+    ::unlink(tmp.c_str());
+    throw CommandFailure("cannot write " + path + ": " + why);
+  }
+}
+
+
+std::vector<uint8_t> module_from_text(const std::string& path, std::vector<uint8_t> bytes,
+                                      const ResourceLimits& limits) {
+  // A binary module starts with "\0asm"; no text starts with a NUL, so
+  // anything else that is not empty is the text format.
+  if (bytes.empty() || bytes[0] == 0 || Module::is_artifact(bytes)) return bytes;
   try {
-    return util::read_bounded(path, limits.max_module_size, "the module size limit (--max-module-size)");
+    return wat2wasm(std::string_view(reinterpret_cast<const char*>(bytes.data()), bytes.size()), limits);
+  } catch (const TextError& e) {
+    throw CommandFailure((path == "-" ? std::string("standard input") : path) + ":" + e.what());
+  }
+}
+
+std::vector<uint8_t> read_module_file(const std::string& path, const ResourceLimits& limits) {
+  std::vector<uint8_t> bytes;
+  try {
+    bytes = util::read_bounded(path, limits.max_module_size, "the module size limit (--max-module-size)");
   } catch (const util::InputError& e) {
     throw CommandFailure(e.what());
   }
+  return module_from_text(path, std::move(bytes), limits);
 }
 
 std::vector<uint8_t> read_module_or_artifact(const std::string& path, const ResourceLimits& limits) {
@@ -34,7 +80,7 @@ std::vector<uint8_t> read_module_or_artifact(const std::string& path, const Reso
     throw CommandFailure(e.what());
   }
   if (!Module::is_artifact(bytes) && bytes.size() > module_limit) throw too_large();
-  return bytes;
+  return module_from_text(path, std::move(bytes), limits);
 }
 
 Module load_module(Engine& engine, std::span<const uint8_t> bytes, const std::string& path) {

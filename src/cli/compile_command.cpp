@@ -19,33 +19,6 @@ namespace detwasm::cli {
 
 namespace {
 
-// Writes `bytes` to `path` whole or not at all: into a temporary file beside
-// it, flushed to disk, then renamed over it.
-void write_file_atomically(const std::string& path, std::span<const uint8_t> bytes) {
-  std::string tmp = path + ".tmp." + std::to_string(::getpid());
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) throw CommandFailure("cannot write " + tmp + ": " + std::strerror(errno));
-  size_t done = 0;
-  while (done < bytes.size()) {
-    ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      std::string why = std::strerror(errno);
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      throw CommandFailure("cannot write " + tmp + ": " + why);
-    }
-    done += static_cast<size_t>(n);
-  }
-  bool ok = ::fsync(fd) == 0;
-  ok = ::close(fd) == 0 && ok;
-  if (!ok || ::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::string why = std::strerror(errno);
-    ::unlink(tmp.c_str());
-    throw CommandFailure("cannot write " + path + ": " + why);
-  }
-}
-
 }  // namespace
 
 // Compiles the module in the chosen tier and reports what it took; with -o,

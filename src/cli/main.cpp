@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
       case Command::Hash: return hash_command(args);
       case Command::Cache: return cache_command(args);
       case Command::Keygen: return keygen_command(args);
+      case Command::Wat2Wasm: return wat2wasm_command(args);
     }
   } catch (const UsageFailure& e) {
     return fail(std::string(e.what()) + " (see detwasm --help)");

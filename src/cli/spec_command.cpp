@@ -5,7 +5,8 @@
 
 namespace detwasm::cli {
 
-// Runs each JSON file; exit 0 only when no command failed.
+// Runs each JSON file (wast2json's) or .wast script; exit 0 only when no
+// command failed.
 int spec_command(const Args& args) {
   spec::RunOptions options;
   options.config = engine_config(args);
@@ -18,7 +19,8 @@ int spec_command(const Args& args) {
   for (const std::string& file : args.files) {
     spec::RunReport report;
     try {
-      report = spec::run_spec_file(file, options, std::cout);
+      report = file.ends_with(".wast") ? spec::run_wast_file(file, options, std::cout)
+                                       : spec::run_spec_file(file, options, std::cout);
     } catch (const spec::SpecFileError& e) {
       throw CommandFailure(e.what());
     }

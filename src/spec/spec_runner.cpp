@@ -12,6 +12,7 @@
 
 #include "spec/spec_values.hpp"
 #include "spec/spectest_host.hpp"
+#include "spec/wast_script.hpp"
 #include "util/bounded_read.hpp"
 
 namespace detwasm::spec {
@@ -94,8 +95,11 @@ struct ActionResult {
 // the linker (spectest and `register`) and the shared store.
 class FileRunner {
  public:
-  FileRunner(fs::path dir, const RunOptions& options)
+  // `modules`: a script's modules in memory (wast_script.hpp), or null for
+  // wast2json's, in files in `dir`.
+  FileRunner(fs::path dir, const std::vector<ScriptModule>* modules, const RunOptions& options)
       : dir_(std::move(dir)),
+        modules_(modules),
         max_module_size_(options.config.limits.max_module_size),
         via_artifact_(options.via_artifact),
         engine_(options.config),
@@ -119,7 +123,17 @@ class FileRunner {
   }
 
  private:
+  // The module in memory, or null when it is in a file.
+  const ScriptModule* script_module(const json& cmd) const {
+    if (!modules_ || !cmd.contains("module_index")) return nullptr;
+    return &modules_->at(cmd.at("module_index").get<size_t>());
+  }
+
   std::vector<uint8_t> read_module_file(const json& cmd) const {
+    if (const ScriptModule* m = script_module(cmd)) {
+      if (!m->text_error.empty()) throw CommandError("malformed text: " + m->text_error);
+      return m->bytes;
+    }
     fs::path path = dir_ / cmd.at("filename").get<std::string>();
     try {
       return util::read_bounded(path.string(), max_module_size_, "the module size limit");
@@ -230,7 +244,11 @@ class FileRunner {
   // without a data count section). A different error kind is noted, unless
   // it is an engine limit, which may rightly be met first.
   Outcome assert_rejected(const json& cmd, ModuleError::Kind want) {
-    if (cmd.value("module_type", "binary") == "text") return skipped("text module");
+    if (const ScriptModule* m = script_module(cmd); m && !m->text_error.empty()) {
+      if (want == ModuleError::Kind::Malformed) return passed();
+      return failed("the text does not parse (" + m->text_error + "); the test expects " + to_string(want));
+    }
+    if (!script_module(cmd) && cmd.value("module_type", "binary") == "text") return skipped("text module");
     std::string text = cmd.value("text", "");
     try {
       Module::compile(engine_, read_module_file(cmd));
@@ -267,6 +285,7 @@ class FileRunner {
   }
 
   fs::path dir_;
+  const std::vector<ScriptModule>* modules_;
   uint64_t max_module_size_;
   bool via_artifact_;
   Engine engine_;
@@ -298,10 +317,12 @@ json read_json(const fs::path& path) {
 
 }  // namespace
 
-RunReport run_spec_file(const fs::path& json_file, const RunOptions& options, std::ostream& out) {
-  json doc = read_json(json_file);
-  std::string source = fs::path(doc.value("source_filename", json_file.string())).filename().string();
-  FileRunner runner(json_file.parent_path(), options);
+namespace {
+
+// Runs the commands of `doc` in order; `source` names the script in lines,
+// `file` in the totals line.
+RunReport run_commands(const json& doc, const std::string& source, const std::string& file, FileRunner& runner,
+                       const RunOptions& options, std::ostream& out) {
   RunReport report;
   for (const json& cmd : doc.at("commands")) {
     std::string kind = cmd.is_object() ? cmd.value("type", "?") : "?";
@@ -330,8 +351,36 @@ RunReport run_spec_file(const fs::path& json_file, const RunOptions& options, st
     }
   }
   for (const auto& [kind, counts] : report.by_kind) report.total += counts;
-  out << json_file.filename().string() << ": " << report.total.to_string() << "\n";
+  out << file << ": " << report.total.to_string() << "\n";
   return report;
+}
+
+}  // namespace
+
+RunReport run_spec_file(const fs::path& json_file, const RunOptions& options, std::ostream& out) {
+  json doc = read_json(json_file);
+  std::string source = fs::path(doc.value("source_filename", json_file.string())).filename().string();
+  FileRunner runner(json_file.parent_path(), nullptr, options);
+  return run_commands(doc, source, json_file.filename().string(), runner, options, out);
+}
+
+RunReport run_wast_file(const fs::path& wast_file, const RunOptions& options, std::ostream& out) {
+  std::vector<uint8_t> text;
+  try {
+    text = util::read_bounded(wast_file.string(), kMaxSpecScriptBytes, "the spec script size limit");
+  } catch (const util::InputError& e) {
+    throw SpecFileError(e.what());
+  }
+  WastScript script;
+  try {
+    script = read_wast_script(std::string_view(reinterpret_cast<const char*>(text.data()), text.size()),
+                              options.config.limits);
+  } catch (const TextError& e) {
+    throw SpecFileError(wast_file.string() + ":" + e.what());
+  }
+  FileRunner runner(wast_file.parent_path(), &script.modules, options);
+  std::string name = wast_file.filename().string();
+  return run_commands(script.doc, name, name, runner, options, out);
 }
 
 }  // namespace detwasm::spec

@@ -1,5 +1,6 @@
 // Runs the official Wasm spec tests as converted by wabt's `wast2json`: a
-// JSON list of commands, with every binary module in a .wasm file beside it.
+// JSON list of commands, with every binary module in a .wasm file beside it;
+// or as .wast scripts, read with the text format parser.
 #pragma once
 
 #include <cstdint>
@@ -56,6 +57,14 @@ class SpecFileError : public std::runtime_error {
 // raised it. Text modules (only usable by a text parser) are skipped.
 // Throws SpecFileError, or UsageError if the engine rejects the options.
 RunReport run_spec_file(const std::filesystem::path& json_file, const RunOptions& options, std::ostream& out);
+
+// The same for a .wast script read directly (wast_script.hpp), with no
+// wast2json: its modules are parsed by the text format parser, and its
+// malformed text modules (assert_malformed of text or `module quote`) are
+// checked rather than skipped: they pass when the text does not parse. Any
+// other module whose text does not parse fails its command. Throws
+// SpecFileError for a script whose commands cannot be read.
+RunReport run_wast_file(const std::filesystem::path& wast_file, const RunOptions& options, std::ostream& out);
 
 // How the runner and the CLI name a rejected module:
 // "invalid module at offset 0x1f: type mismatch ...".

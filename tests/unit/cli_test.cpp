@@ -535,8 +535,66 @@ TEST_F(CliTest, MalformedModuleNamesTheOffset) {
   EXPECT_TRUE(is_module_error_line(usage_or_load_error({"validate", path}), "malformed"));
   EXPECT_TRUE(is_module_error_line(usage_or_load_error({"run", path, "--invoke", "f"}), "malformed"));
 
-  std::string not_wasm = write_bytes("not-wasm.wasm", "hello");
+  // Bytes that start with a NUL are a binary module, however broken.
+  std::string not_wasm = write_bytes("not-wasm.wasm", std::string("\0hello", 6));
   EXPECT_TRUE(is_module_error_line(usage_or_load_error({"validate", not_wasm}), "malformed"));
+}
+
+// Anything else is the text format, read wherever a module is.
+TEST_F(CliTest, TextIsReadWhereverAModuleIs) {
+  std::string text = write_bytes("add.wat", R"((module (func $add (export "add") (param $a i32) (param $b i32) (result i32)
+    (i32.add (local.get $a) (local.get $b)))))");
+  ProcessResult r = cli({"run", text, "--invoke", "add", "2", "40"});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "i32:42\n");
+  r = cli({"validate", text});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  r = cli({"compile", text});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+
+  // The text's hash is its binary form's.
+  std::string wasm = (dir_->path() / "add-from-text.wasm").string();
+  r = cli({"wat2wasm", text, "-o", wasm});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  ProcessResult text_hash = cli({"hash", text});
+  ProcessResult wasm_hash = cli({"hash", wasm});
+  EXPECT_EQ(text_hash.exit_code, 0) << text_hash.err;
+  EXPECT_EQ(text_hash.out, wasm_hash.out);
+
+  // Standard input too.
+  r = run_process({"/bin/sh", "-c", std::string(DETWASM_CLI_PATH) + " run - --invoke add 1 2 < " + text});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "i32:3\n");
+}
+
+TEST_F(CliTest, Wat2WasmWritesWhatWabtWrites) {
+  const std::string wat = "(module (memory 1) (data (i32.const 0) \"hi\") (func (export \"f\") (result i32) (i32.const 7)))";
+  std::string text = write_bytes("w2w.wat", wat);
+  std::string ours = (dir_->path() / "w2w-ours.wasm").string();
+  ProcessResult r = cli({"wat2wasm", text, "-o", ours});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "");
+  std::string theirs = assemble("w2w-wabt", wat);
+  auto read = [](const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  };
+  // No identifiers, so no name section: the same bytes.
+  EXPECT_EQ(read(ours), read(theirs));
+  usage_or_load_error({"wat2wasm", text});
+  usage_or_load_error({"wat2wasm", "-o", ours});
+}
+
+TEST_F(CliTest, MalformedTextNamesLineAndColumn) {
+  std::string text = write_bytes("bad.wat", "(module\n  (func (result i23)))");
+  std::string expected = "error: " + text + ":2:17: expected a value type, found \"i23\"\n";
+  EXPECT_EQ(usage_or_load_error({"validate", text}), expected);
+  EXPECT_EQ(usage_or_load_error({"run", text, "--invoke", "f"}), expected);
+  EXPECT_EQ(usage_or_load_error({"wat2wasm", text, "-o", (dir_->path() / "bad.wasm").string()}), expected);
+  // Well-formed text of an invalid module is refused by validation, at an
+  // offset in its binary form.
+  std::string invalid = write_bytes("invalid.wat", "(module (func (result i32) (i64.const 0)))");
+  EXPECT_TRUE(is_module_error_line(usage_or_load_error({"validate", invalid}), "invalid"));
 }
 
 TEST_F(CliTest, InvalidModuleNamesTheOffset) {
