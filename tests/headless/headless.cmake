@@ -21,6 +21,7 @@ set_tests_properties(headless.artifacts PROPERTIES FIXTURES_SETUP headless-artif
 
 add_executable(detwasm-tests-headless ${CMAKE_CURRENT_SOURCE_DIR}/headless/headless_test.cpp)
 target_link_libraries(detwasm-tests-headless PRIVATE detwasm GTest::gtest_main)
+target_include_directories(detwasm-tests-headless PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 target_compile_definitions(detwasm-tests-headless PRIVATE DETWASM_HEADLESS_ARTIFACTS="${artifacts}"
                            $<$<BOOL:${DETWASM_HEADLESS}>:DETWASM_HEADLESS=1>)
 gtest_discover_tests(detwasm-tests-headless DISCOVERY_TIMEOUT 60 TEST_PREFIX headless.

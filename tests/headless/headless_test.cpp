@@ -14,6 +14,8 @@
 
 #include <detwasm/detwasm.hpp>
 
+#include "support/artifact_damage.hpp"
+
 namespace detwasm::test {
 namespace {
 
@@ -111,21 +113,7 @@ TEST_P(FromArtifact, EveryFlipAndEveryCutIsRefused) {
   const Case& c = GetParam();
   Engine engine(config_for(c.tier, c.metering));
   std::vector<uint8_t> bytes = read_bytes(kDir / c.file);
-  size_t undetected = 0;
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    for (int bit = 0; bit < 8; ++bit) {
-      bytes[i] ^= static_cast<uint8_t>(1 << bit);
-      try {
-        Module::deserialize(engine, bytes);
-        ++undetected;
-      } catch (const ArtifactError&) {
-      }
-      bytes[i] ^= static_cast<uint8_t>(1 << bit);
-    }
-  }
-  EXPECT_EQ(undetected, 0u);
-  for (size_t n = 0; n < bytes.size(); ++n)
-    EXPECT_THROW(Module::deserialize(engine, std::span(bytes).first(n)), ArtifactError) << n;
+  EXPECT_EQ(accepted_damage(bytes, [&](std::span<const uint8_t> b) { Module::deserialize(engine, b); }), 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(Artifacts, FromArtifact,

@@ -17,6 +17,7 @@
 #include <detwasm/detwasm.hpp>
 
 #include "artifact/artifact.hpp"
+#include "support/artifact_damage.hpp"
 #include "support/module_gen.hpp"
 #include "support/module_runner.hpp"
 #include "support/wat.hpp"
@@ -163,21 +164,7 @@ TEST_P(Artifacts, AForeignArtifactIsRefusedWithItsReason) {
 // Every single-bit flip and every truncation of the artifact is refused.
 TEST_P(Artifacts, EveryFlipAndEveryCutIsDetected) {
   std::vector<uint8_t> bytes = Module::compile(engine, wasm).serialize();
-  size_t undetected = 0;
-  for (size_t i = 0; i < bytes.size(); ++i) {
-    for (int bit = 0; bit < 8; ++bit) {
-      bytes[i] ^= static_cast<uint8_t>(1 << bit);
-      try {
-        Module::deserialize(engine, bytes);
-        ++undetected;
-      } catch (const ArtifactError&) {
-      }
-      bytes[i] ^= static_cast<uint8_t>(1 << bit);
-    }
-  }
-  EXPECT_EQ(undetected, 0u);
-  for (size_t n = 0; n < bytes.size(); ++n)
-    EXPECT_THROW(Module::deserialize(engine, std::span(bytes).first(n)), ArtifactError) << n;
+  EXPECT_EQ(accepted_damage(bytes, [&](std::span<const uint8_t> b) { Module::deserialize(engine, b); }), 0u);
   EXPECT_NO_THROW(Module::deserialize(engine, bytes));
 }
 

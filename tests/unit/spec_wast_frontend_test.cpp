@@ -11,6 +11,7 @@
 
 #include <detwasm/detwasm.hpp>
 
+#include "support/spec_suite.hpp"
 #include "spec/spec_runner.hpp"
 #include "support/run_process.hpp"
 
@@ -20,13 +21,8 @@ namespace {
 namespace fs = std::filesystem;
 
 TEST(SpecWastFrontEnd, SameCountsAsTheJsonFrontEndOverTheSuite) {
-  fs::path core = fs::path(DETWASM_SOURCE_DIR) / ".." / "shared" / "spec-testsuite" / "core";
-  if (!fs::is_directory(core)) GTEST_SKIP() << "no spec suite at " << core;
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(core)) {
-    if (e.path().extension() == ".wast") files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());
+  std::vector<fs::path> files = spec_wast_files();
+  ASSERT_FALSE(files.empty());
   spec::RunOptions options;
   TempDir dir;
   spec::Counts json_total, wast_total;

@@ -16,6 +16,7 @@
 
 #include <detwasm/detwasm.hpp>
 
+#include "support/spec_suite.hpp"
 #include "support/run_process.hpp"
 #include "support/wasm_sections.hpp"
 #include "text/lexer.hpp"
@@ -149,13 +150,8 @@ void check_file(const fs::path& wast, Counts& c, Engine& engine) {
 }
 
 TEST(TextSpecSuite, EveryModuleAsWabtAndEveryMalformedTextRejected) {
-  fs::path core = fs::path(DETWASM_SOURCE_DIR) / ".." / "shared" / "spec-testsuite" / "core";
-  if (!fs::is_directory(core)) GTEST_SKIP() << "no spec suite at " << core;
-  std::vector<fs::path> files;
-  for (const auto& e : fs::directory_iterator(core)) {
-    if (e.path().extension() == ".wast") files.push_back(e.path());
-  }
-  std::sort(files.begin(), files.end());
+  std::vector<fs::path> files = spec_wast_files();
+  ASSERT_FALSE(files.empty());
   Counts c;
   Engine engine;
   for (const fs::path& f : files) check_file(f, c, engine);

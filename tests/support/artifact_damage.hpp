@@ -1,0 +1,38 @@
+// Damage to an artifact, every way of one kind: for tests that each single
+// flipped bit and each truncation is refused.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include <detwasm/errors.hpp>
+
+namespace detwasm::test {
+
+// How many of the artifact's single-bit flips and of its truncations
+// (every shorter prefix) `load` accepts instead of throwing ArtifactError.
+// `load` must throw ArtifactError for what it refuses.
+template <typename Load>
+size_t accepted_damage(std::vector<uint8_t> bytes, Load load) {
+  size_t accepted = 0;
+  auto try_load = [&](std::span<const uint8_t> b) {
+    try {
+      load(b);
+      ++accepted;
+    } catch (const ArtifactError&) {
+    }
+  };
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    for (int bit = 0; bit < 8; ++bit) {
+      bytes[i] ^= static_cast<uint8_t>(1 << bit);
+      try_load(bytes);
+      bytes[i] ^= static_cast<uint8_t>(1 << bit);
+    }
+  }
+  for (size_t n = 0; n < bytes.size(); ++n) try_load(std::span(bytes).first(n));
+  return accepted;
+}
+
+}  // namespace detwasm::test
