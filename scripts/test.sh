@@ -49,7 +49,7 @@ suite build-headless -DDETWASM_HEADLESS=ON -DDETWASM_ARTIFACT_PRODUCER="$PWD/bui
 # Cross-built for AArch64 and run under qemu-user: the interpreter there
 # (the JIT has no AArch64 backend yet), with the same spec totals, vectors
 # and properties as on x86-64.
-suite build-a64 -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/toolchain-aarch64.cmake"
+suite build-a64 -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/toolchain-aarch64.cmake" -DCMAKE_BUILD_TYPE=Release
 if [ "$sanitize" = yes ]; then
   export UBSAN_OPTIONS=print_stacktrace=1
   suite build-asan -DDETWASM_SANITIZE=ON
@@ -59,7 +59,7 @@ fi
 # interpreter) in CI; scripts/fuzz-smoke.sh alone runs it longer.
 if [ "${CI:-}" = true ]; then
   echo "=== fuzz smoke"
-  if FUZZ_SECONDS=${FUZZ_SECONDS:-30} scripts/fuzz-smoke.sh > build-fuzz.log 2>&1; then
+  if FUZZ_SECONDS=${FUZZ_SECONDS:-20} scripts/fuzz-smoke.sh > build-fuzz.log 2>&1; then
     summaries="$summaries
 fuzz smoke: $(grep -c '^Done' build-fuzz.log) harnesses, no crash"
   else
