@@ -15,6 +15,7 @@
 #include <detwasm/detwasm.hpp>
 
 #include "support/artifact_damage.hpp"
+#include "support/artifact_module.hpp"
 
 namespace detwasm::test {
 namespace {
@@ -46,36 +47,6 @@ EngineConfig config_for(Tier tier, bool metering) {
   return c;
 }
 
-struct Outcome {
-  std::string results;
-  uint64_t gas = 0;
-};
-
-// module.wat's exports, with its one import.
-Outcome run_module(Engine& engine, const Module& module) {
-  Store store(engine);
-  store.set_gas_limit(1'000'000);
-  Func twice = store.new_host_func(FuncType{{ValType::I32}, {ValType::I32}},
-                                   [](Caller&, std::span<const Value> a, std::span<Value> r) -> std::optional<Trap> {
-                                     r[0] = Value::i32(a[0].as_i32() * 2);
-                                     return std::nullopt;
-                                   });
-  std::vector<Extern> imports{twice};
-  Instantiation inst = store.instantiate(module, imports);
-  if (inst.trap) return {"instantiation trapped: " + inst.trap->to_string()};
-  Outcome out;
-  auto call = [&](std::string_view name, std::vector<Value> args) {
-    CallResult r = inst.instance.get_func(name)->call(store, args);
-    if (r.trap) out.results += "trap " + std::string(trap_kind_name(r.trap->kind)) + ";";
-    for (const Value& v : r.results) out.results += std::to_string(v.as_i32()) + ";";
-  };
-  call("run", {Value::i32(5)});
-  call("via_import", {Value::i32(21)});
-  call("div", {Value::i32(1), Value::i32(0)});
-  out.gas = store.gas_used();
-  return out;
-}
-
 struct Case {
   const char* file;
   Tier tier;
@@ -86,26 +57,23 @@ void PrintTo(const Case& c, std::ostream* os) { *os << c.file; }
 
 class FromArtifact : public ::testing::TestWithParam<Case> {};
 
-// run(5): the start function sets $g to 8; 8 + 5*5 = 33, plus the bytes
-// 'a' (97) and 'r' (114) that data segments put in memory: 244.
-// via_import(21) reaches the host through the table: 42.
 TEST_P(FromArtifact, RunsWithTheModulesResults) {
   const Case& c = GetParam();
   Engine engine(config_for(c.tier, c.metering));
   Module m = Module::deserialize_file(engine, (kDir / c.file).string());
-  Outcome out = run_module(engine, m);
-  EXPECT_EQ(out.results, "244;42;trap integer_divide_by_zero;");
+  ModuleRun out = run_artifact_module(engine, m);
+  EXPECT_EQ(out.results, kArtifactModuleResults);
   if (c.metering) {
     EXPECT_GT(out.gas, 0u);
     // Both tiers charge the same gas, as they do for a fresh compile.
     Engine other_engine(config_for(c.tier == Tier::Jit ? Tier::Interpreter : Tier::Jit, true));
     const char* other = c.tier == Tier::Jit ? "interp-metered.dwa" : "jit-metered.dwa";
-    EXPECT_EQ(run_module(other_engine, Module::deserialize_file(other_engine, (kDir / other).string())).gas, out.gas);
+    EXPECT_EQ(run_artifact_module(other_engine, Module::deserialize_file(other_engine, (kDir / other).string())).gas, out.gas);
   } else {
     EXPECT_EQ(out.gas, 0u);
   }
   // Loaded from bytes as from a file.
-  EXPECT_EQ(run_module(engine, Module::deserialize(engine, read_bytes(kDir / c.file))).results, out.results);
+  EXPECT_EQ(run_artifact_module(engine, Module::deserialize(engine, read_bytes(kDir / c.file))).results, out.results);
 }
 
 // Every single-bit flip and every truncation is refused.
@@ -131,7 +99,7 @@ TEST(Headless, LoadsOnlyWhatTrustedKeysSigned) {
   c.trusted_keys = {read_public_key(kDir / "key.pub")};
   Engine engine(c);
   Module m = Module::deserialize_file(engine, (kDir / "jit-plain-signed.dwa").string());
-  EXPECT_EQ(run_module(engine, m).results, "244;42;trap integer_divide_by_zero;");
+  EXPECT_EQ(run_artifact_module(engine, m).results, kArtifactModuleResults);
   try {
     Module::deserialize_file(engine, (kDir / "jit-plain.dwa").string());
     FAIL() << "an unsigned artifact was loaded by an engine with trusted keys";

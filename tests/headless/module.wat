@@ -1,4 +1,4 @@
-;; The module the headless tests run from artifacts a compiling build wrote.
+;; The module the artifact tests run, fresh and from artifacts (tests/support/artifact_module.hpp), here and in the headless build.
 (module
   (import "env" "twice" (func $twice (param i32) (result i32)))
   (memory (export "mem") 1 2)
