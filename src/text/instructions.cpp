@@ -144,12 +144,7 @@ void WatParser::parse_memarg(Bytes& out, uint32_t natural_log2) {
 // for [] -> [t], else a type index (of the type used, or the first equal one).
 void WatParser::parse_block_type(Bytes& out) {
   const Token& where = peek();
-  std::optional<uint32_t> explicit_index;
-  if (at_lparen_keyword("type")) {
-    next(), next();
-    explicit_index = resolve_next(types_);
-    expect_rparen();
-  }
+  std::optional<uint32_t> explicit_index = parse_optional_type_ref();
   const Token& inline_start = peek();
   FuncSig sig;
   parse_params_results(sig, nullptr, where);

@@ -225,6 +225,14 @@ uint32_t WatParser::type_for(const FuncSig& sig, const Token& where) {
 }
 
 // (param ...)* (result ...)*; with `names`, a param may be named.
+std::optional<uint32_t> WatParser::parse_optional_type_ref() {
+  if (!at_lparen_keyword("type")) return std::nullopt;
+  next(), next();
+  uint32_t index = resolve_next(types_);
+  expect_rparen();
+  return index;
+}
+
 void WatParser::parse_params_results(FuncSig& sig, std::vector<NameEntry>* names, const Token& where) {
   while (at_lparen_keyword("param")) {
     next(), next();
@@ -250,12 +258,7 @@ void WatParser::parse_params_results(FuncSig& sig, std::vector<NameEntry>* names
 WatParser::TypeUse WatParser::parse_typeuse(bool allow_param_names) {
   const Token& where = peek();
   TypeUse use;
-  std::optional<uint32_t> explicit_index;
-  if (at_lparen_keyword("type")) {
-    next(), next();
-    explicit_index = resolve_next(types_);
-    expect_rparen();
-  }
+  std::optional<uint32_t> explicit_index = parse_optional_type_ref();
   const Token& inline_start = peek();
   FuncSig sig;
   parse_params_results(sig, allow_param_names ? &use.param_names : nullptr, where);

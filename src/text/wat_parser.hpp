@@ -80,6 +80,8 @@ class WatParser {
 
   // Types.
   uint32_t type_for(const FuncSig& sig, const Token& where);  // the first equal type, or a new one
+  // `(type x)` where a type use or block type may name its type.
+  std::optional<uint32_t> parse_optional_type_ref();
   void parse_params_results(FuncSig& sig, std::vector<NameEntry>* names, const Token& where);
   TypeUse parse_typeuse(bool allow_param_names);
 
