@@ -49,9 +49,9 @@ constexpr uint32_t kFrameOverheadSlots = 4;
 enum class Tier : uint8_t { Interpreter, Jit };
 
 // The tier an engine runs unless configured otherwise: the JIT where this
-// build has a backend for the host (x86-64), the interpreter elsewhere. The
-// detwasm tool's default is the same.
-#if defined(__x86_64__)
+// build has a backend for the host (x86-64 and AArch64), the interpreter
+// elsewhere. The detwasm tool's default is the same.
+#if defined(__x86_64__) || defined(__aarch64__)
 inline constexpr Tier kDefaultTier = Tier::Jit;
 #else
 inline constexpr Tier kDefaultTier = Tier::Interpreter;

@@ -78,12 +78,8 @@ std::unique_ptr<BodyConsumer> tier_consumer(EngineImpl& engine) {
 }  // namespace internal
 
 Engine::Engine(EngineConfig config) : impl_(std::make_unique<internal::EngineImpl>()) {
-  if (config.tier == Tier::Jit) {
-    if (config.target.arch != Arch::X86_64)
-      throw UsageError("the JIT has no backend for " + config.target.to_string() + " yet");
-    // The engine runs what it compiles: the target must suit this machine.
-    if (auto missing = config.target.missing_on_host()) throw UsageError(*missing);
-  }
+  // Any target compiles and serializes anywhere (cross-compilation);
+  // instantiation checks that this machine can run the code.
   if (config.compile_threads == 0) throw UsageError("compile_threads must be at least 1");
   impl_->config = config;
   if (!config.cache.dir.empty()) impl_->cache = std::make_unique<artifact::ArtifactCache>(config.cache);

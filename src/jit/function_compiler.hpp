@@ -288,7 +288,7 @@ class FunctionCompiler {
 
 template <MacroAssembler Masm>
 void FunctionCompiler<Masm>::begin_function(const internal::FunctionInfo& info) {
-  m_.begin_function_code();  // labels from here on are this function's
+  m_.begin_function_code(info.body_size);  // labels from here on are this function's
   type_ = info.type;
   func_index_ = info.func_index;
   num_params_ = static_cast<uint32_t>(type_->params.size());

@@ -188,7 +188,7 @@ concept MacroAssembler = requires(M m, Reg r, Label l, ValType t, Width w, uint6
 
   // Functions compiled on their own (function_code.hpp), and what links them.
   M::init_code(std::declval<asmjit::CodeHolder&>());
-  m.begin_function_code();
+  m.begin_function_code(u);  // u: the Wasm body's size (branch reach depends on the code's)
   { m.end_function_code(l) } -> std::same_as<FunctionCode>;  // l: the outer entry
   { m.function_label(internal::DefinedFuncIdx{}) } -> std::same_as<Label>;  // a defined function's inner entry
   m.emit_tail(std::span<const uint32_t>{});                  // trap stubs, exit, gas thunks

@@ -8,7 +8,7 @@ ModuleCompiler::ModuleCompiler(const internal::ModuleDecls& module, const Engine
                                util::WorkerPool* pool) {
   switch (config.target.arch) {
     case Arch::X86_64: backend_ = make_x64_module_compiler(module, config, pool); break;
-    case Arch::AArch64: throw UsageError("the JIT has no backend for " + config.target.to_string() + " yet");
+    case Arch::AArch64: backend_ = make_a64_module_compiler(module, config, pool); break;
   }
 }
 

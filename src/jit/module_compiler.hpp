@@ -88,8 +88,11 @@ class ModuleCompiler {
 CompiledCode compile_module(const internal::ModuleDecls& module, const EngineConfig& config,
                             util::WorkerPool* pool = nullptr);
 
-// Each target's backend (x64/module_compiler_x64.cpp, ...).
+// Each target's backend (x64/module_compiler_x64.cpp, a64/module_compiler_a64.cpp).
 std::unique_ptr<ModuleCompiler::Backend> make_x64_module_compiler(const internal::ModuleDecls& module,
+                                                                  const EngineConfig& config,
+                                                                  util::WorkerPool* pool);
+std::unique_ptr<ModuleCompiler::Backend> make_a64_module_compiler(const internal::ModuleDecls& module,
                                                                   const EngineConfig& config,
                                                                   util::WorkerPool* pool);
 

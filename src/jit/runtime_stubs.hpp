@@ -2,7 +2,7 @@
 // and the adapter through which compiled code calls host functions.
 //
 // The stubs are data: each target keeps their bytes in its folder
-// (x64/runtime_stubs_x64_code.cpp), so that every build runs the same bytes
+// (x64/runtime_stubs_x64_code.cpp, a64/runtime_stubs_a64_code.cpp), so that every build runs the same bytes
 // and a build without the compiler (DETWASM_HEADLESS) has them too. The
 // backend's assembly is their source; a test checks that it still assembles
 // to the bytes kept.
@@ -24,16 +24,20 @@ struct RuntimeStubCode {
   uint32_t host_adapter_offset = 0;
 };
 
-// The bytes this build's target runs (none on a host without a backend).
+// Each target's bytes (in every build), and the ones this host runs (none
+// on a host without a backend).
 struct PrebuiltStubs {
   std::span<const uint8_t> bytes;
   uint32_t entry_offset;
   uint32_t host_adapter_offset;
 };
+PrebuiltStubs prebuilt_x64_runtime_stubs();
+PrebuiltStubs prebuilt_a64_runtime_stubs();
 PrebuiltStubs prebuilt_runtime_stubs();
 
-// The backend's assembly of the same stubs (only in builds with the compiler).
-RuntimeStubCode assemble_runtime_stubs();
+// Each backend's assembly of the same stubs (only in builds with the compiler).
+RuntimeStubCode assemble_x64_runtime_stubs();
+RuntimeStubCode assemble_a64_runtime_stubs();
 
 struct RuntimeStubs {
   CodeMemory code;

@@ -4,6 +4,7 @@
 #include <new>
 #include <string>
 
+#include "jit/runtime_stubs.hpp"
 #include "runtime/invoke.hpp"
 
 namespace detwasm::internal {
@@ -97,6 +98,12 @@ Instantiation instantiate(StoreImpl& store, std::shared_ptr<const ModuleData> mo
   const ModuleData& m = *module;
   if (m.binding.engine != &store.engine->impl())
     throw UsageError("the module was compiled by another engine than the store's");
+  if (m.code.jit) {
+    // An engine for another target compiles and serializes; its code runs
+    // only where it belongs.
+    if (auto missing = store.engine->config().target.missing_on_host()) throw UsageError(*missing);
+    if (jit::prebuilt_runtime_stubs().bytes.empty()) throw UsageError("the JIT has no backend for this machine");
+  }
   if (imports.size() != m.imports.size())
     throw LinkError("expected " + std::to_string(m.imports.size()) + " imports, got " +
                     std::to_string(imports.size()));

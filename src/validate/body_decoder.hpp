@@ -76,6 +76,7 @@ struct FunctionInfo {
   const std::vector<LocalRun>* local_runs = nullptr;
   uint32_t num_locals = 0;  // params + declared
   uint64_t body_offset = 0;
+  uint64_t body_size = 0;  // bytes of the body, locals included
 };
 
 // All hooks empty: decoding with it is validation alone.

@@ -13,7 +13,8 @@ void BodyDecoder<Consumer>::decode(DefinedFuncIdx f, FunctionDef& def, const uin
   local_runs_ = &def.local_runs;
   num_locals_ = def.num_locals;
 
-  FunctionInfo info{m_.func_index(f), func_type_, &def.local_runs, num_locals_, base_offset};
+  FunctionInfo info{m_.func_index(f), func_type_, &def.local_runs, num_locals_, base_offset,
+                    static_cast<uint64_t>(end - begin)};
   c_.begin_function(info);
 
   stack_.clear();

@@ -246,7 +246,7 @@ Label X64MacroAssembler::symbol_label(Symbol s) {
 
 // ---- Functions ---------------------------------------------------------------
 
-void X64MacroAssembler::begin_function_code() {
+void X64MacroAssembler::begin_function_code(uint64_t) {
   a_.align(AlignMode::kCode, kFunctionAlignment);
   function_start_ = static_cast<uint32_t>(a_.offset());
   labels_.clear();

@@ -86,7 +86,8 @@ class X64MacroAssembler {
   // two calls, labels are the function's own, and whatever lies outside it
   // is reached through symbol_label. end_function_code comes after
   // finish_function and patch_frame, with the function's outer entry.
-  void begin_function_code();
+  // x86-64 branches reach anywhere: the body's size does not matter.
+  void begin_function_code(uint64_t body_bytes = 0);
   FunctionCode end_function_code(Label outer_entry);
   // A label for something outside the function; its uses become relocations.
   Label symbol_label(Symbol s);

@@ -42,6 +42,6 @@ constexpr uint8_t kBytes[] = {
 };
 }  // namespace
 
-PrebuiltStubs prebuilt_runtime_stubs() { return {kBytes, 0, 272}; }
+PrebuiltStubs prebuilt_x64_runtime_stubs() { return {kBytes, 0, 272}; }
 
 }  // namespace detwasm::jit

@@ -178,7 +178,7 @@ void emit_host_adapter(Assembler& a) {
 
 }  // namespace
 
-RuntimeStubCode assemble_runtime_stubs() {
+RuntimeStubCode assemble_x64_runtime_stubs() {
   CodeHolder code;
   code.init(Environment(asmjit::Arch::kX64));
   Assembler a(&code);

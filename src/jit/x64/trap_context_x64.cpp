@@ -1,8 +1,10 @@
 // The x86-64 Linux side of the fault handler: where the pc is in a
-// ucontext_t, and how to continue at the trap exit.
+// ucontext_t, and how to continue at the trap exit. Also which runtime
+// stubs this host runs.
 #include <ucontext.h>
 
 #include "jit/abi.hpp"
+#include "jit/runtime_stubs.hpp"
 #include "jit/trap_handler.hpp"
 
 namespace detwasm::jit {
@@ -25,5 +27,7 @@ void resume_at_trap_exit(void* ucontext, TrapKind kind) {
   regs[REG_RIP] = static_cast<greg_t>(exec->exit_pc);
   regs[REG_RAX] = static_cast<greg_t>(encode_trap(kind));
 }
+
+PrebuiltStubs prebuilt_runtime_stubs() { return prebuilt_x64_runtime_stubs(); }
 
 }  // namespace detwasm::jit

@@ -14,6 +14,7 @@
 #include "jit/runtime_stubs.hpp"
 #include "x64/disassembly.hpp"
 #include "support/jit_test_instance.hpp"
+#include "support/stub_source.hpp"
 #include "support/wat.hpp"
 #include "unit/test_util.hpp"
 
@@ -82,38 +83,18 @@ INSTANTIATE_TEST_SUITE_P(X64, JitGolden, ::testing::ValuesIn(kCases),
 
 // The runtime stubs run from bytes kept in the source tree (so a build
 // without asmjit has them); they must be what the backend's assembly gives.
-std::string stub_code_source(const RuntimeStubCode& code) {
-  std::ostringstream out;
-  out << "// Generated from stubs_x64.cpp by the RuntimeStubs test (DETWASM_BLESS=1); do not edit.\n"
-         "#include \"jit/runtime_stubs.hpp\"\n\n"
-         "namespace detwasm::jit {\n\n"
-         "namespace {\n"
-         "constexpr uint8_t kBytes[] = {";
-  for (size_t i = 0; i < code.bytes.size(); ++i) {
-    if (i % 12 == 0) out << "\n   ";
-    char hex[8];
-    std::snprintf(hex, sizeof hex, " 0x%02x,", code.bytes[i]);
-    out << hex;
-  }
-  out << "\n};\n}  // namespace\n\n"
-      << "PrebuiltStubs prebuilt_runtime_stubs() { return {kBytes, " << code.entry_offset << ", "
-      << code.host_adapter_offset << "}; }\n\n"
-      << "}  // namespace detwasm::jit\n";
-  return out.str();
-}
-
 TEST(RuntimeStubs, PrebuiltBytesAreTheAssembly) {
-  RuntimeStubCode assembled = assemble_runtime_stubs();
+  RuntimeStubCode assembled = assemble_x64_runtime_stubs();
   fs::path source = fs::path(DETWASM_SOURCE_DIR) / "src" / "jit" / "x64" / "runtime_stubs_x64_code.cpp";
   fs::path listing = fs::path(DETWASM_SOURCE_DIR) / "tests" / "jit" / "x64" / "golden" / "runtime_stubs.txt";
   std::string text = ";; entry at " + std::to_string(assembled.entry_offset) + ", host adapter at " +
                      std::to_string(assembled.host_adapter_offset) + "\n" + disassemble(assembled.bytes);
   if (std::getenv("DETWASM_BLESS")) {
-    std::ofstream(source) << stub_code_source(assembled);
+    std::ofstream(source) << stub_code_source(assembled, "x64");
     std::ofstream(listing) << text;
     GTEST_SKIP() << "blessed " << source << " and " << listing << "; rebuild";
   }
-  PrebuiltStubs kept = prebuilt_runtime_stubs();
+  PrebuiltStubs kept = prebuilt_x64_runtime_stubs();
   EXPECT_EQ(std::vector<uint8_t>(kept.bytes.begin(), kept.bytes.end()), assembled.bytes)
       << "the stubs' assembly changed: regenerate " << source << " with DETWASM_BLESS=1";
   EXPECT_EQ(kept.entry_offset, assembled.entry_offset);

@@ -1,0 +1,124 @@
+// The AArch64 backend on any host: its runtime stubs are the bytes kept in
+// the source tree, and it compiles (cross-compiles, off AArch64) every
+// module of the spec suite. Running its code is tested on AArch64 (under
+// qemu in CI), where the whole suite runs in the JIT tier.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+
+#include <detwasm/detwasm.hpp>
+
+#include "jit/runtime_stubs.hpp"
+#include "spec/wast_script.hpp"
+#include "support/spec_suite.hpp"
+#include "support/stub_source.hpp"
+#include "support/wat.hpp"
+#include "unit/test_util.hpp"
+
+namespace detwasm {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(A64RuntimeStubs, PrebuiltBytesAreTheAssembly) {
+  jit::RuntimeStubCode assembled = jit::assemble_a64_runtime_stubs();
+  fs::path source = fs::path(DETWASM_SOURCE_DIR) / "src" / "jit" / "a64" / "runtime_stubs_a64_code.cpp";
+  if (std::getenv("DETWASM_BLESS")) {
+    std::ofstream(source) << jit::stub_code_source(assembled, "a64");
+    GTEST_SKIP() << "blessed " << source << "; rebuild";
+  }
+  jit::PrebuiltStubs kept = jit::prebuilt_a64_runtime_stubs();
+  EXPECT_EQ(std::vector<uint8_t>(kept.bytes.begin(), kept.bytes.end()), assembled.bytes)
+      << "the stubs' assembly changed: regenerate " << source << " with DETWASM_BLESS=1";
+  EXPECT_EQ(kept.entry_offset, assembled.entry_offset);
+  EXPECT_EQ(kept.host_adapter_offset, assembled.host_adapter_offset);
+}
+
+EngineConfig a64_config(bool metering) {
+  EngineConfig c;
+  c.tier = Tier::Jit;
+  c.target = Target::baseline(Arch::AArch64);
+  c.metering = metering;
+  return c;
+}
+
+constexpr const char* kModule = R"((module
+  (memory 1)
+  (func (export "f") (param i32 f64) (result i64)
+    (i64.add (i64.extend_i32_u (i32.load (local.get 0))) (i64.trunc_f64_s (local.get 1))))))";
+
+TEST(A64Backend, CrossCompiledCodeSerializesAndRunsOnlyOnAArch64) {
+  for (bool metering : {false, true}) {
+    Engine engine(a64_config(metering));
+    Module m = Module::compile_text(engine, kModule);
+    std::vector<uint8_t> artifact = m.serialize();
+    Module loaded = Module::deserialize(engine, artifact);
+    EXPECT_EQ(loaded.serialize(), artifact);
+    Store store(engine);
+    if (Target::build_default().arch == Arch::AArch64) {
+      EXPECT_TRUE(store.instantiate(m, {}).ok());
+    } else {
+      EXPECT_THROW(store.instantiate(m, {}), UsageError);
+      // The same module for this machine is another artifact.
+      EngineConfig here;
+      here.tier = Tier::Jit;
+      here.metering = metering;
+      Engine native(here);
+      EXPECT_NE(Module::compile_text(native, kModule).serialize(), artifact);
+      EXPECT_THROW(Module::deserialize(native, artifact), ArtifactError);
+    }
+  }
+}
+
+TEST(A64Backend, OutputIsTheSameForAnyThreadCount) {
+  std::string text = "(module (memory 1)";
+  for (int i = 0; i < 200; ++i)
+    text += "(func (param i32) (result i32) (local i64 f32) (block (loop (br_if 1 (i32.eqz (local.get 0)))"
+            " (local.set 0 (i32.sub (local.get 0) (i32.const " + std::to_string(i + 1) + ")))"
+            " (i32.store (local.get 0) (i32.const 7)) (br 0))) (i32.load offset=4096 (local.get 0)))";
+  text += ")";
+  std::vector<uint8_t> one;
+  for (uint32_t threads : {1u, 2u}) {
+    EngineConfig c = a64_config(true);
+    c.compile_threads = threads;
+    c.parallel_compile_min_bytes = 0;
+    Engine engine(c);
+    std::vector<uint8_t> bytes = Module::compile_text(engine, text).serialize();
+    if (threads == 1) one = bytes;
+    else EXPECT_EQ(bytes, one);
+  }
+}
+
+// Every module of the spec suite that compiles for x86-64 compiles for
+// AArch64 too, metered and not (no assembler error, no unbound label).
+TEST(A64Backend, CompilesEverySpecModule) {
+  int compiled = 0;
+  for (const fs::path& file : test::spec_wast_files()) {
+    std::ifstream in(file, std::ios::binary);
+    std::string source((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    spec::WastScript script = spec::read_wast_script(source, ResourceLimits{});
+    for (bool metering : {false, true}) {
+      EngineConfig x64;
+      x64.tier = Tier::Jit;
+      x64.target = Target::baseline(Arch::X86_64);
+      x64.metering = metering;
+      Engine reference(x64), engine(a64_config(metering));
+      for (const spec::ScriptModule& m : script.modules) {
+        if (!m.text_error.empty()) continue;
+        try {
+          Module::compile(reference, m.bytes);
+        } catch (const Error&) {
+          continue;
+        }
+        EXPECT_NO_THROW(Module::compile(engine, m.bytes)) << file.filename();
+        ++compiled;
+      }
+    }
+  }
+  EXPECT_GT(compiled, 1000);
+}
+
+}  // namespace
+}  // namespace detwasm
