@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace detwasm {
 
@@ -43,6 +44,11 @@ struct Target {
   // architecture, the baseline and every feature). Empty if it can, else
   // what is missing.
   std::optional<std::string> missing_on_host() const;
+
+  // The optional features of `arch` by name ("lzcnt", ...), and what its
+  // baseline assumes.
+  static std::vector<std::string> optional_features(Arch arch);
+  static std::string baseline_description(Arch arch);
 
   // "x86_64", "x86_64+lzcnt+bmi1", "aarch64".
   std::string to_string() const;

@@ -74,6 +74,17 @@ std::optional<std::string> Target::missing_on_host() const {
   return out + ", which code for " + to_string() + " needs";
 }
 
+std::vector<std::string> Target::optional_features(Arch arch) {
+  std::vector<std::string> out;
+  if (arch == Arch::X86_64)
+    for (const FeatureName& f : kFeatureNames) out.push_back(f.name);
+  return out;
+}
+
+std::string Target::baseline_description(Arch arch) {
+  return arch == Arch::X86_64 ? "x86-64-v2: SSE4.1 and POPCNT" : "ARMv8.0-A with FP and Advanced SIMD";
+}
+
 std::string Target::to_string() const {
   std::string out = arch_name(arch);
   for (const FeatureName& f : kFeatureNames)

@@ -20,6 +20,7 @@ std::optional<Command> command_named(std::string_view name) {
   if (name == "cache") return Command::Cache;
   if (name == "keygen") return Command::Keygen;
   if (name == "wat2wasm") return Command::Wat2Wasm;
+  if (name == "targets") return Command::Targets;
   if (name == "help") return Command::Help;
   if (name == "version") return Command::Version;
   return std::nullopt;
@@ -145,7 +146,7 @@ Args parse_args(const std::vector<std::string>& argv) {
     } else if (name == "--target") {
       std::string v = value();
       auto target = Target::parse(v);
-      if (!target) throw UsageFailure("unknown target '" + v + "' (expected x86_64, x86_64+lzcnt+bmi1, aarch64 or native)");
+      if (!target) throw UsageFailure("unknown target '" + v + "' (expected x86_64, x86_64+lzcnt+bmi1, aarch64 or native; see detwasm targets)");
       args.target = *target;
     } else if (name == "--threads") {
       args.threads = static_cast<uint32_t>(count_option(name, value(), 1024));
@@ -202,6 +203,7 @@ Args parse_args(const std::vector<std::string>& argv) {
   switch (args.command) {
     case Command::Help:
     case Command::Version:
+    case Command::Targets:
       if (!positional.empty()) throw UsageFailure("unexpected argument '" + positional.front() + "'");
       break;
     case Command::Run:
@@ -276,6 +278,10 @@ Usage:
       Write the binary form of a module in the text format (Wasm 2.0),
       with a name section for its identifiers. The text is parsed, not
       validated.
+  detwasm targets
+      List the targets the JIT compiles for, each with its baseline and
+      optional features, and this machine's. compile --target aarch64 on
+      x86-64 (or the reverse) writes an artifact for the other machine.
   detwasm hash MODULE.wasm
       Print the module's hash (BLAKE2b-256 of its bytes, in hex); for an
       artifact, the hash of the module it was compiled from.
@@ -293,9 +299,12 @@ Usage:
 
 Options:
   --tier jit|interp          execution tier (default: DEFAULT_TIER, the library's)
-  --target TARGET            what the JIT compiles for: x86_64 (the default, the
-                             same code on every x86-64 machine), with opt-in
-                             features (x86_64+lzcnt+bmi1), or native (this CPU)
+  --target TARGET            what the JIT compiles for: this architecture's
+                             baseline (the default, the same code on every
+                             machine of it), x86_64 or aarch64 with opt-in
+                             features (x86_64+lzcnt+bmi1), or native (this CPU);
+                             code for another architecture is compiled and
+                             written (compile -o), not run
   --threads N                threads compiling a module's functions (default:
                              one per core); the code is the same for any N
   --limits default|contract  the engine's limits: the library's defaults, or

@@ -46,6 +46,7 @@ std::vector<uint8_t> read_module_or_artifact(const std::string& path, const Reso
 Module load_module(Engine& engine, std::span<const uint8_t> bytes, const std::string& path);
 int hash_command(const Args& args);
 int wat2wasm_command(const Args& args);
+int targets_command(const Args& args);
 // Writes `bytes` to `path` whole or not at all: into a temporary file beside
 // it, flushed to disk, then renamed over it. Throws CommandFailure.
 void write_file_atomically(const std::string& path, std::span<const uint8_t> bytes);

@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
       case Command::Cache: return cache_command(args);
       case Command::Keygen: return keygen_command(args);
       case Command::Wat2Wasm: return wat2wasm_command(args);
+      case Command::Targets: return targets_command(args);
     }
   } catch (const UsageFailure& e) {
     return fail(std::string(e.what()) + " (see detwasm --help)");

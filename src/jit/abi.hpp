@@ -3,13 +3,14 @@
 //
 // Contexts
 //   VmContext   one per instance; compiled code addresses it by the fixed
-//               offsets below, through a pinned register (x64: r15).
+//               offsets below, through a pinned register (x64: r15,
+//               AArch64: x28).
 //   ExecState   one per store (a store runs on one thread at a time): the
 //               trap exit of the innermost entry and the stack budget while
 //               no Wasm runs. Every context compiled code may hold in the
 //               context register starts with a pointer to it.
 //
-// Frames (all offsets from the frame pointer, x64: rbp; 8-byte slots)
+// Frames (all offsets from the frame pointer, x64: rbp, AArch64: x29; 8-byte slots)
 //   fp + 16 + 8*(K-1-i)   argument/result area slot i, K = max(params, results);
 //                         it is the caller's operand slots, so arguments are
 //                         read and results written in place, never copied
@@ -32,7 +33,9 @@
 //
 // Wasm-to-Wasm calls: the caller spills every register (all are caller-saved
 // but the pinned ones), stores the arguments in its operand slots, points the
-// stack pointer at the bottom of the K-slot area and calls. The callee checks
+// stack pointer at the bottom of the K-slot area and calls (AArch64, whose sp
+// moves only in steps of 16: passes that bottom in x15, puts sp at or below
+// it, and the callee builds its frame from x15). The callee checks
 // and charges the stack budget before building its frame (so an exhausted
 // budget traps in the caller's frame, as in the interpreter), zeroes its
 // declared locals, runs, writes its results into the area, refunds the
@@ -44,16 +47,18 @@
 // entry trampoline calls) loads the memory base and the register params
 // (below) from the area, then falls into the inner one, which direct calls
 // from the same instance use with both already in place. Among the first 8
-// params, the first 4 integer ones (x64: rdx, rsi, r8, r9) and the first 4
-// float ones (x64: xmm0-3) also travel in registers on a direct call; the
+// params, the first 4 integer ones (x64: rdx, rsi, r8, r9; AArch64: x0-x3)
+// and the first 4 float ones (x64: xmm0-3; AArch64: v0-v3) also travel in
+// registers on a direct call; the
 // callee takes them as register copies of its params (their slots are
 // written too). Every callee leaves result 0 in a register as well (x64:
-// rax or xmm0), which a direct caller takes instead of loading the slot.
+// rax or xmm0; AArch64: x0 or v0), which a direct caller takes instead of loading the slot.
 // Neither is needed by anything else: the area stays the contract.
 //
 // A call through a funcref (imports, call_indirect) enters the callee with
-// the JitFuncRef* in a scratch register (x64: rax) and the caller's context
-// in another (x64: r11), which the host adapter passes on.
+// the JitFuncRef* in a scratch register (x64: rax; AArch64: x16) and the
+// caller's context in another (x64: r11; AArch64: x17), which the host
+// adapter passes on.
 //
 // Calls out of compiled code (a builtin, or the host adapter calling
 // ExecState::host_call) use the target's C calling convention, stack
@@ -72,7 +77,8 @@
 // allocator failing included (runtime/call_out.hpp).
 //
 // Pinned registers (x64): r15 context, r14 memory 0 base, r13 remaining stack
-// budget in slots, r12 remaining gas. The entry trampoline loads budget and
+// budget in slots, r12 remaining gas; AArch64: x28, x27, x26, x25, all
+// callee-saved in C. The entry trampoline loads budget and
 // gas from the ExecState and stores the gas back when it returns or traps.
 //
 // Gas: metered code charges each straight-line segment where the body
@@ -252,7 +258,7 @@ static_assert(offsetof(TableView, size) == off::kTableSize);
 // Frame layout (see the top of this file).
 namespace frame {
 constexpr int32_t kSlotSize = 8;
-constexpr int32_t kReturnAddressOffset = 8;  // x64; where each target keeps it
+constexpr int32_t kReturnAddressOffset = 8;  // x64 pushes it there, AArch64 stores x30 there
 constexpr int32_t kContextOffset = -8;
 constexpr int32_t kFuncIndexOffset = -16;
 constexpr int64_t kHostAdapterFrame = -1;  // at kFuncIndexOffset: not a Wasm function

@@ -35,6 +35,9 @@ CodeMemory::CodeMemory(size_t size, const std::function<void(uint8_t*)>& write, 
     release();
     throw;
   }
+  // AArch64's instruction cache does not see data writes by itself: clean
+  // and invalidate the range (nothing to do on x86-64).
+  __builtin___clear_cache(reinterpret_cast<char*>(base_), reinterpret_cast<char*>(base_ + size));
   if (mprotect(base_, mapped_, PROT_READ | PROT_EXEC) != 0) {
     release();
     throw std::bad_alloc();

@@ -23,7 +23,8 @@ add_executable(detwasm-tests-headless ${CMAKE_CURRENT_SOURCE_DIR}/headless/headl
 target_link_libraries(detwasm-tests-headless PRIVATE detwasm GTest::gtest_main)
 target_include_directories(detwasm-tests-headless PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 target_compile_definitions(detwasm-tests-headless PRIVATE DETWASM_HEADLESS_ARTIFACTS="${artifacts}"
-                           $<$<BOOL:${DETWASM_HEADLESS}>:DETWASM_HEADLESS=1>)
+                           $<$<BOOL:${DETWASM_HEADLESS}>:DETWASM_HEADLESS=1>
+                           $<$<BOOL:${CMAKE_CROSSCOMPILING_EMULATOR}>:DETWASM_TESTS_UNDER_EMULATOR=1>)
 gtest_discover_tests(detwasm-tests-headless DISCOVERY_TIMEOUT 60 TEST_PREFIX headless.
                      PROPERTIES FIXTURES_REQUIRED headless-artifacts)
 

@@ -26,6 +26,11 @@ size_t accepted_damage(std::vector<uint8_t> bytes, Load load) {
   };
   for (size_t i = 0; i < bytes.size(); ++i) {
     for (int bit = 0; bit < 8; ++bit) {
+#ifdef DETWASM_TESTS_UNDER_EMULATOR
+      // Emulated, a load of compiled code costs some 30 times more: one
+      // bit of each byte, cycling with the byte; every bit natively.
+      if (bit != static_cast<int>(i % 8)) continue;
+#endif
       bytes[i] ^= static_cast<uint8_t>(1 << bit);
       try_load(bytes);
       bytes[i] ^= static_cast<uint8_t>(1 << bit);

@@ -7,10 +7,14 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
+#include <unistd.h>
 
 #include <detwasm/detwasm.hpp>
 
+#include "jit/loaded_code.hpp"
 #include "jit/runtime_stubs.hpp"
+#include "module/module_data.hpp"
 #include "spec/wast_script.hpp"
 #include "support/spec_suite.hpp"
 #include "support/stub_source.hpp"
@@ -119,6 +123,77 @@ TEST(A64Backend, CompilesEverySpecModule) {
   }
   EXPECT_GT(compiled, 1000);
 }
+
+// Golden listings of the AArch64 code for small functions, disassembled by
+// binutils' aarch64-linux-gnu-objdump, so a change in code generation shows
+// up in review. Regenerate with DETWASM_BLESS=1 after checking the
+// difference is intended.
+std::string disassemble_a64(std::span<const uint8_t> code) {
+  fs::path bin = fs::temp_directory_path() / ("detwasm-a64-" + std::to_string(::getpid()) + ".bin");
+  fs::path txt = bin;
+  txt.replace_extension(".txt");
+  std::ofstream(bin, std::ios::binary).write(reinterpret_cast<const char*>(code.data()), code.size());
+  std::string cmd = "aarch64-linux-gnu-objdump -D -b binary -m aarch64 --no-show-raw-insn '" + bin.string() +
+                    "' > '" + txt.string() + "'";
+  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("aarch64-linux-gnu-objdump failed");
+  std::ifstream in(txt);
+  std::string line, out;
+  while (std::getline(in, line))
+    if (line.find(":\t") != std::string::npos) out += line + "\n";
+  fs::remove(bin);
+  fs::remove(txt);
+  return out;
+}
+
+struct GoldenCase {
+  const char* name;
+  const char* wat;
+  bool metering;
+};
+
+const GoldenCase kGoldenCases[] = {
+    {"i32_add_const",
+     "(module (func (export \"f\") (param i32) (result i32) (i32.add (local.get 0) (i32.const 5))))", false},
+    {"br_table",
+     "(module (func (export \"f\") (param i32) (result i32)\n"
+     "  (block (result i32) (block (result i32) (i32.const 7) (local.get 0) (br_table 0 1 0)))))", false},
+    {"memory_and_div",
+     "(module (memory 1) (func (export \"f\") (param i32 i32) (result i32)\n"
+     "  (i32.div_s (i32.load offset=8 (local.get 0)) (local.get 1))))", false},
+    {"call_and_float",
+     "(module (func $g (param f64) (result f64) (f64.sqrt (local.get 0)))\n"
+     "  (func (export \"f\") (param f64 i64) (result f64)\n"
+     "    (f64.add (call $g (local.get 0)) (f64.convert_i64_u (local.get 1)))))", false},
+    {"loop_metered",
+     "(module (func (export \"f\") (param i32) (result i32) (local i32)\n"
+     "  (loop (local.set 1 (i32.add (local.get 1) (local.get 0)))\n"
+     "    (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))\n"
+     "  (local.get 1)))", true},
+};
+
+class A64Golden : public ::testing::TestWithParam<GoldenCase> {};
+
+TEST_P(A64Golden, ListingMatches) {
+  const GoldenCase& c = GetParam();
+  Engine engine(a64_config(c.metering));
+  Module m = Module::compile_text(engine, c.wat);
+  const jit::CodeMemory& code = m.data()->code.jit->memory;
+  std::ostringstream text;
+  text << ";; " << c.wat << "\n" << disassemble_a64({code.base(), code.size()});
+  fs::path file = fs::path(DETWASM_SOURCE_DIR) / "tests" / "jit" / "a64" / "golden" / (std::string(c.name) + ".txt");
+  if (std::getenv("DETWASM_BLESS")) {
+    fs::create_directories(file.parent_path());
+    std::ofstream(file) << text.str();
+    GTEST_SKIP() << "blessed " << file;
+  }
+  std::ifstream in(file);
+  ASSERT_TRUE(in) << "no golden file " << file << "; run with DETWASM_BLESS=1";
+  std::string want((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  EXPECT_EQ(text.str(), want) << "regenerate with DETWASM_BLESS=1 if intended";
+}
+
+INSTANTIATE_TEST_SUITE_P(A64, A64Golden, ::testing::ValuesIn(kGoldenCases),
+                         [](const auto& info) { return std::string(info.param.name); });
 
 }  // namespace
 }  // namespace detwasm

@@ -31,8 +31,13 @@ std::string protection_of(const void* p) {
 }
 
 TEST(JitCodeMemory, MapsCodeReadExecuteOnly) {
+#if defined(__aarch64__)
+  // mov w0, #42; ret
+  const uint8_t code[] = {0x40, 0x05, 0x80, 0x52, 0xC0, 0x03, 0x5F, 0xD6};
+#else
   // mov eax, 42; ret
   const uint8_t code[] = {0xB8, 0x2A, 0x00, 0x00, 0x00, 0xC3};
+#endif
   CodeMemory mem(code, {0});
   EXPECT_EQ(mem.size(), sizeof code);
   EXPECT_EQ(protection_of(mem.base()).substr(0, 3), "r-x");
