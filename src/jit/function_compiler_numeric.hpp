@@ -46,8 +46,12 @@ void FunctionCompiler<Masm>::on_numeric(internal::Opcode op, const internal::Num
     }
     case F::Convert:
       unary(t, sig.out, conversion_is_nan_blind(static_cast<Conversion>(l.op)), [&](Reg dst, Reg src) {
-        m_.convert(static_cast<Conversion>(l.op), dst, src, trap(TrapKind::InvalidConversion),
-                   trap(TrapKind::IntegerOverflow));
+        // Labels made in a fixed order (not as arguments, whose order of
+        // evaluation the compiler picks): the code must not depend on
+        // which compiler built the engine.
+        Label invalid = trap(TrapKind::InvalidConversion);
+        Label overflow = trap(TrapKind::IntegerOverflow);
+        m_.convert(static_cast<Conversion>(l.op), dst, src, invalid, overflow);
       });
       break;
     case F::None:
@@ -128,7 +132,9 @@ void FunctionCompiler<Masm>::int_div(IntDivOp op, ValType t) {
   Reg rhs = pop_to_reg();
   Reg lhs = pop_to_reg();
   evict(Masm::kIntDivClobbers);  // the operands, temporaries now, may stay there
-  m_.int_div(op, width_of(t), lhs, lhs, rhs, trap(TrapKind::IntegerDivideByZero), trap(TrapKind::IntegerOverflow));
+  Label div_by_zero = trap(TrapKind::IntegerDivideByZero);  // in this order, as in convert
+  Label overflow = trap(TrapKind::IntegerOverflow);
+  m_.int_div(op, width_of(t), lhs, lhs, rhs, div_by_zero, overflow);
   release(rhs);
   push_result(t, lhs);
 }

@@ -6,7 +6,10 @@
 #    everything observable (results, traps, frames, memories, globals,
 #    tables, gas) in both tiers, metered and not, on both.
 # 2. Artifacts compiled on one architecture for the other run there and
-#    give what a fresh compile gives natively, metered and not.
+#    give what a fresh compile gives natively, metered and not; and each
+#    is byte for byte the artifact the other architecture compiles for
+#    itself (the code may not depend on the machine or the C++ compiler
+#    that built the engine).
 set -eu
 x64=$1 a64=$2 programs=${3:-1000}
 here=$(cd "$(dirname "$0")" && pwd)
@@ -41,6 +44,14 @@ for metering in plain metered; do
   if [ $metering = metered ]; then gas="--gas 100000000"; compile_flag=--metered; fi
   "$x64/src/detwasm" compile $compile_flag --target aarch64 "$here/kernels.wat" -o "$tmp/for-a64.dwa" > /dev/null
   $emu "$a64/src/detwasm" compile $compile_flag --target x86_64 "$here/kernels.wat" -o "$tmp/for-x64.dwa" > /dev/null
+  "$x64/src/detwasm" compile $compile_flag "$here/kernels.wat" -o "$tmp/x64-native.dwa" > /dev/null
+  $emu "$a64/src/detwasm" compile $compile_flag "$here/kernels.wat" -o "$tmp/a64-native.dwa" > /dev/null
+  for pair in for-x64:x64-native for-a64:a64-native; do
+    if ! cmp -s "$tmp/${pair%%:*}.dwa" "$tmp/${pair#*:}.dwa"; then
+      echo "artifacts ($metering): ${pair%%:*}.dwa, cross-compiled, differs from ${pair#*:}.dwa"
+      status=1
+    fi
+  done
   for call in $calls; do
     args=$(echo "$call" | tr ':' ' ')
     name=${args%% *}
