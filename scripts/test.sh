@@ -46,10 +46,23 @@ suite build
 # The runtime without the compiler, running what build/ compiled: artifacts,
 # and the spec suite from a compile cache.
 suite build-headless -DDETWASM_HEADLESS=ON -DDETWASM_ARTIFACT_PRODUCER="$PWD/build/src/detwasm"
-# Cross-built for AArch64 and run under qemu-user: the interpreter there
-# (the JIT has no AArch64 backend yet), with the same spec totals, vectors
-# and properties as on x86-64.
+# Cross-built for AArch64 and run under qemu-user: both tiers there, with
+# the same spec totals, vectors and properties as on x86-64.
 suite build-a64 -DCMAKE_TOOLCHAIN_FILE="$PWD/cmake/toolchain-aarch64.cmake" -DCMAKE_BUILD_TYPE=Release
+# The same generated programs and cross-compiled artifacts on both.
+if [ -x build-a64/src/detwasm ] && [ -x build/src/detwasm ]; then
+  echo "=== cross-architecture check"
+  if tests/cross_arch/check.sh build build-a64 "${CROSS_ARCH_PROGRAMS:-2000}" > build-a64/cross-arch.log 2>&1; then
+    cat build-a64/cross-arch.log
+    summaries="$summaries
+cross-architecture: $(grep -h "^generated programs\|^cross-compiled" build-a64/cross-arch.log | tr '\n' ';')"
+  else
+    tail -40 build-a64/cross-arch.log
+    summaries="$summaries
+cross-architecture: FAILED (see build-a64/cross-arch.log)"
+    status=1
+  fi
+fi
 if [ "$sanitize" = yes ]; then
   export UBSAN_OPTIONS=print_stacktrace=1
   suite build-asan -DDETWASM_SANITIZE=ON

@@ -4,7 +4,8 @@
 // the same lines on every architecture: scripts/test.sh compares this
 // program's output on x86-64 with the AArch64 build's under qemu.
 //
-//   detwasm-program-digests FIRST_SEED COUNT [--show SEED]
+//   detwasm-program-digests FIRST_SEED COUNT [--show SEED | --module SEED]
+// --show prints one program's outcomes in full, --module writes its bytes.
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -45,8 +46,8 @@ std::string outcome(Tier tier, bool metering, const GeneratedModule& m) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 3 && !(argc == 5 && std::string(argv[3]) == "--show")) {
-    std::fprintf(stderr, "usage: %s FIRST_SEED COUNT [--show SEED]\n", argv[0]);
+  if (argc != 3 && !(argc == 5 && (std::string(argv[3]) == "--show" || std::string(argv[3]) == "--module"))) {
+    std::fprintf(stderr, "usage: %s FIRST_SEED COUNT [--show SEED | --module SEED]\n", argv[0]);
     return 2;
   }
   uint64_t first = std::strtoull(argv[1], nullptr, 10), count = std::strtoull(argv[2], nullptr, 10);
@@ -54,6 +55,10 @@ int main(int argc, char** argv) {
   if (argc == 5) {
     uint64_t seed = std::strtoull(argv[4], nullptr, 10);
     GeneratedModule m = generate_module(GenConfig{}, seed);
+    if (std::string(argv[3]) == "--module") {
+      std::fwrite(m.bytes.data(), 1, m.bytes.size(), stdout);
+      return 0;
+    }
     for (bool metering : {false, true}) {
       std::printf("== interp%s\n%s\n", metering ? " metered" : "", outcome(Tier::Interpreter, metering, m).c_str());
       if (jit) std::printf("== jit%s\n%s\n", metering ? " metered" : "", outcome(Tier::Jit, metering, m).c_str());

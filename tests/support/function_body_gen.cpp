@@ -547,14 +547,21 @@ class BodyGen {
       if (op.type == t) ops.push_back(&op);
     const MemoryOp& op = *one_of_(ops);
     address_(1u << op.size_log2);
-    code.load(op.op, offset_(), r_.below(op.size_log2 + 1));
+    // Choices one statement at a time: the order in which a call's
+    // arguments are evaluated is the C++ compiler's, and the same seed must
+    // give the same module on every machine.
+    uint32_t offset = offset_();
+    uint32_t align = r_.below(op.size_log2 + 1);
+    code.load(op.op, offset, align);
   }
 
   void store_() {
     const MemoryOp& op = kStoreOps[r_.below(std::size(kStoreOps))];
     address_(1u << op.size_log2);
     expr_(op.type);
-    code.store(op.op, offset_(), r_.below(op.size_log2 + 1));
+    uint32_t offset = offset_();
+    uint32_t align = r_.below(op.size_log2 + 1);
+    code.store(op.op, offset, align);
   }
 
   void call_expr_(ValType t) {
