@@ -9,10 +9,16 @@ using namespace detwasm::capi;
 
 namespace {
 
-// Allocates `n` elements with new[], or nothing for 0 (data stays NULL).
+// Allocates `n` zeroed elements with new[]; nothing for 0 or for a size
+// that cannot be allocated (data stays NULL and the size 0).
 template <typename T>
 T* alloc_elems(size_t n) {
-  return n == 0 ? nullptr : new (std::nothrow) T[n]();
+  if (n == 0) return nullptr;
+  try {
+    return new T[n]();
+  } catch (const std::bad_alloc&) {
+    return nullptr;
+  }
 }
 
 }  // namespace
@@ -35,7 +41,7 @@ T* alloc_elems(size_t n) {
   extern "C" void wasm_##name##_vec_new(wasm_##name##_vec_t* out, size_t size,                  \
                                         const elem_t data[]) {                                  \
     wasm_##name##_vec_new_uninitialized(out, size);                                             \
-    if (out->size) std::memcpy(out->data, data, size * sizeof(elem_t));                         \
+    if (out->size && data) std::memcpy(out->data, data, size * sizeof(elem_t));                 \
   }                                                                                             \
   extern "C" void wasm_##name##_vec_copy(wasm_##name##_vec_t* out, const wasm_##name##_vec_t* v) { \
     wasm_##name##_vec_new_uninitialized(out, v ? v->size : 0);                                  \
@@ -56,7 +62,7 @@ T* alloc_elems(size_t n) {
   extern "C" void wasm_##name##_vec_new(wasm_##name##_vec_t* out, size_t size,                  \
                                         wasm_##name##_t* const data[]) {                        \
     wasm_##name##_vec_new_uninitialized(out, size);                                             \
-    for (size_t i = 0; i < out->size; ++i) out->data[i] = data[i];                              \
+    for (size_t i = 0; i < out->size && data; ++i) out->data[i] = data[i];                      \
   }                                                                                             \
   extern "C" void wasm_##name##_vec_copy(wasm_##name##_vec_t* out, const wasm_##name##_vec_t* v) { \
     wasm_##name##_vec_new_uninitialized(out, v ? v->size : 0);                                  \
