@@ -525,4 +525,30 @@ TEST(CApiConfig, LimitsAndSettings) {
   wasm_engine_delete(engine);
 }
 
+TEST(CApiConfig, TrustedKeysRefuseUnsignedArtifacts) {
+  Env plain;
+  wasm_module_t* m = plain.module(kAdd);
+  wasm_byte_vec_t artifact;
+  wasm_module_serialize(m, &artifact);
+  ASSERT_GT(artifact.size, 0u);
+
+  wasm_config_t* c = wasm_config_new();
+  uint8_t key[32] = {1, 2, 3};
+  detwasm_config_add_trusted_key(c, key);
+  wasm_engine_t* engine = wasm_engine_new_with_config(c);
+  wasm_store_t* store = wasm_store_new(engine);
+  EXPECT_EQ(wasm_module_deserialize(store, &artifact), nullptr);
+  EXPECT_FALSE(last_error().empty());
+  wasm_module_t* same = wasm_module_deserialize(plain.store, &artifact);
+  ASSERT_NE(same, nullptr);
+  uint8_t h1[32], h2[32];
+  detwasm_module_hash(m, h1);
+  detwasm_module_hash(same, h2);
+  EXPECT_EQ(std::memcmp(h1, h2, 32), 0);
+  wasm_module_delete(same);
+  wasm_store_delete(store);
+  wasm_engine_delete(engine);
+  wasm_byte_vec_delete(&artifact);
+}
+
 }  // namespace
