@@ -1,7 +1,8 @@
 # The C API: the C examples (examples/c), each run and its output compared
 # with examples/c/expected; GoogleTest tests of ownership and bad input;
 # and an install into a temporary prefix that an out-of-tree C program
-# finds with find_package and with pkg-config. All link the shared library,
+# finds with find_package and with pkg-config, and the examples build
+# against. All link the shared library,
 # as hosts do.
 find_package(Threads REQUIRED)
 
@@ -33,6 +34,7 @@ endif()
 if(NOT CMAKE_CROSSCOMPILING AND NOT DETWASM_SANITIZE)
   add_test(NAME capi.install
     COMMAND sh ${CMAKE_CURRENT_SOURCE_DIR}/capi/install_test.sh ${CMAKE_BINARY_DIR}
-      ${CMAKE_CURRENT_SOURCE_DIR}/capi/consumer ${CMAKE_BINARY_DIR}/capi-install-test)
+      ${CMAKE_CURRENT_SOURCE_DIR}/capi/consumer ${CMAKE_BINARY_DIR}/capi-install-test
+      ${PROJECT_SOURCE_DIR}/examples/c)
   set_tests_properties(capi.install PROPERTIES RUN_SERIAL TRUE)
 endif()

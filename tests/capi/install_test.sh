@@ -1,9 +1,10 @@
 #!/bin/sh
 # Installs the build into a fresh prefix, then builds and runs a small C
-# program against it twice: found by CMake (find_package) and by pkg-config.
-# Usage: install_test.sh BUILD_DIR CONSUMER_SOURCE_DIR WORK_DIR
+# program against it twice: found by CMake (find_package) and by pkg-config;
+# then every C example, built with pkg-config, checked against its output.
+# Usage: install_test.sh BUILD_DIR CONSUMER_SOURCE_DIR WORK_DIR EXAMPLES_DIR
 set -eu
-build=$1 consumer=$2 work=$3
+build=$1 consumer=$2 work=$3 examples=$4
 rm -rf "$work"
 mkdir -p "$work"
 prefix=$work/prefix
@@ -36,4 +37,19 @@ export PKG_CONFIG_PATH="$libdir/pkgconfig"
 cc -o "$work/consumer-pc" "$consumer/consumer.c" $(pkg-config --cflags --libs detwasm) \
   -Wl,-rpath,"$(pkg-config --variable=libdir detwasm)"
 "$work/consumer-pc"
+
+echo "== the C examples"
+for source in "$examples"/*.c; do
+  name=$(basename "$source" .c)
+  # shellcheck disable=SC2046
+  cc -std=c11 -o "$work/example-$name" "$source" $(pkg-config --cflags --libs detwasm) -lpthread \
+    -Wl,-rpath,"$(pkg-config --variable=libdir detwasm)"
+  "$work/example-$name" > "$work/example-$name.out"
+  if ! cmp -s "$work/example-$name.out" "$examples/expected/$name.txt"; then
+    echo "example $name: output differs from expected/$name.txt" >&2
+    diff "$examples/expected/$name.txt" "$work/example-$name.out" >&2 || true
+    exit 1
+  fi
+  echo "$name: as expected"
+done
 echo "install test: passed"
