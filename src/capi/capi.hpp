@@ -12,6 +12,7 @@
 #include <wasm.h>
 #include <detwasm.h>
 
+#include <bit>
 #include <cstring>
 #include <memory>
 #include <optional>
@@ -148,7 +149,19 @@ namespace detwasm::capi {
 
 // Conversions between the C and C++ type vocabularies.
 std::optional<ValType> to_cpp(wasm_valkind_t kind);
-wasm_valkind_t to_c(ValType t);
+
+inline wasm_valkind_t to_c(ValType t) {
+  switch (t) {
+    case ValType::I32: return WASM_I32;
+    case ValType::I64: return WASM_I64;
+    case ValType::F32: return WASM_F32;
+    case ValType::F64: return WASM_F64;
+    case ValType::ExternRef: return WASM_EXTERNREF;
+    case ValType::FuncRef: return WASM_FUNCREF;
+    case ValType::V128: break;  // rejected at validation: never reaches the API
+  }
+  return WASM_I32;
+}
 std::optional<FuncType> to_cpp(const wasm_functype_t* t);
 wasm_functype_t* to_c(const FuncType& t);
 wasm_globaltype_t* to_c(const GlobalType& t);
@@ -171,12 +184,51 @@ wasm_trap_t* trap_handle(wasm_store_t* store, Trap trap);
 wasm_trap_t* host_trap(wasm_store_t* store, std::string message);
 
 // A C value as a C++ value of type `t` in `store`; nullopt (with the reason
-// in the last error) when it cannot be one.
-std::optional<Value> to_cpp(wasm_store_t* store, const wasm_val_t& v, ValType t);
+// in the last error) when it cannot be one. Inline: every call converts
+// each argument and result.
 std::optional<Value> ref_to_cpp(wasm_store_t* store, const wasm_ref_t* r, ValType t);
+std::optional<Value> value_mismatch(const wasm_val_t& v, ValType t);  // nullopt, and says why
+
+inline std::optional<Value> to_cpp(wasm_store_t* store, const wasm_val_t& v, ValType t) {
+  switch (t) {
+    case ValType::I32:
+      if (v.kind == WASM_I32) return Value::i32(v.of.i32);
+      break;
+    case ValType::I64:
+      if (v.kind == WASM_I64) return Value::i64(v.of.i64);
+      break;
+    case ValType::F32:
+      if (v.kind == WASM_F32) return Value::f32_bits(std::bit_cast<uint32_t>(v.of.f32));
+      break;
+    case ValType::F64:
+      if (v.kind == WASM_F64) return Value::f64_bits(std::bit_cast<uint64_t>(v.of.f64));
+      break;
+    case ValType::FuncRef:
+    case ValType::ExternRef:
+      // Either reference kind may carry any reference (WASM_REF_VAL says
+      // externref for all): the Wasm type decides.
+      if (wasm_valkind_is_ref(v.kind)) return ref_to_cpp(store, v.of.ref, t);
+      break;
+    case ValType::V128: break;
+  }
+  return value_mismatch(v, t);
+}
+
 // A C++ value as an owned C value.
-void to_c(wasm_store_t* store, const Value& v, wasm_val_t* out);
 wasm_ref_t* ref_to_c(wasm_store_t* store, const Value& v);
+
+inline void to_c(wasm_store_t* store, const Value& v, wasm_val_t* out) {
+  out->kind = to_c(v.type);
+  switch (v.type) {
+    case ValType::I32: out->of.i32 = v.as_i32(); break;
+    case ValType::I64: out->of.i64 = v.as_i64(); break;
+    case ValType::F32: out->of.f32 = std::bit_cast<float>(v.as_f32_bits()); break;
+    case ValType::F64: out->of.f64 = std::bit_cast<double>(v.as_f64_bits()); break;
+    case ValType::FuncRef:
+    case ValType::ExternRef: out->of.ref = ref_to_c(store, v); break;
+    case ValType::V128: out->of.i64 = 0; break;
+  }
+}
 
 // A host function that calls a C callback (`plain`, or else `cb` with
 // `env`); `finalizer` runs on `env` when the function goes. On failure

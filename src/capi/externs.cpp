@@ -38,7 +38,7 @@ class SmallBuffer {
 
  private:
   size_t n_;
-  std::array<T, 8> inline_{};
+  std::array<T, 8> inline_;  // not zeroed: every element used is written first
   std::vector<T> heap_;
 };
 

@@ -3,7 +3,6 @@
 #include "capi/capi.hpp"
 
 #include <any>
-#include <bit>
 
 using namespace detwasm;
 using namespace detwasm::capi;
@@ -235,28 +234,7 @@ std::optional<Value> ref_to_cpp(wasm_store_t* store, const wasm_ref_t* r, ValTyp
   return Value{ValType::ExternRef, *o.externref_bits};
 }
 
-std::optional<Value> to_cpp(wasm_store_t* store, const wasm_val_t& v, ValType t) {
-  switch (t) {
-    case ValType::I32:
-      if (v.kind == WASM_I32) return Value::i32(v.of.i32);
-      break;
-    case ValType::I64:
-      if (v.kind == WASM_I64) return Value::i64(v.of.i64);
-      break;
-    case ValType::F32:
-      if (v.kind == WASM_F32) return Value::f32_bits(std::bit_cast<uint32_t>(v.of.f32));
-      break;
-    case ValType::F64:
-      if (v.kind == WASM_F64) return Value::f64_bits(std::bit_cast<uint64_t>(v.of.f64));
-      break;
-    case ValType::FuncRef:
-    case ValType::ExternRef:
-      // Either reference kind may carry any reference (WASM_REF_VAL says
-      // externref for all): the Wasm type decides.
-      if (wasm_valkind_is_ref(v.kind)) return ref_to_cpp(store, v.of.ref, t);
-      break;
-    case ValType::V128: break;
-  }
+std::optional<Value> value_mismatch(const wasm_val_t& v, ValType t) {
   set_last_error("a value of kind " + std::to_string(v.kind) + " where " + std::string(detwasm::to_string(t)) +
                  " is expected");
   return std::nullopt;
@@ -274,19 +252,6 @@ wasm_ref_t* ref_to_c(wasm_store_t* store, const Value& v) {
   }
   // A host object the C++ API made: seen here as a foreign object.
   return make_handle(std::make_shared<Object>(RefKind::Foreign, store));
-}
-
-void to_c(wasm_store_t* store, const Value& v, wasm_val_t* out) {
-  out->kind = to_c(v.type);
-  switch (v.type) {
-    case ValType::I32: out->of.i32 = v.as_i32(); break;
-    case ValType::I64: out->of.i64 = v.as_i64(); break;
-    case ValType::F32: out->of.f32 = std::bit_cast<float>(v.as_f32_bits()); break;
-    case ValType::F64: out->of.f64 = std::bit_cast<double>(v.as_f64_bits()); break;
-    case ValType::FuncRef:
-    case ValType::ExternRef: out->of.ref = ref_to_c(store, v); break;
-    case ValType::V128: out->of.i64 = 0; break;
-  }
 }
 
 }  // namespace detwasm::capi

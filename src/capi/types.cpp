@@ -310,19 +310,6 @@ std::optional<ValType> to_cpp(wasm_valkind_t kind) {
   }
 }
 
-wasm_valkind_t to_c(ValType t) {
-  switch (t) {
-    case ValType::I32: return WASM_I32;
-    case ValType::I64: return WASM_I64;
-    case ValType::F32: return WASM_F32;
-    case ValType::F64: return WASM_F64;
-    case ValType::ExternRef: return WASM_EXTERNREF;
-    case ValType::FuncRef: return WASM_FUNCREF;
-    case ValType::V128: break;  // rejected at validation: never reaches the API
-  }
-  return WASM_I32;
-}
-
 std::optional<FuncType> to_cpp(const wasm_functype_t* t) {
   if (!t) return std::nullopt;
   FuncType out;
