@@ -19,7 +19,8 @@ add_test(NAME headless.artifacts
           ${CMAKE_CURRENT_SOURCE_DIR}/headless/module.wat ${artifacts})
 set_tests_properties(headless.artifacts PROPERTIES FIXTURES_SETUP headless-artifacts)
 
-add_executable(detwasm-tests-headless ${CMAKE_CURRENT_SOURCE_DIR}/headless/headless_test.cpp)
+add_executable(detwasm-tests-headless ${CMAKE_CURRENT_SOURCE_DIR}/headless/headless_test.cpp
+                                      ${CMAKE_CURRENT_SOURCE_DIR}/headless/capi_headless_test.cpp)
 target_link_libraries(detwasm-tests-headless PRIVATE detwasm GTest::gtest_main)
 target_include_directories(detwasm-tests-headless PRIVATE ${CMAKE_CURRENT_SOURCE_DIR})
 target_compile_definitions(detwasm-tests-headless PRIVATE DETWASM_HEADLESS_ARTIFACTS="${artifacts}"
