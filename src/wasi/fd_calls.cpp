@@ -30,16 +30,27 @@ void store_filestat(WasiCall& call, uint32_t ptr, const struct stat& st) {
     return static_cast<uint64_t>(t.tv_sec) * 1'000'000'000ULL + static_cast<uint64_t>(t.tv_nsec);
   };
   // Host times only when the host opted in: they differ from run to run.
-  bool times = call.ctx.config.wall_clock;
+  bool host = call.ctx.config.wall_clock;
+  const VirtualTimes& vt = call.ctx.virtual_times(st.st_dev, st.st_ino);
   call.mem.store<uint64_t>(ptr + 0, 0);  // one virtual device
   call.mem.store<uint64_t>(ptr + 8, call.ctx.virtual_inode(st.st_dev, st.st_ino));
   call.mem.store<uint64_t>(ptr + 16, 0);
   call.mem.store<uint8_t>(ptr + 16, filetype_of(st.st_mode));
   call.mem.store<uint64_t>(ptr + 24, static_cast<uint64_t>(st.st_nlink));
   call.mem.store<uint64_t>(ptr + 32, static_cast<uint64_t>(st.st_size));
-  call.mem.store<uint64_t>(ptr + 40, times ? ns(st.st_atim) : 0);
-  call.mem.store<uint64_t>(ptr + 48, times ? ns(st.st_mtim) : 0);
-  call.mem.store<uint64_t>(ptr + 56, times ? ns(st.st_ctim) : 0);
+  call.mem.store<uint64_t>(ptr + 40, host ? ns(st.st_atim) : vt.atim);
+  call.mem.store<uint64_t>(ptr + 48, host ? ns(st.st_mtim) : vt.mtim);
+  call.mem.store<uint64_t>(ptr + 56, host ? ns(st.st_ctim) : vt.ctim);
+}
+
+void set_virtual_times(WasiCall& call, const struct stat& st, uint64_t atim, uint64_t mtim, uint16_t flags) {
+  VirtualTimes& vt = call.ctx.virtual_times(st.st_dev, st.st_ino);
+  uint64_t now = call.ctx.virtual_realtime();
+  if (flags & kFstAtim) vt.atim = atim;
+  if (flags & kFstAtimNow) vt.atim = now;
+  if (flags & kFstMtim) vt.mtim = mtim;
+  if (flags & kFstMtimNow) vt.mtim = now;
+  if (flags) vt.ctim = now;
 }
 
 timespec host_time(uint64_t value, uint16_t flags, uint16_t set, uint16_t now) {
@@ -318,9 +329,15 @@ Errno fd_filestat_set_times(WasiCall& call, std::span<const Value> a) {
   auto flags = static_cast<uint16_t>(arg_u32(a, 3));
   check_fst_flags(flags);
   if (e.kind == FdEntry::Kind::Stdio) throw WasiError{kBadf};
-  timespec ts[2] = {host_time(arg_u64(a, 1), flags, kFstAtim, kFstAtimNow),
-                    host_time(arg_u64(a, 2), flags, kFstMtim, kFstMtimNow)};
-  if (::futimens(e.host_fd, ts) != 0) throw_host_errno();
+  if (call.ctx.config.wall_clock) {
+    timespec ts[2] = {host_time(arg_u64(a, 1), flags, kFstAtim, kFstAtimNow),
+                      host_time(arg_u64(a, 2), flags, kFstMtim, kFstMtimNow)};
+    if (::futimens(e.host_fd, ts) != 0) throw_host_errno();
+    return kSuccess;
+  }
+  struct stat st {};
+  if (::fstat(e.host_fd, &st) != 0) throw_host_errno();
+  set_virtual_times(call, st, arg_u64(a, 1), arg_u64(a, 2), flags);
   return kSuccess;
 }
 

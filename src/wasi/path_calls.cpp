@@ -64,13 +64,9 @@ Errno path_open(WasiCall& call, std::span<const Value> a) {
   if (fdflags & (kFdflagSync | kFdflagRsync)) flags |= O_SYNC;
   bool write = base & (kRightFdWrite | kRightFdAllocate | kRightFdFilestatSetSize);
   bool read = base & (kRightFdRead | kRightFdReaddir);
-  if (oflags & kOflagDirectory) write = false;
   flags |= write && read ? O_RDWR : write ? O_WRONLY : O_RDONLY;
+  // A directory asked for with a right to write is EISDIR, from the host.
   int fd = ::openat(rp.parent_fd, rp.name.c_str(), flags, 0666);
-  if (fd < 0 && errno == EISDIR && write && !(oflags & (kOflagCreat | kOflagTrunc))) {
-    // A directory opened with write rights asked for: it gets only what a directory can do.
-    fd = ::openat(rp.parent_fd, rp.name.c_str(), (flags & ~(O_RDWR | O_WRONLY)) | O_RDONLY, 0666);
-  }
   if (fd < 0) throw_host_errno();
   auto e = std::make_unique<FdEntry>();
   e->host_fd = fd;
@@ -80,7 +76,7 @@ Errno path_open(WasiCall& call, std::span<const Value> a) {
   e->fdflags = static_cast<uint16_t>(fdflags);
   if (S_ISDIR(st.st_mode)) {
     e->kind = FdEntry::Kind::Directory;
-    e->rights_base = base & (kRightsDirectory | kRightsFile);
+    e->rights_base = base & kRightsDirectory;
   } else {
     e->kind = FdEntry::Kind::File;
     e->rights_base = base & kRightsFile;
@@ -120,9 +116,15 @@ Errno path_filestat_set_times(WasiCall& call, std::span<const Value> a) {
   auto flags = static_cast<uint16_t>(arg_u32(a, 6));
   check_fst_flags(flags);
   ResolvedPath rp = resolve(call, dir, arg_u32(a, 2), arg_u32(a, 3), arg_u32(a, 1) & kLookupSymlinkFollow);
-  timespec ts[2] = {host_time(arg_u64(a, 4), flags, kFstAtim, kFstAtimNow),
-                    host_time(arg_u64(a, 5), flags, kFstMtim, kFstMtimNow)};
-  if (::utimensat(rp.parent_fd, rp.name.c_str(), ts, AT_SYMLINK_NOFOLLOW) != 0) throw_host_errno();
+  if (call.ctx.config.wall_clock) {
+    timespec ts[2] = {host_time(arg_u64(a, 4), flags, kFstAtim, kFstAtimNow),
+                      host_time(arg_u64(a, 5), flags, kFstMtim, kFstMtimNow)};
+    if (::utimensat(rp.parent_fd, rp.name.c_str(), ts, AT_SYMLINK_NOFOLLOW) != 0) throw_host_errno();
+    return kSuccess;
+  }
+  struct stat st {};
+  if (::fstatat(rp.parent_fd, rp.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) throw_host_errno();
+  set_virtual_times(call, st, arg_u64(a, 4), arg_u64(a, 5), flags);
   return kSuccess;
 }
 
@@ -155,10 +157,13 @@ Errno path_remove_directory(WasiCall& call, std::span<const Value> a) {
   FdEntry& dir = dir_entry(call, arg_u32(a, 0), kRightPathRemoveDirectory);
   ResolvedPath rp = resolve(call, dir, arg_u32(a, 1), arg_u32(a, 2), false);
   if (rp.name == ".") throw WasiError{kInval};
+  struct stat st {};
+  bool known = ::fstatat(rp.parent_fd, rp.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
   if (::unlinkat(rp.parent_fd, rp.name.c_str(), AT_REMOVEDIR) != 0) {
     int err = errno;
     throw WasiError{errno_from_host(err == EEXIST ? ENOTEMPTY : err)};
   }
+  if (known) call.ctx.forget_inode(st.st_dev, st.st_ino);
   return kSuccess;
 }
 
@@ -173,7 +178,10 @@ Errno path_rename(WasiCall& call, std::span<const Value> a) {
     if (::fstatat(from.parent_fd, from.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) throw_host_errno();
     if (!S_ISDIR(st.st_mode)) throw WasiError{kNotDir};
   }
+  struct stat replaced {};
+  bool known = ::fstatat(to.parent_fd, to.name.c_str(), &replaced, AT_SYMLINK_NOFOLLOW) == 0;
   if (::renameat(from.parent_fd, from.name.c_str(), to.parent_fd, to.name.c_str()) != 0) throw_host_errno();
+  if (known && replaced.st_nlink <= 1) call.ctx.forget_inode(replaced.st_dev, replaced.st_ino);
   return kSuccess;
 }
 
@@ -199,7 +207,10 @@ Errno path_unlink_file(WasiCall& call, std::span<const Value> a) {
     if (::fstatat(rp.parent_fd, rp.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) throw_host_errno();
     throw WasiError{S_ISDIR(st.st_mode) ? kIsDir : kNotDir};
   }
+  struct stat st {};
+  bool known = ::fstatat(rp.parent_fd, rp.name.c_str(), &st, AT_SYMLINK_NOFOLLOW) == 0;
   if (::unlinkat(rp.parent_fd, rp.name.c_str(), 0) != 0) throw_host_errno();
+  if (known && st.st_nlink <= 1) call.ctx.forget_inode(st.st_dev, st.st_ino);
   return kSuccess;
 }
 

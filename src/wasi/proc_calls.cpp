@@ -174,10 +174,10 @@ Errno proc_raise(WasiCall&, std::span<const Value>) { return kNoSys; }
 
 Errno sched_yield(WasiCall&, std::span<const Value>) { return kSuccess; }
 
-// No socket is ever handed in: every socket call on an open descriptor is ENOTSUP.
+// No socket is ever handed in: every open descriptor is not a socket.
 Errno sock_call(WasiCall& call, std::span<const Value> a) {
   call.ctx.entry(arg_u32(a, 0));
-  return kNotSup;
+  return kNotSock;
 }
 
 }  // namespace

@@ -188,8 +188,23 @@ uint32_t WasiContext::insert(std::unique_ptr<FdEntry> e) {
 }
 
 uint64_t WasiContext::virtual_inode(uint64_t dev, uint64_t ino) {
-  auto [it, added] = inodes.try_emplace({dev, ino}, inodes.size() + 1);
+  auto [it, added] = inodes.try_emplace({dev, ino}, next_inode);
+  if (added) ++next_inode;
   return it->second;
+}
+
+VirtualTimes& WasiContext::virtual_times(uint64_t dev, uint64_t ino) {
+  auto [it, added] = times.try_emplace({dev, ino});
+  if (added) {
+    uint64_t now = virtual_realtime();
+    it->second = {now, now, now};
+  }
+  return it->second;
+}
+
+void WasiContext::forget_inode(uint64_t dev, uint64_t ino) {
+  inodes.erase({dev, ino});
+  times.erase({dev, ino});
 }
 
 uint64_t WasiContext::clock_now(uint32_t id) {

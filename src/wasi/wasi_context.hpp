@@ -2,6 +2,7 @@
 // the random stream, and the call frame each WASI function runs in.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <cstring>
 #include <map>
@@ -89,6 +90,12 @@ struct FdEntry {
   ~FdEntry();
 };
 
+// A file's times as the guest sees them without wall_clock: the virtual
+// realtime when the guest first saw the file, then whatever it set.
+struct VirtualTimes {
+  uint64_t atim = 0, mtim = 0, ctim = 0;
+};
+
 struct WasiContext {
   explicit WasiContext(WasiConfig config);
   ~WasiContext();
@@ -104,10 +111,17 @@ struct WasiContext {
   // Host (device, inode) pairs in the order the guest first saw them: the
   // guest sees their position, so inode numbers do not depend on the host.
   std::map<std::pair<uint64_t, uint64_t>, uint64_t> inodes;
+  uint64_t next_inode = 1;
+  std::map<std::pair<uint64_t, uint64_t>, VirtualTimes> times;
 
   FdEntry& entry(uint32_t fd, uint64_t rights = 0);  // EBADF, or ENOTCAPABLE without `rights`
   uint32_t insert(std::unique_ptr<FdEntry> e);      // the lowest free number
   uint64_t virtual_inode(uint64_t dev, uint64_t ino);
+  VirtualTimes& virtual_times(uint64_t dev, uint64_t ino);
+  // A file the guest removed: its host inode, if reused, is a new file.
+  void forget_inode(uint64_t dev, uint64_t ino);
+  // The virtual realtime, without advancing the clock.
+  uint64_t virtual_realtime() const { return config.clock_start_ns + virtual_ns; }
   // Reads the clock (advancing the virtual one by a step). EINVAL for an unknown id.
   uint64_t clock_now(uint32_t id);
   void random_fill(std::span<uint8_t> out);
