@@ -114,7 +114,7 @@ class Wasi {
 CommandOutcome run_command(Store& store, const Instance& instance);
 
 // Whether `module` is a WASI program: it imports wasi_snapshot_preview1 or
-// exports _start.
+// exports a _start of type () -> ().
 bool is_wasi_command(const Module& module);
 
 }  // namespace detwasm

@@ -113,8 +113,8 @@ Errno poll_oneoff(WasiCall& call, std::span<const Value> a) {
       uint64_t wait = timeout;
       if (flags & kSubclockAbstime) {
         uint64_t now = call.ctx.config.wall_clock ? call.ctx.clock_now(id)
-                                                  : (id == kClockRealtime ? call.ctx.config.clock_start_ns : 0) +
-                                                        call.ctx.virtual_ns;
+                       : id == kClockRealtime      ? call.ctx.virtual_realtime()
+                                                   : call.ctx.virtual_ns;
         wait = timeout > now ? timeout - now : 0;
       }
       timers.push_back({userdata, wait});
@@ -146,7 +146,7 @@ Errno poll_oneoff(WasiCall& call, std::span<const Value> a) {
       while (::nanosleep(&ts, &ts) != 0 && errno == EINTR) {
       }
     } else {
-      call.ctx.virtual_ns += wait;
+      call.ctx.advance_clock(wait);
     }
     for (const Timer& t : timers)
       if (t.wait_ns == wait) ready.push_back({t.userdata, kSuccess, kEventClock, 0});

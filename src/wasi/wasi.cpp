@@ -127,7 +127,7 @@ bool is_wasi_command(const Module& module) {
   for (const ImportType& i : module.imports())
     if (i.module == kModuleName) return true;
   for (const ExportType& e : module.exports())
-    if (e.name == "_start" && e.kind == ExternKind::Func) return true;
+    if (e.name == "_start" && e.kind == ExternKind::Func && e.func == FuncType{}) return true;
   return false;
 }
 

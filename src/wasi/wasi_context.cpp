@@ -6,6 +6,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <bit>
 #include <cerrno>
 #include <cstring>
@@ -219,8 +220,8 @@ uint64_t WasiContext::clock_now(uint32_t id) {
     return static_cast<uint64_t>(ts.tv_sec) * 1'000'000'000ULL + static_cast<uint64_t>(ts.tv_nsec);
   }
   uint64_t now = virtual_ns;
-  virtual_ns += config.clock_step_ns;
-  return id == kClockRealtime ? config.clock_start_ns + now : now;
+  advance_clock(config.clock_step_ns);
+  return id == kClockRealtime ? saturating_add(config.clock_start_ns, now) : now;
 }
 
 void WasiContext::random_fill(std::span<uint8_t> out) {
@@ -229,17 +230,23 @@ void WasiContext::random_fill(std::span<uint8_t> out) {
     randombytes_buf(out.data(), out.size());
     return;
   }
-  // The keystream from byte random_offset on, whatever sizes it is asked in.
-  std::memset(out.data(), 0, out.size());
+  // The keystream from byte random_offset on, whatever sizes it is asked
+  // in, made 64 KiB at a time. The IETF variant's 32-bit block counter
+  // covers 256 GiB; past it the stream wraps, deterministically.
   static const uint8_t nonce[crypto_stream_chacha20_ietf_NONCEBYTES] = {};
-  uint64_t block = random_offset / 64;
-  size_t skip = static_cast<size_t>(random_offset % 64);
-  std::vector<uint8_t> tmp(skip + out.size(), 0);
-  // The IETF variant's 32-bit block counter covers 256 GiB; past it the stream wraps, deterministically.
-  crypto_stream_chacha20_ietf_xor_ic(tmp.data(), tmp.data(), tmp.size(), nonce, static_cast<uint32_t>(block),
-                                     random_key.data());
-  std::memcpy(out.data(), tmp.data() + skip, out.size());
-  random_offset += out.size();
+  std::vector<uint8_t> tmp;
+  size_t done = 0;
+  while (done < out.size()) {
+    uint64_t block = random_offset / 64;
+    size_t skip = static_cast<size_t>(random_offset % 64);
+    size_t take = std::min<size_t>(out.size() - done, 65536);
+    tmp.assign(skip + take, 0);
+    crypto_stream_chacha20_ietf_xor_ic(tmp.data(), tmp.data(), tmp.size(), nonce, static_cast<uint32_t>(block),
+                                       random_key.data());
+    std::memcpy(out.data() + done, tmp.data() + skip, take);
+    done += take;
+    random_offset += take;
+  }
 }
 
 }  // namespace detwasm::internal

@@ -121,7 +121,10 @@ struct WasiContext {
   // A file the guest removed: its host inode, if reused, is a new file.
   void forget_inode(uint64_t dev, uint64_t ino);
   // The virtual realtime, without advancing the clock.
-  uint64_t virtual_realtime() const { return config.clock_start_ns + virtual_ns; }
+  uint64_t virtual_realtime() const { return saturating_add(config.clock_start_ns, virtual_ns); }
+  // Virtual time stops at 2^64 - 1 ns rather than wrap round: a clock never goes back.
+  void advance_clock(uint64_t ns) { virtual_ns = saturating_add(virtual_ns, ns); }
+  static uint64_t saturating_add(uint64_t a, uint64_t b) { return a > UINT64_MAX - b ? UINT64_MAX : a + b; }
   // Reads the clock (advancing the virtual one by a step). EINVAL for an unknown id.
   uint64_t clock_now(uint32_t id);
   void random_fill(std::span<uint8_t> out);

@@ -148,6 +148,7 @@ TEST(Wasi, IsWasiCommand) {
   EXPECT_TRUE(is_wasi_command(Module::compile_text(engine, kTrapWat)));
   EXPECT_TRUE(is_wasi_command(Module::compile_text(engine, "(module (func (export \"_start\")))")));
   EXPECT_FALSE(is_wasi_command(Module::compile_text(engine, "(module (func (export \"main\")))")));
+  EXPECT_FALSE(is_wasi_command(Module::compile_text(engine, "(module (func (export \"_start\") (param i32)))")));
 }
 
 TEST(Wasi, GuestPointersOutOfBoundsAreEfault) {
@@ -213,6 +214,13 @@ TEST(Wasi, PollOnAClockAdvancesTheVirtualClock) {
     int64_t after = w.load64(512);
     EXPECT_GE(after - before, 5'000'000'000);
     EXPECT_LE(after - before, 5'000'000'000 + 2 * static_cast<int64_t>(WasiConfig{}.clock_step_ns));
+    // The longest wait there is: the clock stops at its end instead of wrapping round.
+    w.call("store64", {i32(24), Value::i64(-1)});
+    ASSERT_EQ(w.call("poll", {i32(0), i32(100), i32(1), i32(200)}), 0);
+    ASSERT_EQ(w.call("clock", {i32(1), i32(512)}), 0);
+    EXPECT_EQ(static_cast<uint64_t>(w.load64(512)), UINT64_MAX);
+    ASSERT_EQ(w.call("clock", {i32(0), i32(512)}), 0);
+    EXPECT_EQ(static_cast<uint64_t>(w.load64(512)), UINT64_MAX);
   }
 }
 
