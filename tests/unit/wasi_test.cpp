@@ -224,6 +224,35 @@ TEST(Wasi, PollOnAClockAdvancesTheVirtualClock) {
   }
 }
 
+TEST(Wasi, PollOnTheStandardStreams) {
+  for (Tier tier : tiers_here()) {
+    SCOPED_TRACE(tier_name(tier));
+    WasiConfig c;
+    c.stdin_stream = WasiStdio::buffer("abc");
+    WasiInstance w(kRawWat, tier, false, c);
+    auto i32 = [](int64_t v) { return Value::i32(static_cast<int32_t>(v)); };
+    // Three subscriptions: read stdin, write stdout, read a closed descriptor.
+    const int32_t kinds[3] = {1, 2, 1}, fds[3] = {0, 1, 99};
+    for (int32_t i = 0; i < 3; ++i) {
+      int32_t s = i * 48;
+      w.call("store64", {i32(s), Value::i64(10 + i)});
+      w.call("store32", {i32(s + 8), i32(kinds[i])});
+      w.call("store32", {i32(s + 16), i32(fds[i])});
+    }
+    ASSERT_EQ(w.call("poll", {i32(0), i32(1024), i32(3), i32(2048)}), 0);
+    ASSERT_EQ(w.call("load32", {i32(2048)}), 3);
+    auto event = [&](int i) { return 1024 + 32 * i; };
+    EXPECT_EQ(w.load64(event(0)), 10);
+    EXPECT_EQ(w.call("load32", {i32(event(0) + 8)}) & 0xffff, 0);        // no error
+    EXPECT_EQ((w.call("load32", {i32(event(0) + 8)}) >> 16) & 0xff, 1);  // fd_read
+    EXPECT_EQ(w.load64(event(0) + 16), 3);                                // bytes ready
+    EXPECT_EQ(w.load64(event(1)), 11);
+    EXPECT_EQ((w.call("load32", {i32(event(1) + 8)}) >> 16) & 0xff, 2);  // fd_write
+    EXPECT_EQ(w.load64(event(2)), 12);
+    EXPECT_EQ(w.call("load32", {i32(event(2) + 8)}) & 0xffff, kEbadf);
+  }
+}
+
 TEST(Wasi, GasIsChargedPerCallAndPerByte) {
   for (Tier tier : tiers_here()) {
     SCOPED_TRACE(tier_name(tier));
