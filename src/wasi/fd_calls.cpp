@@ -399,7 +399,7 @@ Errno fd_prestat_dir_name(WasiCall& call, std::span<const Value> a) {
 
 // Reads the whole directory, sorted by name, so that listings do not depend
 // on the host's file system order.
-void read_listing(WasiCall& call, FdEntry& e) {
+void read_listing(FdEntry& e) {
   int fd = ::openat(e.host_fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) throw_host_errno();
   DIR* dir = ::fdopendir(fd);
@@ -421,7 +421,6 @@ void read_listing(WasiCall& call, FdEntry& e) {
   }
   e.listing = std::move(names);
   e.listing_valid = true;
-  (void)call;
 }
 
 Errno fd_readdir(WasiCall& call, std::span<const Value> a) {
@@ -430,7 +429,7 @@ Errno fd_readdir(WasiCall& call, std::span<const Value> a) {
   auto buf = call.mem.bytes(arg_u32(a, 1), arg_u32(a, 2));
   uint64_t cookie = arg_u64(a, 3);
   call.mem.bytes(arg_u32(a, 4), 4);
-  if (cookie == 0 || !e.listing_valid) read_listing(call, e);
+  if (cookie == 0 || !e.listing_valid) read_listing(e);
   size_t used = 0;
   for (uint64_t i = cookie; i < e.listing.size() && used < buf.size(); ++i) {
     const auto& [name, type] = e.listing[i];
