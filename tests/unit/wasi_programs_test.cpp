@@ -44,7 +44,7 @@ const char* kBasicsOut =
 
 TEST(WasiPrograms, ArgumentsEnvironmentStreamsAndExitCode) {
   DETWASM_WASI_PROGRAM(bytes, "basics");
-  for (Tier tier : tiers_here()) {
+  for (Tier tier : wasi_tiers()) {
     for (bool metered : {false, true}) {
       SCOPED_TRACE(std::string(tier_name(tier)) + (metered ? " metered" : ""));
       WasiConfig c;
@@ -93,7 +93,7 @@ TEST(WasiPrograms, FilesInAPreopenedDirectory) {
   DETWASM_WASI_PROGRAM(bytes, "files");
   std::string first_out;
   std::optional<uint64_t> metered_gas;
-  for (Tier tier : tiers_here()) {
+  for (Tier tier : wasi_tiers()) {
     for (bool metered : {false, true}) {
       SCOPED_TRACE(std::string(tier_name(tier)) + (metered ? " metered" : ""));
       TempDir dir;
@@ -118,7 +118,7 @@ TEST(WasiPrograms, FilesInAPreopenedDirectory) {
 TEST(WasiPrograms, ClocksAndRandomAreTheSameOnEveryRun) {
   DETWASM_WASI_PROGRAM(bytes, "clocks_random");
   std::optional<WasiRun> first;
-  for (Tier tier : tiers_here()) {
+  for (Tier tier : wasi_tiers()) {
     for (int repeat = 0; repeat < 2; ++repeat) {
       SCOPED_TRACE(std::string(tier_name(tier)) + " run " + std::to_string(repeat));
       WasiConfig c;
@@ -217,7 +217,7 @@ void check_escape_output(const std::string& out) {
 
 TEST(WasiPrograms, EscapesFailWithTheRightErrno) {
   DETWASM_WASI_PROGRAM(bytes, "escape");
-  for (Tier tier : tiers_here()) {
+  for (Tier tier : wasi_tiers()) {
     for (bool metered : {false, true}) {
       SCOPED_TRACE(std::string(tier_name(tier)) + (metered ? " metered" : ""));
       EscapeTree tree;
@@ -246,7 +246,7 @@ TEST(WasiCli, RunsACommandWithItsArgumentsAndExitCode) {
   TempDir dir;
   fs::path input = dir.path() / "input.txt";
   write_text(input, "line one\nline two\n");
-  for (Tier tier : tiers_here()) {
+  for (Tier tier : wasi_tiers()) {
     SCOPED_TRACE(tier_name(tier));
     ProcessResult r = detwasm({"run", "--no-cache", "--tier", tier_name(tier), bytes_path->string(), "7",
                                "two words", "--env", "GREETING=hi", "--env=OTHER=x", "--stdin", input.string(),
@@ -260,7 +260,7 @@ TEST(WasiCli, RunsACommandWithItsArgumentsAndExitCode) {
 TEST(WasiCli, PreopensAndJsonWithGas) {
   DETWASM_WASI_PROGRAM(bytes, "escape");
   std::optional<std::string> first;
-  for (Tier tier : tiers_here()) {
+  for (Tier tier : wasi_tiers()) {
     for (int repeat = 0; repeat < 2; ++repeat) {
       SCOPED_TRACE(std::string(tier_name(tier)) + " run " + std::to_string(repeat));
       EscapeTree tree;

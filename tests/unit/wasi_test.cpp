@@ -122,7 +122,7 @@ TEST(Wasi, DefinesEveryPreview1Function) {
 }
 
 TEST(Wasi, ExitIsAnOutcomeNotAFault) {
-  for (Tier tier : tiers_here()) {
+  for (Tier tier : wasi_tiers()) {
     for (bool metered : {false, true}) {
       SCOPED_TRACE(std::string(tier_name(tier)) + (metered ? " metered" : ""));
       std::vector<uint8_t> bytes = wat2wasm(kExitWat);
@@ -152,7 +152,7 @@ TEST(Wasi, IsWasiCommand) {
 }
 
 TEST(Wasi, GuestPointersOutOfBoundsAreEfault) {
-  for (Tier tier : tiers_here()) {
+  for (Tier tier : wasi_tiers()) {
     SCOPED_TRACE(tier_name(tier));
     WasiInstance w(kRawWat, tier, false, WasiConfig{{"prog", "arg"}, {}, false, {}});
     auto i32 = [](int64_t v) { return Value::i32(static_cast<int32_t>(v)); };
@@ -194,7 +194,7 @@ TEST(Wasi, GuestPointersOutOfBoundsAreEfault) {
 }
 
 TEST(Wasi, PollOnAClockAdvancesTheVirtualClock) {
-  for (Tier tier : tiers_here()) {
+  for (Tier tier : wasi_tiers()) {
     SCOPED_TRACE(tier_name(tier));
     WasiInstance w(kRawWat, tier, false);
     auto i32 = [](int64_t v) { return Value::i32(static_cast<int32_t>(v)); };
@@ -225,7 +225,7 @@ TEST(Wasi, PollOnAClockAdvancesTheVirtualClock) {
 }
 
 TEST(Wasi, PollOnTheStandardStreams) {
-  for (Tier tier : tiers_here()) {
+  for (Tier tier : wasi_tiers()) {
     SCOPED_TRACE(tier_name(tier));
     WasiConfig c;
     c.stdin_stream = WasiStdio::buffer("abc");
@@ -254,7 +254,7 @@ TEST(Wasi, PollOnTheStandardStreams) {
 }
 
 TEST(Wasi, GasIsChargedPerCallAndPerByte) {
-  for (Tier tier : tiers_here()) {
+  for (Tier tier : wasi_tiers()) {
     SCOPED_TRACE(tier_name(tier));
     const GasSchedule& s = GasSchedule::v1();
     auto gas_for = [&](int32_t bytes) {
