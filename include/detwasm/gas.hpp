@@ -42,6 +42,8 @@ struct GasSchedule {
   uint64_t per_bulk_memory_8_bytes = 0;  // memory.fill/copy/init: per started 8 bytes
   uint64_t per_table_element = 0;        // table.fill/copy/init/grow: per element
   uint64_t host_call_default = 0;        // a host function that declares no cost of its own
+  uint64_t wasi_call = 100;              // each WASI call (in place of host_call_default)
+  uint64_t wasi_per_byte = 1;            // each byte a WASI call moves in or out of memory
 
   uint64_t op_cost(GasClass c) const { return op_class_cost[static_cast<size_t>(c)]; }
   uint64_t bulk_memory_cost(uint64_t bytes) const { return ((bytes + 7) / 8) * per_bulk_memory_8_bytes; }

@@ -20,6 +20,7 @@ enum class TrapKind : uint8_t {
   StackExhausted,         // the deterministic stack budget ran out
   OutOfGas,
   HostError,              // a host function reported failure
+  Exit,                   // the program asked to end (WASI proc_exit): not a fault; see exit_status
 };
 
 // Stable snake_case name ("memory_out_of_bounds"), used by the CLI's JSON.
@@ -43,9 +44,17 @@ struct Trap {
   std::string message;
   std::vector<TrapFrame> frames;  // innermost first; at most 4096 of them
   uint64_t frame_count = 0;       // Wasm frames the trap unwound, all of them
+  uint32_t exit_status = 0;       // kind Exit only: the status the program gave
 
   static Trap make(TrapKind kind) { return Trap{kind, trap_kind_message(kind), {}}; }
   static Trap host(std::string message) { return Trap{TrapKind::HostError, std::move(message), {}}; }
+  // The program's own end with `status`: it unwinds like a trap but is an outcome, not a fault.
+  static Trap exit(uint32_t status) {
+    Trap t{TrapKind::Exit, "exit with status " + std::to_string(status), {}};
+    t.exit_status = status;
+    return t;
+  }
+  bool is_exit() const { return kind == TrapKind::Exit; }
   // The message, then a backtrace as wasmtime prints it, one line per frame:
   // "    0:   0x2a - module!function" (names from the name section, or
   // "<unknown>" and "<wasm function N>").

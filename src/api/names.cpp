@@ -59,6 +59,7 @@ const char* trap_kind_name(TrapKind kind) {
     case TrapKind::StackExhausted: return "stack_exhausted";
     case TrapKind::OutOfGas: return "out_of_gas";
     case TrapKind::HostError: return "host_error";
+    case TrapKind::Exit: return "exit";
   }
   return "unknown";
 }
@@ -76,6 +77,7 @@ const char* trap_kind_message(TrapKind kind) {
     case TrapKind::StackExhausted: return "call stack exhausted";
     case TrapKind::OutOfGas: return "out of gas";
     case TrapKind::HostError: return "host error";
+    case TrapKind::Exit: return "exit";
   }
   return "unknown trap";
 }

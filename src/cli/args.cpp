@@ -36,6 +36,10 @@ Tier tier_named(const std::string& name) {
 void check_option_allowed(Command command, const std::string& option) {
   bool allowed = (command == Command::Run && (option == "--invoke" || option == "--json" || option == "--gas" ||
                                               option == "--no-cache" || option == "--cache-dir")) ||
+                 (command == Command::Run && (option == "--dir" || option == "--dir-ro" || option == "--env" ||
+                                              option == "--inherit-env" || option == "--stdin" ||
+                                              option == "--wall-clock" || option == "--os-random" ||
+                                              option == "--seed")) ||
                  ((command == Command::Cache || command == Command::Spec) && option == "--cache-dir") ||
                  (command == Command::Run && option == "--trust") ||
                  (command == Command::Compile && option == "--sign") ||
@@ -175,6 +179,33 @@ Args parse_args(const std::vector<std::string>& argv) {
     } else if (name == "--output") {
       args.output = value();
       command_options.push_back(name);
+    } else if (name == "--dir" || name == "--dir-ro") {
+      std::string v = value();
+      size_t sep = v.find("::");
+      Args::Dir dir{v.substr(0, sep), sep == std::string::npos ? v : v.substr(sep + 2), name == "--dir-ro"};
+      if (dir.host.empty() || dir.guest.empty()) throw UsageFailure(name + " needs HOST[::GUEST]");
+      args.dirs.push_back(std::move(dir));
+      command_options.push_back(name);
+    } else if (name == "--env") {
+      std::string v = value();
+      if (v.find('=') == std::string::npos || v.front() == '=') throw UsageFailure("--env needs NAME=VALUE");
+      args.env.push_back(std::move(v));
+      command_options.push_back(name);
+    } else if (name == "--inherit-env") {
+      args.inherit_env = flag();
+      command_options.push_back(name);
+    } else if (name == "--stdin") {
+      args.stdin_file = value();
+      command_options.push_back(name);
+    } else if (name == "--wall-clock") {
+      args.wall_clock = flag();
+      command_options.push_back(name);
+    } else if (name == "--os-random") {
+      args.os_random = flag();
+      command_options.push_back(name);
+    } else if (name == "--seed") {
+      args.seed = count_option(name, value(), UINT64_MAX);
+      command_options.push_back(name);
     } else if (name == "--metered") {
       args.metered = flag();
       command_options.push_back(name);
@@ -259,6 +290,25 @@ Usage:
       bit patterns, whether the compile cache had the module, and timings.
       A module compiled once is kept in the compile cache and loaded from
       it next time, unless --no-cache.
+  detwasm run PROGRAM.wasm [WASI OPTIONS] [--] [ARG...]
+      Run a WASI command (a module that imports wasi_snapshot_preview1 or
+      exports _start) when no --invoke is given: its _start runs with the
+      ARGs as its arguments (after the program's own name), and its exit
+      code becomes detwasm's exit status. Put -- before arguments that
+      start with --. Deterministic unless told otherwise: the program sees
+      no host directory, no host environment, a virtual clock and seeded
+      random bytes (determinism/WASI.md). WASI options:
+        --dir HOST[::GUEST]     give the directory HOST, seen as GUEST
+                                (default: HOST as written), read-write
+        --dir-ro HOST[::GUEST]  the same, read-only
+        --env NAME=VALUE        set an environment variable (repeatable)
+        --inherit-env           pass on detwasm's own environment first
+        --stdin FILE            the program's stdin (default: detwasm's)
+        --seed N                seed of the random stream (default 0)
+        --wall-clock            the host's clocks and file times
+        --os-random             the host's random bytes
+      --gas LIMIT meters the run; --json prints one JSON object after the
+      program's output: its exit code or trap, and the gas used.
   detwasm validate MODULE.wasm
       Decode and validate the module.
   detwasm compile MODULE.wasm [--json] [--metered] [-o ARTIFACT [--sign KEYFILE]]
@@ -325,7 +375,8 @@ to nearest. A count such as --gas may not be negative (-0 is 0). For a float
 argument, 0x and hex digits alone give its exact bit pattern (0x7fc00000).
 
 Exit status: 0 success, 1 trap (run) or failed spec tests (spec),
-2 load, validation, link or usage error.
+2 load, validation, link or usage error; for a WASI program, the
+program's exit code (a status above 255 reads as 255), 1 if it trapped.
 )";
 }
 }  // namespace

@@ -37,6 +37,19 @@ struct Args {
   ResourceLimits limits;
   Target target = Target::build_default();
   uint32_t threads = 0;  // compile threads; 0: one per core
+  // run, for a WASI program: what it may see (determinism/WASI.md).
+  struct Dir {
+    std::string host;
+    std::string guest;
+    bool read_only = false;
+  };
+  std::vector<Dir> dirs;           // --dir HOST[::GUEST], --dir-ro HOST[::GUEST]
+  std::vector<std::string> env;    // --env NAME=VALUE
+  bool inherit_env = false;        // --inherit-env
+  std::optional<std::string> stdin_file;  // --stdin FILE; else the tool's own stdin
+  bool wall_clock = false;         // --wall-clock
+  bool os_random = false;          // --os-random
+  uint64_t seed = 0;               // --seed
 };
 
 // A command line that cannot be understood; the message says why.

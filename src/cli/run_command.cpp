@@ -1,8 +1,10 @@
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <optional>
 
+#include <detwasm/wasi.hpp>
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.hpp"
@@ -113,6 +115,73 @@ int report(const Args& args, const Store& store, const std::vector<Value>& resul
   return trap ? kExitTrap : kExitOk;
 }
 
+// A WASI command: _start with the program's arguments; its exit code is the
+// tool's exit status.
+int run_wasi(const Args& args, Engine& engine, const Module& module, RunTimings& timings) {
+  using Clock = std::chrono::steady_clock;
+  auto us_since = [](Clock::time_point t) {
+    return static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(Clock::now() - t).count());
+  };
+  WasiConfig config;
+  config.args.push_back(args.files.front());
+  config.args.insert(config.args.end(), args.values.begin(), args.values.end());
+  config.env = args.env;
+  config.inherit_env = args.inherit_env;
+  for (const Args::Dir& d : args.dirs) config.preopens.push_back({d.host, d.guest, d.read_only});
+  config.stdin_stream = args.stdin_file ? WasiStdio::file(*args.stdin_file) : WasiStdio::inherit();
+  config.random_seed = args.seed;
+  config.wall_clock = args.wall_clock;
+  config.os_random = args.os_random;
+  std::optional<Wasi> wasi;
+  try {
+    wasi.emplace(std::move(config));
+  } catch (const Error& e) {
+    throw CommandFailure(e.what());
+  }
+  Store store(engine);
+  if (args.gas) store.set_gas_limit(*args.gas);
+  Linker linker;
+  wasi->define(linker, store);
+  auto start = Clock::now();
+  Instantiation inst = linker.instantiate(store, module);
+  timings.instantiate_us = us_since(start);
+  timings.cache = module.cache_outcome();
+  CommandOutcome outcome;
+  if (inst.trap) {
+    outcome.trap = inst.trap;
+  } else {
+    start = Clock::now();
+    try {
+      outcome = detwasm::run_command(store, inst.instance);
+    } catch (const UsageError& e) {
+      throw CommandFailure(e.what());
+    }
+    timings.run_us = us_since(start);
+  }
+  std::optional<uint64_t> gas_used;
+  if (args.gas) gas_used = store.gas_used();
+  if (args.json) {
+    ordered_json out;
+    out["exit_code"] = outcome.exit_code ? ordered_json(*outcome.exit_code) : nullptr;
+    const std::optional<Trap>& trap = outcome.trap;
+    if (trap)
+      out["trap"] = {{"kind", trap_kind_name(trap->kind)}, {"message", trap->message}, {"frames", frames_json(*trap)}};
+    else
+      out["trap"] = nullptr;
+    if (gas_used) out["gas_used"] = *gas_used;
+    out["cache"] = cache_name(timings.cache);
+    out["timings"] = {{"load_us", timings.load_us},
+                      {"instantiate_us", timings.instantiate_us},
+                      {"run_us", timings.run_us}};
+    std::cout << out.dump() << std::endl;
+  } else {
+    if (outcome.trap) std::fprintf(stderr, "%s\n", trap_text(*outcome.trap).c_str());
+    if (gas_used) std::fprintf(stderr, "gas used: %llu\n", static_cast<unsigned long long>(*gas_used));
+  }
+  if (outcome.trap) return kExitTrap;
+  return static_cast<int>(std::min<uint32_t>(*outcome.exit_code, 255));
+}
+
 }  // namespace
 
 // Loads the module, checks the export and its arguments before anything
@@ -132,6 +201,10 @@ int run_command(const Args& args) {
   Module module = load_module(engine, bytes, args.files.front());
   timings.load_us = us_since(start);
   if (auto warning = Module::cache_warning(engine)) std::fprintf(stderr, "warning: %s\n", warning->c_str());
+  bool wasi_options = !args.dirs.empty() || !args.env.empty() || args.inherit_env || args.stdin_file ||
+                      args.wall_clock || args.os_random || args.seed != 0;
+  if (!args.invoke && is_wasi_command(module)) return run_wasi(args, engine, module, timings);
+  if (wasi_options) throw CommandFailure("WASI options apply only to a WASI program run without --invoke");
   std::string name = args.invoke.value_or("_start");
   std::vector<ExportType> exports = module.exports();
   const ExportType& target = find_func_export(exports, name);

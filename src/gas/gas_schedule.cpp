@@ -64,6 +64,9 @@ GasSchedule GasSchedule::from_json(std::string_view text) {
   s.per_bulk_memory_8_bytes = number(j, "per_bulk_memory_8_bytes");
   s.per_table_element = number(j, "per_table_element");
   s.host_call_default = number(j, "host_call_default");
+  // The WASI entries came later: a schedule without them gets the values of v1.
+  if (j.contains("wasi_call")) s.wasi_call = number(j, "wasi_call");
+  if (j.contains("wasi_per_byte")) s.wasi_per_byte = number(j, "wasi_per_byte");
   // Costs stay far below 2^32 so that a block's total fits an immediate.
   for (uint64_t c : s.op_class_cost)
     if (c > 1'000'000) throw Error("gas schedule: an operator class costs more than 1,000,000");
@@ -92,6 +95,8 @@ std::array<uint8_t, 32> GasSchedule::digest() const {
   put(per_bulk_memory_8_bytes);
   put(per_table_element);
   put(host_call_default);
+  put(wasi_call);
+  put(wasi_per_byte);
   crypto_generichash_final(&st, out.data(), out.size());
   return out;
 }

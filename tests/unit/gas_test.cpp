@@ -256,7 +256,7 @@ std::vector<FieldChange> schedule_changes() {
       FieldChange{"id", [](EngineConfig& c) { c.gas_schedule.id += "-changed"; }},
       DETWASM_SCHEDULE(per_local_initialised), DETWASM_SCHEDULE(per_memory_page_grown),
       DETWASM_SCHEDULE(per_bulk_memory_8_bytes), DETWASM_SCHEDULE(per_table_element),
-      DETWASM_SCHEDULE(host_call_default)};
+      DETWASM_SCHEDULE(host_call_default), DETWASM_SCHEDULE(wasi_call), DETWASM_SCHEDULE(wasi_per_byte)};
   for (size_t i = 0; i < kGasClassCount; ++i)
     out.push_back(FieldChange{"op_class_cost[" + std::string(gas_class_name(static_cast<GasClass>(i))) + "]",
                               [i](EngineConfig& c) { c.gas_schedule.op_class_cost[i] += 1; }});
@@ -279,7 +279,7 @@ TEST(Gas, ConfigurationIdentityCoversEveryField) {
   static_assert(field_count<EngineConfig>() == 9, "a new EngineConfig field: hash it and change it below");
   static_assert(field_count<Target>() == 2, "a new Target field: hash it and change it below");
   static_assert(field_count<ResourceLimits>() == 19, "a new limit: hash it and list it in limit_changes");
-  static_assert(field_count<GasSchedule>() == 7, "a new schedule field: hash it and list it in schedule_changes");
+  static_assert(field_count<GasSchedule>() == 9, "a new schedule field: hash it and list it in schedule_changes");
   std::vector<FieldChange> limits = limit_changes(), schedule = schedule_changes();
   EXPECT_EQ(limits.size(), field_count<ResourceLimits>());
   EXPECT_EQ(schedule.size(), field_count<GasSchedule>() - 1 + kGasClassCount);
