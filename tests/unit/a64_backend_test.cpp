@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -12,6 +13,7 @@
 
 #include <detwasm/detwasm.hpp>
 
+#include "jit/a64/regs_a64.hpp"
 #include "jit/loaded_code.hpp"
 #include "jit/runtime_stubs.hpp"
 #include "module/module_data.hpp"
@@ -93,6 +95,72 @@ TEST(A64Backend, OutputIsTheSameForAnyThreadCount) {
     if (threads == 1) one = bytes;
     else EXPECT_EQ(bytes, one);
   }
+}
+
+// The backend's own encodings of its most frequent instructions are
+// asmjit's, for every register and for offsets across each form's range.
+TEST(A64Encoder, DirectEncodingsAreAsmjits) {
+  namespace a = asmjit::a64;
+  using jit::a64::word::LoadStore;
+  auto asmjit_word = [](auto emit) {
+    asmjit::CodeHolder code;
+    code.init(asmjit::Environment(asmjit::Arch::kAArch64));
+    a::Assembler as(&code);
+    emit(as);
+    uint32_t w = 0;
+    std::memcpy(&w, code.textSection()->data(), 4);
+    EXPECT_EQ(code.textSection()->bufferSize(), 4u);
+    return w;
+  };
+  const int64_t offsets[] = {0, 4, 8, 12, 248, 252, 255, -1, -4, -8, -24, -256, 256, 1000, 4092, 16380, 32760};
+  int checked = 0;
+  for (uint8_t r = 0; r < 31; ++r) {
+    for (uint8_t base : {uint8_t{15}, uint8_t{29}, uint8_t{28}, uint8_t{0}}) {
+      for (int64_t off : offsets) {
+        for (int k = 0; k < 8; ++k) {
+          auto op = static_cast<LoadStore>(k);
+          uint32_t mine = jit::a64::word::load_store(op, r, base, off);
+          if (mine == 0) continue;
+          a::Mem m = a::ptr(a::x(base), static_cast<int32_t>(off));
+          uint32_t theirs = asmjit_word([&](a::Assembler& as) {
+            switch (op) {
+              case LoadStore::LdrW: as.ldr(a::w(r), m); break;
+              case LoadStore::LdrX: as.ldr(a::x(r), m); break;
+              case LoadStore::LdrS: as.ldr(a::s(r), m); break;
+              case LoadStore::LdrD: as.ldr(a::d(r), m); break;
+              case LoadStore::StrW: as.str(a::w(r), m); break;
+              case LoadStore::StrX: as.str(a::x(r), m); break;
+              case LoadStore::StrS: as.str(a::s(r), m); break;
+              case LoadStore::StrD: as.str(a::d(r), m); break;
+            }
+          });
+          ASSERT_EQ(mine, theirs) << "op " << k << " r" << int(r) << " base x" << int(base) << " offset " << off;
+          ++checked;
+        }
+      }
+      for (bool x64 : {false, true}) {
+        a::Gp rd = x64 ? a::Gp(a::x(r)) : a::Gp(a::w(r)), rn = x64 ? a::Gp(a::x(base)) : a::Gp(a::w(base));
+        EXPECT_EQ(jit::a64::word::mov(x64, r, base), asmjit_word([&](a::Assembler& as) { as.mov(rd, rn); }));
+        EXPECT_EQ(jit::a64::word::cmp(x64, r, base), asmjit_word([&](a::Assembler& as) { as.cmp(rd, rn); }));
+        for (uint32_t imm : {0u, 1u, 7u, 255u, 4095u}) {
+          EXPECT_EQ(jit::a64::word::cmp_imm(x64, false, r, imm),
+                    asmjit_word([&](a::Assembler& as) { as.cmp(rd, asmjit::Imm(imm)); }));
+          EXPECT_EQ(jit::a64::word::cmp_imm(x64, true, r, imm),
+                    asmjit_word([&](a::Assembler& as) { as.cmn(rd, asmjit::Imm(imm)); }));
+          EXPECT_EQ(jit::a64::word::add_imm(x64, false, r, base, imm),
+                    asmjit_word([&](a::Assembler& as) { as.add(rd, rn, asmjit::Imm(imm)); }));
+          EXPECT_EQ(jit::a64::word::add_imm(x64, true, r, base, imm),
+                    asmjit_word([&](a::Assembler& as) { as.sub(rd, rn, asmjit::Imm(imm)); }));
+          checked += 4;
+        }
+      }
+      EXPECT_EQ(jit::a64::word::fmov_d(r, base), asmjit_word([&](a::Assembler& as) { as.fmov(a::d(r), a::d(base)); }));
+    }
+    // sp as the base or destination of an add (the frame's set-up).
+    EXPECT_EQ(jit::a64::word::add_imm(true, true, r, 31, 16),
+              asmjit_word([&](a::Assembler& as) { as.sub(a::x(r), a::sp, asmjit::Imm(16)); }));
+  }
+  EXPECT_GT(checked, 10000);
 }
 
 // Every module of the spec suite that compiles for x86-64 compiles for

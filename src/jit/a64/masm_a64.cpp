@@ -49,7 +49,26 @@ void A64MacroAssembler::expect_code_bytes(uint64_t n) {
 
 // ---- Words and labels ----------------------------------------------------------
 
-void A64MacroAssembler::emit32(uint32_t word) { a_.embedUInt32(word); }
+void A64MacroAssembler::emit32(uint32_t word) {
+  // Straight into asmjit's buffer, as asmjit's own writer does: what the
+  // compiler emits most is encoded here (regs_a64.hpp, namespace word).
+  if (static_cast<size_t>(a_._bufferEnd - a_._bufferPtr) < 4) grow(4);
+  std::memcpy(a_._bufferPtr, &word, 4);
+  a_._bufferPtr += 4;
+  CodeBuffer& buffer = a_._section->_buffer;
+  auto size = static_cast<size_t>(a_._bufferPtr - a_._bufferData);
+  if (size > buffer._size) buffer._size = size;
+}
+
+void A64MacroAssembler::grow(size_t n) {
+  size_t at = a_.offset();
+  CodeBuffer& buffer = a_._section->_buffer;
+  if (Error err = a_.code()->growBuffer(&buffer, n + (at > buffer.size() ? at - buffer.size() : 0)))
+    throw std::runtime_error(std::string("AArch64 assembler: ") + DebugUtils::errorAsString(err));
+  a_._bufferData = buffer.data();
+  a_._bufferEnd = buffer.data() + buffer.capacity();
+  a_._bufferPtr = buffer.data() + at;
+}
 
 void A64MacroAssembler::patch32(uint32_t at, uint32_t word) {
   std::memcpy(a_.code()->textSection()->data() + at, &word, 4);
@@ -130,7 +149,7 @@ void A64MacroAssembler::jump(Label l) { emit_fixup(word::b(0), Fixup::Imm26, l);
 void A64MacroAssembler::align_loop_header() { a_.align(AlignMode::kCode, 16); }
 
 void A64MacroAssembler::branch_int(IntCond c, Width w, Reg lhs, Reg rhs, Label l) {
-  a_.cmp(gp(w, lhs), gp(w, rhs));
+  emit32(word::cmp(w == Width::W64, lhs.code, rhs.code));
   bcond(cond_of(c), l);
 }
 
@@ -307,10 +326,11 @@ void A64MacroAssembler::patch_mov(uint32_t at, uint8_t rd, uint32_t value) {
 }
 
 void A64MacroAssembler::add_offset(const aj::Gp& dst, const aj::Gp& base, int64_t offset) {
+  auto d = static_cast<uint8_t>(dst.id()), b = static_cast<uint8_t>(base.id());
   if (offset >= 0 && offset < 4096) {
-    a_.add(dst, base, Imm(offset));
+    emit32(word::add_imm(true, false, d, b, static_cast<uint32_t>(offset)));
   } else if (offset < 0 && offset > -4096) {
-    a_.sub(dst, base, Imm(-offset));
+    emit32(word::add_imm(true, true, d, b, static_cast<uint32_t>(-offset)));
   } else {
     // The constant goes to dst, or to x15 when dst is the base (x15 only
     // matters at a call, where dst is x15 and the base is not).
@@ -329,11 +349,12 @@ aj::Mem A64MacroAssembler::mem(const aj::Gp& base, int64_t offset, uint32_t size
 
 void A64MacroAssembler::compare_imm(Width wd, Reg lhs, int64_t imm) {
   Gp l = gp(wd, lhs);
+  bool x64 = wd == Width::W64;
   if (wd == Width::W32) imm = static_cast<int32_t>(imm);
   if (imm >= 0 && imm < 4096) {
-    a_.cmp(l, Imm(imm));
+    emit32(word::cmp_imm(x64, false, lhs.code, static_cast<uint32_t>(imm)));
   } else if (imm < 0 && imm > -4096) {
-    a_.cmn(l, Imm(-imm));
+    emit32(word::cmp_imm(x64, true, lhs.code, static_cast<uint32_t>(-imm)));
   } else {
     Gp s = wd == Width::W32 ? Gp(w16) : Gp(x16);
     mov_imm(s, static_cast<uint64_t>(imm));
@@ -482,9 +503,8 @@ void A64MacroAssembler::finish_function() {
 
 void A64MacroAssembler::move(ValType t, Reg dst, Reg src) {
   if (dst == src) return;
-  if (dst.cls == RegClass::Fpr) a_.fmov(d(dst), d(src));
-  else if (t == ValType::I32) a_.mov(w(dst), w(src));
-  else a_.mov(x(dst), x(src));
+  if (dst.cls == RegClass::Fpr) emit32(word::fmov_d(dst.code, src.code));
+  else emit32(word::mov(t != ValType::I32, dst.code, src.code));
 }
 
 void A64MacroAssembler::load_const(ValType t, Reg dst, uint64_t bits) {
@@ -545,7 +565,25 @@ void A64MacroAssembler::store_ptr_indexed(Reg base, Reg index, Reg value) {
   a_.str(x(value), ptr(x(base), x(index), lsl(3)));
 }
 
+namespace {
+word::LoadStore load_store_of(ValType t, bool store) {
+  using word::LoadStore;
+  switch (t) {
+    case ValType::I32: return store ? LoadStore::StrW : LoadStore::LdrW;
+    case ValType::F32: return store ? LoadStore::StrS : LoadStore::LdrS;
+    case ValType::F64: return store ? LoadStore::StrD : LoadStore::LdrD;
+    default: return store ? LoadStore::StrX : LoadStore::LdrX;
+  }
+}
+}  // namespace
+
 void A64MacroAssembler::load_value(ValType t, Reg dst, Reg base, int32_t offset) {
+  if (t != ValType::V128) {
+    if (uint32_t word = word::load_store(load_store_of(t, false), dst.code, base.code, offset)) {
+      emit32(word);
+      return;
+    }
+  }
   Gp b = x(base);
   switch (t) {
     case ValType::I32: a_.ldr(w(dst), mem(b, offset, 4)); break;
@@ -557,6 +595,12 @@ void A64MacroAssembler::load_value(ValType t, Reg dst, Reg base, int32_t offset)
 }
 
 void A64MacroAssembler::store_value(ValType t, Reg base, int32_t offset, Reg src) {
+  if (t != ValType::V128) {
+    if (uint32_t word = word::load_store(load_store_of(t, true), src.code, base.code, offset)) {
+      emit32(word);
+      return;
+    }
+  }
   Gp b = x(base);
   switch (t) {
     case ValType::I32: a_.str(w(src), mem(b, offset, 4)); break;

@@ -165,12 +165,12 @@ void A64MacroAssembler::int_unop(IntUnOp op, Width wd, Reg dst, Reg src) {
 }
 
 void A64MacroAssembler::int_eqz(Width wd, Reg dst, Reg src) {
-  a_.cmp(gp(wd, src), Imm(0));
+  compare_imm(wd, src, 0);
   cset(IntCond::Eq, dst);
 }
 
 void A64MacroAssembler::int_compare(IntCond c, Width wd, Reg dst, Reg lhs, Reg rhs) {
-  a_.cmp(gp(wd, lhs), gp(wd, rhs));
+  emit32(word::cmp(wd == Width::W64, lhs.code, rhs.code));
   cset(c, dst);
 }
 

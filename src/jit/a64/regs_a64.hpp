@@ -114,6 +114,43 @@ constexpr uint32_t movk(uint8_t rd, uint16_t imm, uint8_t hw) {
 constexpr uint32_t subs_imm(uint8_t rd, uint8_t rn, uint32_t imm12) {
   return 0xF1000000u | (imm12 << 10) | (uint32_t{rn} << 5) | rd;
 }
+
+// The instructions the compiler emits most, encoded directly (as asmjit
+// would: a test compares them): register numbers 0-30, 31 meaning sp for a
+// base or an add/sub operand and zr elsewhere.
+enum class LoadStore : uint8_t { LdrW, LdrX, LdrS, LdrD, StrW, StrX, StrS, StrD };
+constexpr uint32_t kLoadStoreScaled[] = {0xB9400000u, 0xF9400000u, 0xBD400000u, 0xFD400000u,
+                                         0xB9000000u, 0xF9000000u, 0xBD000000u, 0xFD000000u};
+constexpr uint32_t kLoadStoreUnscaled[] = {0xB8400000u, 0xF8400000u, 0xBC400000u, 0xFC400000u,
+                                           0xB8000000u, 0xF8000000u, 0xBC000000u, 0xFC000000u};
+constexpr uint32_t access_size(LoadStore op) {
+  return op == LoadStore::LdrX || op == LoadStore::LdrD || op == LoadStore::StrX || op == LoadStore::StrD ? 8 : 4;
+}
+// [rn + offset] when some form encodes it; 0 when none does.
+constexpr uint32_t load_store(LoadStore op, uint8_t rt, uint8_t rn, int64_t offset) {
+  uint32_t size = access_size(op);
+  auto k = static_cast<size_t>(op);
+  if (offset >= 0 && offset % size == 0 && offset / size < 4096)
+    return kLoadStoreScaled[k] | (static_cast<uint32_t>(offset / size) << 10) | (uint32_t{rn} << 5) | rt;
+  if (offset >= -256 && offset < 256)
+    return kLoadStoreUnscaled[k] | ((static_cast<uint32_t>(offset) & 0x1FF) << 12) | (uint32_t{rn} << 5) | rt;
+  return 0;
+}
+constexpr uint32_t mov(bool x64, uint8_t rd, uint8_t rm) {
+  return (x64 ? 0xAA0003E0u : 0x2A0003E0u) | (uint32_t{rm} << 16) | rd;
+}
+constexpr uint32_t fmov_d(uint8_t rd, uint8_t rn) { return 0x1E604000u | (uint32_t{rn} << 5) | rd; }
+// add/sub rd, rn, #imm12 (imm12 < 4096).
+constexpr uint32_t add_imm(bool x64, bool sub, uint8_t rd, uint8_t rn, uint32_t imm12) {
+  return (x64 ? 0x91000000u : 0x11000000u) | (sub ? 0x40000000u : 0) | (imm12 << 10) | (uint32_t{rn} << 5) | rd;
+}
+// cmp rn, #imm12 (cmn when negated).
+constexpr uint32_t cmp_imm(bool x64, bool cmn, uint8_t rn, uint32_t imm12) {
+  return (x64 ? 0xF100001Fu : 0x7100001Fu) ^ (cmn ? 0x40000000u : 0) | (imm12 << 10) | (uint32_t{rn} << 5);
+}
+constexpr uint32_t cmp(bool x64, uint8_t rn, uint8_t rm) {
+  return (x64 ? 0xEB00001Fu : 0x6B00001Fu) | (uint32_t{rm} << 16) | (uint32_t{rn} << 5);
+}
 }  // namespace word
 
 }  // namespace detwasm::jit::a64
