@@ -2,6 +2,7 @@
 #include <cstring>
 #include <stdexcept>
 
+#include "jit/trunc_shape.hpp"
 #include "jit/x64/masm_x64.hpp"
 #include "jit/x64/regs_x64.hpp"
 
@@ -49,25 +50,6 @@ void emit_int_op(Assembler& a, IntBinOp op, const Gp& dst, const Src& src) {
     case IntBinOp::ShrU: a.shr(dst, src); break;
     case IntBinOp::Rotl: a.rol(dst, src); break;
     case IntBinOp::Rotr: a.ror(dst, src); break;
-  }
-}
-
-// What a float-to-int truncation reads and writes.
-struct TruncShape {
-  bool from_f64, to_i64, is_signed;
-};
-
-TruncShape trunc_shape(Conversion c) {
-  switch (c) {
-    case Conversion::I32TruncF32S: case Conversion::I32TruncSatF32S: return {false, false, true};
-    case Conversion::I32TruncF32U: case Conversion::I32TruncSatF32U: return {false, false, false};
-    case Conversion::I32TruncF64S: case Conversion::I32TruncSatF64S: return {true, false, true};
-    case Conversion::I32TruncF64U: case Conversion::I32TruncSatF64U: return {true, false, false};
-    case Conversion::I64TruncF32S: case Conversion::I64TruncSatF32S: return {false, true, true};
-    case Conversion::I64TruncF32U: case Conversion::I64TruncSatF32U: return {false, true, false};
-    case Conversion::I64TruncF64S: case Conversion::I64TruncSatF64S: return {true, true, true};
-    case Conversion::I64TruncF64U: case Conversion::I64TruncSatF64U: return {true, true, false};
-    default: throw std::logic_error("not a float-to-int truncation");
   }
 }
 
