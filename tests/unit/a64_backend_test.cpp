@@ -13,6 +13,7 @@
 
 #include <detwasm/detwasm.hpp>
 
+#include "jit/a64/masm_a64.hpp"
 #include "jit/a64/regs_a64.hpp"
 #include "jit/loaded_code.hpp"
 #include "jit/runtime_stubs.hpp"
@@ -40,6 +41,12 @@ TEST(A64RuntimeStubs, PrebuiltBytesAreTheAssembly) {
       << "the stubs' assembly changed: regenerate " << source << " with DETWASM_BLESS=1";
   EXPECT_EQ(kept.entry_offset, assembled.entry_offset);
   EXPECT_EQ(kept.host_adapter_offset, assembled.host_adapter_offset);
+}
+
+Instance store_instance(Store& store, const Module& m) {
+  Instantiation inst = store.instantiate(m, {});
+  EXPECT_TRUE(inst.ok());
+  return inst.instance;
 }
 
 EngineConfig a64_config(bool metering) {
@@ -161,6 +168,42 @@ TEST(A64Encoder, DirectEncodingsAreAsmjits) {
               asmjit_word([&](a::Assembler& as) { as.sub(a::x(r), a::sp, asmjit::Imm(16)); }));
   }
   EXPECT_GT(checked, 10000);
+}
+
+// A body large enough that its code could pass b.cond's reach takes the
+// long branch forms (and long gas-charge branches): on AArch64 it runs as
+// the interpreter runs it, metered and not; elsewhere it compiles.
+TEST(A64Backend, ABodyBeyondShortBranchReachRunsAsTheInterpreter) {
+  std::string body;
+  for (int k = 0; k < 1500; ++k)
+    body += "(local.set 1 (i32.add (local.get 1) (i32.xor (local.get 0) (i32.const " + std::to_string(k * 37) +
+            ")))) (br_if $out (i32.gt_u (local.get 1) (i32.const " + std::to_string(2000000000 - k) + ")))\n";
+  std::string text = "(module (func (export \"big\") (param i32) (result i32) (local i32)\n"
+                     "(block $out (loop $top\n" + body +
+                     "(local.set 0 (i32.sub (local.get 0) (i32.const 1))) (br_if $top (local.get 0))))\n"
+                     "(local.get 1)))";
+  ASSERT_GT(wat2wasm(text).size(), jit::a64::A64MacroAssembler::kNearBodyBytes);
+  for (bool metering : {false, true}) {
+    EngineConfig interp;
+    interp.tier = Tier::Interpreter;
+    interp.metering = metering;
+    Engine ie(interp), je(a64_config(metering));
+    Module im = Module::compile_text(ie, text);
+    Module jm = Module::compile_text(je, text);
+    if (Target::build_default().arch != Arch::AArch64) continue;
+    Store is(ie), js(je);
+    Instance ii = store_instance(is, im), ji = store_instance(js, jm);
+    for (int32_t n : {1, 3, 40, 100000}) {
+      is.set_gas_limit(50'000'000);
+      js.set_gas_limit(50'000'000);
+      CallResult want = ii.get_func("big")->call(is, std::vector<Value>{Value::i32(n)});
+      CallResult got = ji.get_func("big")->call(js, std::vector<Value>{Value::i32(n)});
+      EXPECT_EQ(got.results, want.results) << n;
+      EXPECT_EQ(got.trap.has_value(), want.trap.has_value()) << n;
+      if (got.trap && want.trap) EXPECT_EQ(got.trap->kind, want.trap->kind);
+      EXPECT_EQ(js.gas_used(), is.gas_used()) << n;
+    }
+  }
 }
 
 // Every module of the spec suite that compiles for x86-64 compiles for
