@@ -9,7 +9,6 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
-#include <unistd.h>
 
 #include <detwasm/detwasm.hpp>
 
@@ -19,6 +18,7 @@
 #include "jit/runtime_stubs.hpp"
 #include "module/module_data.hpp"
 #include "spec/wast_script.hpp"
+#include "support/disassembly.hpp"
 #include "support/spec_suite.hpp"
 #include "support/stub_source.hpp"
 #include "support/wat.hpp"
@@ -236,26 +236,9 @@ TEST(A64Backend, CompilesEverySpecModule) {
 }
 
 // Golden listings of the AArch64 code for small functions, disassembled by
-// binutils' aarch64-linux-gnu-objdump, so a change in code generation shows
-// up in review. Regenerate with DETWASM_BLESS=1 after checking the
-// difference is intended.
-std::string disassemble_a64(std::span<const uint8_t> code) {
-  fs::path bin = fs::temp_directory_path() / ("detwasm-a64-" + std::to_string(::getpid()) + ".bin");
-  fs::path txt = bin;
-  txt.replace_extension(".txt");
-  std::ofstream(bin, std::ios::binary).write(reinterpret_cast<const char*>(code.data()), code.size());
-  std::string cmd = "aarch64-linux-gnu-objdump -D -b binary -m aarch64 --no-show-raw-insn '" + bin.string() +
-                    "' > '" + txt.string() + "'";
-  if (std::system(cmd.c_str()) != 0) throw std::runtime_error("aarch64-linux-gnu-objdump failed");
-  std::ifstream in(txt);
-  std::string line, out;
-  while (std::getline(in, line))
-    if (line.find(":\t") != std::string::npos) out += line + "\n";
-  fs::remove(bin);
-  fs::remove(txt);
-  return out;
-}
-
+// binutils' aarch64-linux-gnu-objdump (support/disassembly.hpp), so a change
+// in code generation shows up in review. Regenerate with DETWASM_BLESS=1
+// after checking the difference is intended.
 struct GoldenCase {
   const char* name;
   const char* wat;
@@ -290,7 +273,7 @@ TEST_P(A64Golden, ListingMatches) {
   Module m = Module::compile_text(engine, c.wat);
   const jit::CodeMemory& code = m.data()->code.jit->memory;
   std::ostringstream text;
-  text << ";; " << c.wat << "\n" << disassemble_a64({code.base(), code.size()});
+  text << ";; " << c.wat << "\n" << jit::disassemble({code.base(), code.size()}, Arch::AArch64);
   fs::path file = fs::path(DETWASM_SOURCE_DIR) / "tests" / "jit" / "a64" / "golden" / (std::string(c.name) + ".txt");
   if (std::getenv("DETWASM_BLESS")) {
     fs::create_directories(file.parent_path());

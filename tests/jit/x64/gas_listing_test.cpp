@@ -7,7 +7,7 @@
 
 #include "support/jit_test_instance.hpp"
 #include "support/wat.hpp"
-#include "x64/disassembly.hpp"
+#include "support/disassembly.hpp"
 
 namespace detwasm::jit {
 namespace {

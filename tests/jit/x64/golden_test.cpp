@@ -12,7 +12,7 @@
 #include <sstream>
 
 #include "jit/runtime_stubs.hpp"
-#include "x64/disassembly.hpp"
+#include "support/disassembly.hpp"
 #include "support/jit_test_instance.hpp"
 #include "support/stub_source.hpp"
 #include "support/wat.hpp"
