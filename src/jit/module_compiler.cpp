@@ -1,6 +1,5 @@
 #include "jit/module_compiler.hpp"
 
-#include <detwasm/errors.hpp>
 
 namespace detwasm::jit {
 

@@ -19,6 +19,7 @@
 #include "module/module_data.hpp"
 #include "spec/wast_script.hpp"
 #include "support/disassembly.hpp"
+#include "support/golden.hpp"
 #include "support/spec_suite.hpp"
 #include "support/stub_source.hpp"
 #include "support/wat.hpp"
@@ -275,15 +276,7 @@ TEST_P(A64Golden, ListingMatches) {
   std::ostringstream text;
   text << ";; " << c.wat << "\n" << jit::disassemble({code.base(), code.size()}, Arch::AArch64);
   fs::path file = fs::path(DETWASM_SOURCE_DIR) / "tests" / "jit" / "a64" / "golden" / (std::string(c.name) + ".txt");
-  if (std::getenv("DETWASM_BLESS")) {
-    fs::create_directories(file.parent_path());
-    std::ofstream(file) << text.str();
-    GTEST_SKIP() << "blessed " << file;
-  }
-  std::ifstream in(file);
-  ASSERT_TRUE(in) << "no golden file " << file << "; run with DETWASM_BLESS=1";
-  std::string want((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_EQ(text.str(), want) << "regenerate with DETWASM_BLESS=1 if intended";
+  test::expect_golden(file, text.str());
 }
 
 INSTANTIATE_TEST_SUITE_P(A64, A64Golden, ::testing::ValuesIn(kGoldenCases),

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "jit/a64/trap_exit_a64.hpp"
+#include "jit/code_buffer.hpp"
 
 namespace detwasm::jit::a64 {
 
@@ -50,24 +51,12 @@ void A64MacroAssembler::expect_code_bytes(uint64_t n) {
 // ---- Words and labels ----------------------------------------------------------
 
 void A64MacroAssembler::emit32(uint32_t word) {
-  // Straight into asmjit's buffer, as asmjit's own writer does: what the
-  // compiler emits most is encoded here (regs_a64.hpp, namespace word).
-  if (static_cast<size_t>(a_._bufferEnd - a_._bufferPtr) < 4) grow(4);
-  std::memcpy(a_._bufferPtr, &word, 4);
-  a_._bufferPtr += 4;
-  CodeBuffer& buffer = a_._section->_buffer;
-  auto size = static_cast<size_t>(a_._bufferPtr - a_._bufferData);
-  if (size > buffer._size) buffer._size = size;
-}
-
-void A64MacroAssembler::grow(size_t n) {
-  size_t at = a_.offset();
-  CodeBuffer& buffer = a_._section->_buffer;
-  if (Error err = a_.code()->growBuffer(&buffer, n + (at > buffer.size() ? at - buffer.size() : 0)))
-    throw std::runtime_error(std::string("AArch64 assembler: ") + DebugUtils::errorAsString(err));
-  a_._bufferData = buffer.data();
-  a_._bufferEnd = buffer.data() + buffer.capacity();
-  a_._bufferPtr = buffer.data() + at;
+  // Straight into asmjit's buffer: what the compiler emits most is encoded
+  // here (regs_a64.hpp, namespace word).
+  uint8_t* at = a_._bufferPtr;
+  if (static_cast<size_t>(a_._bufferEnd - at) < 4) at = grow_assembler_buffer(a_, 4);
+  std::memcpy(at, &word, 4);
+  commit_assembler_buffer(a_, at + 4);
 }
 
 void A64MacroAssembler::patch32(uint32_t at, uint32_t word) {

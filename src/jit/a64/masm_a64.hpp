@@ -158,7 +158,6 @@ class A64MacroAssembler {
  private:
   uint32_t here() const { return static_cast<uint32_t>(a_.offset()); }
   void emit32(uint32_t word);
-  void grow(size_t n);  // makes room for n bytes at the current offset
   void patch32(uint32_t at, uint32_t word);
   uint32_t read32(uint32_t at) const;
   // A branch or adr to l: encoded now if l is bound, else when it is.

@@ -47,7 +47,7 @@ void A64MacroAssembler::int_binop(IntBinOp op, Width wd, Reg dst, Reg lhs, Reg r
 void A64MacroAssembler::int_binop_imm(IntBinOp op, Width wd, Reg dst, Reg lhs, int32_t imm) {
   Gp dd = gp(wd, dst), l = gp(wd, lhs);
   uint32_t bits = wd == Width::W32 ? 32 : 64;
-  int64_t v = wd == Width::W32 ? int64_t{imm} : int64_t{imm};
+  int64_t v = imm;
   switch (op) {
     case IntBinOp::Shl:
     case IntBinOp::ShrS:

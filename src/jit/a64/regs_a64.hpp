@@ -21,12 +21,7 @@ constexpr uint8_t kAreaCode = 15;
 constexpr uint8_t kScratch0Code = 16;
 constexpr uint8_t kScratch1Code = 17;
 constexpr uint8_t kGasCode = 25;
-constexpr uint8_t kBudgetCode = 26;
-constexpr uint8_t kMemoryBaseCode = 27;
-constexpr uint8_t kContextCode = 28;
 constexpr uint8_t kFramePointerCode = 29;
-constexpr uint8_t kLinkCode = 30;
-constexpr uint8_t kFpScratchCode = 31;
 
 inline const aj::Gp kArea = aj::x15;
 inline const aj::Gp kScratch0 = aj::x16;

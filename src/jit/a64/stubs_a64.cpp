@@ -199,11 +199,7 @@ RuntimeStubCode assemble_a64_runtime_stubs() {
   a.bind(host);
   emit_host_adapter(a);
 
-  RuntimeStubCode out;
-  out.bytes = take_position_independent_code(code);
-  out.entry_offset = static_cast<uint32_t>(code.labelOffsetFromBase(entry));
-  out.host_adapter_offset = static_cast<uint32_t>(code.labelOffsetFromBase(host));
-  return out;
+  return take_runtime_stub_code(code, entry, host);
 }
 
 }  // namespace detwasm::jit

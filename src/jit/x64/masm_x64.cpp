@@ -62,18 +62,6 @@ X64MacroAssembler::~X64MacroAssembler() {
   if (label_uses_.capacity() > t_label_tables.uses.capacity()) label_uses_.swap(t_label_tables.uses);
 }
 
-uint8_t* X64MacroAssembler::grow(size_t n) {
-  size_t at = a_.offset();
-  CodeBuffer& buffer = a_._section->_buffer;
-  if (Error err = a_.code()->growBuffer(&buffer, n + (at > buffer.size() ? at - buffer.size() : 0)))
-    throw std::runtime_error(std::string("x86-64 assembler: ") + DebugUtils::errorAsString(err));
-  // Point the assembler at the grown buffer, as asmjit's own writer does.
-  a_._bufferData = buffer.data();
-  a_._bufferEnd = buffer.data() + buffer.capacity();
-  a_._bufferPtr = buffer.data() + at;
-  return a_._bufferPtr;
-}
-
 void X64MacroAssembler::expect_code_bytes(uint64_t n) {
   // sqlite3 has a label per 22 bytes of bodies, a label use per 8 and a
   // trap site per 17; one of each per 6 bytes leaves room.

@@ -16,6 +16,7 @@
 
 #include <detwasm/target.hpp>
 
+#include "jit/code_buffer.hpp"
 #include "jit/function_code.hpp"
 #include "jit/masm.hpp"
 #include "jit/x64/encoder_x64.hpp"
@@ -222,22 +223,13 @@ class X64MacroAssembler {
   void emit(F encode) {
     enc::Writer w(room(enc::Writer::kMaxInstruction));
     encode(w);
-    commit(w.end());
+    commit_assembler_buffer(a_, w.end());
   }
   // Makes room for n bytes at the current offset.
   uint8_t* room(size_t n) {
     if (static_cast<size_t>(a_._bufferEnd - a_._bufferPtr) >= n) [[likely]]
       return a_._bufferPtr;
-    return grow(n);
-  }
-  uint8_t* grow(size_t n);
-  // The bytes up to `end` are written. asmjit's own writer keeps the
-  // section's size up to date the same way.
-  void commit(uint8_t* end) {
-    a_._bufferPtr = end;
-    asmjit::CodeBuffer& buffer = a_._section->_buffer;
-    auto size = static_cast<size_t>(end - a_._bufferData);
-    if (size > buffer._size) buffer._size = size;
+    return grow_assembler_buffer(a_, n);
   }
   // Materialises the flags of a compare just emitted into dst (0 or 1),
   // remembering enough to turn it into a branch instead.

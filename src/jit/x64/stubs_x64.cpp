@@ -192,11 +192,7 @@ RuntimeStubCode assemble_x64_runtime_stubs() {
   a.bind(mxcsr);
   a.embedUInt32(kMxcsrDefault);
 
-  RuntimeStubCode out;
-  out.bytes = take_position_independent_code(code);
-  out.entry_offset = static_cast<uint32_t>(code.labelOffsetFromBase(entry));
-  out.host_adapter_offset = static_cast<uint32_t>(code.labelOffsetFromBase(host));
-  return out;
+  return take_runtime_stub_code(code, entry, host);
 }
 
 }  // namespace detwasm::jit

@@ -13,6 +13,7 @@
 
 #include "jit/runtime_stubs.hpp"
 #include "support/disassembly.hpp"
+#include "support/golden.hpp"
 #include "support/jit_test_instance.hpp"
 #include "support/stub_source.hpp"
 #include "support/wat.hpp"
@@ -68,14 +69,7 @@ TEST_P(JitGolden, ListingMatches) {
   std::ostringstream text;
   text << ";; " << c.wat << "\n" << disassemble(inst.compiled().code);
   fs::path file = fs::path(DETWASM_SOURCE_DIR) / "tests" / "jit" / "x64" / "golden" / (std::string(c.name) + ".txt");
-  if (std::getenv("DETWASM_BLESS")) {
-    std::ofstream(file) << text.str();
-    GTEST_SKIP() << "blessed " << file;
-  }
-  std::ifstream in(file);
-  ASSERT_TRUE(in) << "no golden file " << file << "; run with DETWASM_BLESS=1";
-  std::string want((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  EXPECT_EQ(text.str(), want) << "regenerate with DETWASM_BLESS=1 if intended";
+  test::expect_golden(file, text.str());
 }
 
 INSTANTIATE_TEST_SUITE_P(X64, JitGolden, ::testing::ValuesIn(kCases),
