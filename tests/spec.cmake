@@ -1,7 +1,9 @@
 # The official spec suite (../shared/spec-testsuite beside the source tree),
-# converted with wabt's wast2json and run with `detwasm spec`. Totals are
-# pinned per tier in tests/spec/expected-TIER.txt; a tier is tested once its
-# pins file exists.
+# its .wast scripts read by detwasm's own text front end and run with
+# `detwasm spec`: every command, text modules included. Totals are pinned per
+# tier in tests/spec/expected-TIER.txt; a tier is tested once its pins file
+# exists. wabt's wast2json stays as an oracle: the front-end comparison test
+# and the runner checks below read its JSON.
 find_program(WAST2JSON wast2json REQUIRED)
 find_package(Python3 REQUIRED COMPONENTS Interpreter)
 
@@ -13,15 +15,15 @@ foreach(tier ${DETWASM_TEST_TIERS})
   if(EXISTS ${pins})
     add_test(NAME spec.core.${tier}
       COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/scripts/run-spec.py
-        --detwasm $<TARGET_FILE:detwasm-cli> --wast2json ${WAST2JSON}
-        --suite ${DETWASM_SPEC_SUITE}/core --out ${CMAKE_BINARY_DIR}/spec/core-${tier}
+        --detwasm $<TARGET_FILE:detwasm-cli>
+        --suite ${DETWASM_SPEC_SUITE}/core
         --tier ${tier} --expected ${pins} --jobs 2)
     set_tests_properties(spec.core.${tier} PROPERTIES TIMEOUT 1200 PROCESSORS 2)
     # Metering must change no result, trap or verdict: same pins.
     add_test(NAME spec.core.${tier}-metered
       COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/scripts/run-spec.py
-        --detwasm $<TARGET_FILE:detwasm-cli> --wast2json ${WAST2JSON}
-        --suite ${DETWASM_SPEC_SUITE}/core --out ${CMAKE_BINARY_DIR}/spec/core-${tier}-metered
+        --detwasm $<TARGET_FILE:detwasm-cli>
+        --suite ${DETWASM_SPEC_SUITE}/core
         --tier ${tier} --expected ${pins} --jobs 2 --metered)
     set_tests_properties(spec.core.${tier}-metered PROPERTIES TIMEOUT 1200 PROCESSORS 2)
     # Every module run from its artifact (compile, serialize, deserialize),
@@ -33,8 +35,8 @@ foreach(tier ${DETWASM_TEST_TIERS})
       endif()
       add_test(NAME spec.core.${tier}-artifact-${metering}
         COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/scripts/run-spec.py
-          --detwasm $<TARGET_FILE:detwasm-cli> --wast2json ${WAST2JSON}
-          --suite ${DETWASM_SPEC_SUITE}/core --out ${CMAKE_BINARY_DIR}/spec/core-${tier}-artifact-${metering}
+          --detwasm $<TARGET_FILE:detwasm-cli>
+          --suite ${DETWASM_SPEC_SUITE}/core
           --tier ${tier} --expected ${pins} --jobs 2 ${extra})
       set_tests_properties(spec.core.${tier}-artifact-${metering} PROPERTIES TIMEOUT 1200 PROCESSORS 2)
     endforeach()

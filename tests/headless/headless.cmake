@@ -32,7 +32,9 @@ gtest_discover_tests(detwasm-tests-headless DISCOVERY_TIMEOUT 60 TEST_PREFIX hea
 if(DETWASM_HEADLESS)
   # The whole spec suite, every module found in a compile cache the producer
   # filled (compile errors included): the same pinned totals as a fresh
-  # compile, in both tiers and both metering modes.
+  # compile, in both tiers and both metering modes, less the malformed text
+  # modules (a headless build has no text parser, so it reads wast2json's
+  # conversion, which leaves them out).
   find_program(WAST2JSON wast2json REQUIRED)
   find_package(Python3 REQUIRED COMPONENTS Interpreter)
   set(DETWASM_SPEC_SUITE ${PROJECT_SOURCE_DIR}/../shared/spec-testsuite
@@ -46,10 +48,10 @@ if(DETWASM_HEADLESS)
       set(name ${tier}-${metering})
       add_test(NAME headless.spec.${name}
         COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/scripts/run-spec.py
-          --detwasm $<TARGET_FILE:detwasm-cli> --producer ${producer} --wast2json ${WAST2JSON}
+          --detwasm $<TARGET_FILE:detwasm-cli> --producer ${producer} --front-end json --wast2json ${WAST2JSON}
           --suite ${DETWASM_SPEC_SUITE}/core --out ${CMAKE_BINARY_DIR}/spec/core-${name}
           --cache-dir ${CMAKE_BINARY_DIR}/spec/cache-${name}
-          --tier ${tier} --expected ${CMAKE_CURRENT_SOURCE_DIR}/spec/expected-${tier}.txt --jobs 2 ${extra})
+          --tier ${tier} --expected ${CMAKE_CURRENT_SOURCE_DIR}/spec/expected-${tier}-json.txt --jobs 2 ${extra})
       set_tests_properties(headless.spec.${name} PROPERTIES TIMEOUT 1200 PROCESSORS 2)
     endforeach()
   endforeach()
