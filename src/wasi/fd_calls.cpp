@@ -53,6 +53,15 @@ void set_virtual_times(WasiCall& call, const struct stat& st, uint64_t atim, uin
   if (flags) vt.ctim = now;
 }
 
+// A write or a size change sets the file's virtual mtime and ctime to the
+// virtual now, as the host's would move (without wall_clock, the guest never
+// sees the host's).
+static void mark_modified(WasiCall& call, FdEntry& e) {
+  if (call.ctx.config.wall_clock || e.kind != FdEntry::Kind::File) return;
+  struct stat st {};
+  if (::fstat(e.host_fd, &st) == 0) call.ctx.mark_modified(st.st_dev, st.st_ino);
+}
+
 timespec host_time(uint64_t value, uint16_t flags, uint16_t set, uint16_t now) {
   timespec t{};
   if (flags & now) {
@@ -182,6 +191,7 @@ Errno fd_write(WasiCall& call, std::span<const Value> a) {
     ssize_t r = h.empty() ? 0 : ::writev(e.host_fd, h.data(), static_cast<int>(h.size()));
     if (r < 0) throw_host_errno();
     n = static_cast<size_t>(r);
+    if (n > 0) mark_modified(call, e);
   }
   call.mem.store<uint32_t>(arg_u32(a, 3), static_cast<uint32_t>(n));
   return kSuccess;
@@ -211,6 +221,7 @@ Errno fd_pwrite(WasiCall& call, std::span<const Value> a) {
   std::vector<iovec> h = host_iovecs(iovs);
   ssize_t r = h.empty() ? 0 : ::pwritev(e.host_fd, h.data(), static_cast<int>(h.size()), static_cast<off_t>(offset));
   if (r < 0) throw_host_errno();
+  if (r > 0) mark_modified(call, e);
   call.mem.store<uint32_t>(arg_u32(a, 4), static_cast<uint32_t>(r));
   return kSuccess;
 }
@@ -321,6 +332,7 @@ Errno fd_filestat_set_size(WasiCall& call, std::span<const Value> a) {
   uint64_t size = arg_u64(a, 1);
   if (size > static_cast<uint64_t>(INT64_MAX)) throw WasiError{kInval};
   if (::ftruncate(e.host_fd, static_cast<off_t>(size)) != 0) throw_host_errno();
+  mark_modified(call, e);
   return kSuccess;
 }
 
@@ -354,9 +366,10 @@ Errno fd_allocate(WasiCall& call, std::span<const Value> a) {
   struct stat st {};
   if (::fstat(e.host_fd, &st) != 0) throw_host_errno();
   // Only the size is observable, so extending it is the portable allocation.
-  if (static_cast<uint64_t>(st.st_size) < offset + len &&
-      ::ftruncate(e.host_fd, static_cast<off_t>(offset + len)) != 0)
-    throw_host_errno();
+  if (static_cast<uint64_t>(st.st_size) < offset + len) {
+    if (::ftruncate(e.host_fd, static_cast<off_t>(offset + len)) != 0) throw_host_errno();
+    mark_modified(call, e);
+  }
   return kSuccess;
 }
 

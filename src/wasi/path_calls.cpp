@@ -74,6 +74,7 @@ Errno path_open(WasiCall& call, std::span<const Value> a) {
   if (::fstat(fd, &st) != 0) throw_host_errno();  // closes fd through e
   e->filetype = filetype_of(st.st_mode);
   e->fdflags = static_cast<uint16_t>(fdflags);
+  if ((oflags & kOflagTrunc) && S_ISREG(st.st_mode)) call.ctx.mark_modified(st.st_dev, st.st_ino);
   if (S_ISDIR(st.st_mode)) {
     e->kind = FdEntry::Kind::Directory;
     e->rights_base = base & kRightsDirectory;

@@ -118,6 +118,12 @@ struct WasiContext {
   uint32_t insert(std::unique_ptr<FdEntry> e);      // the lowest free number
   uint64_t virtual_inode(uint64_t dev, uint64_t ino);
   VirtualTimes& virtual_times(uint64_t dev, uint64_t ino);
+  // The file's contents or size changed: its virtual mtime and ctime become
+  // the virtual now, as the host's would.
+  void mark_modified(uint64_t dev, uint64_t ino) {
+    VirtualTimes& vt = virtual_times(dev, ino);
+    vt.mtim = vt.ctim = virtual_realtime();
+  }
   // A file the guest removed: its host inode, if reused, is a new file.
   void forget_inode(uint64_t dev, uint64_t ino);
   // The virtual realtime, without advancing the clock.

@@ -1,5 +1,7 @@
 // Files in the preopen /sandbox: write, seek, read, stat, rename, unlink,
 // truncate, pread/pwrite, and a directory listing (sorted by the engine).
+// File times are virtual: a write or a truncation moves mtime to the virtual
+// now, which a clock reading advances by a fixed step.
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -7,7 +9,19 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
+
+static long long mtime_ns(int fd) {
+  struct stat st;
+  if (fstat(fd, &st) != 0) return -1;
+  return (long long)st.st_mtim.tv_sec * 1000000000LL + st.st_mtim.tv_nsec;
+}
+
+static void tick(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+}
 
 static void check(int ok, const char* what) {
   if (!ok) {
@@ -35,7 +49,11 @@ int main(void) {
 
   int fd = open("/sandbox/data.bin", O_RDWR | O_CREAT | O_TRUNC, 0644);
   check(fd >= 0, "open data");
+  long long created = mtime_ns(fd);
+  tick();
   check(write(fd, "0123456789", 10) == 10, "write");
+  long long written = mtime_ns(fd);
+  printf("a write moves mtime by %lld ns\n", written - created);
   check(lseek(fd, 3, SEEK_SET) == 3, "lseek set");
   char buf[16] = {0};
   check(read(fd, buf, 4) == 4, "read");
@@ -48,7 +66,9 @@ int main(void) {
   struct stat st;
   check(fstat(fd, &st) == 0, "fstat");
   printf("size %lld regular %d mtime %lld\n", (long long)st.st_size, S_ISREG(st.st_mode), (long long)st.st_mtime);
+  tick();
   check(ftruncate(fd, 4) == 0, "ftruncate");
+  printf("a truncation moves mtime by %lld ns\n", mtime_ns(fd) - written);
   check(fstat(fd, &st) == 0 && st.st_size == 4, "size after truncate");
   check(close(fd) == 0, "close");
 
