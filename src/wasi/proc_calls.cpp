@@ -1,6 +1,8 @@
 // Arguments, environment, clocks, random, poll_oneoff, the process calls
 // and the socket calls of wasi_snapshot_preview1.
+#include <poll.h>
 #include <sched.h>
+#include <sys/ioctl.h>
 #include <time.h>
 
 #include <algorithm>
@@ -78,8 +80,11 @@ Errno random_get(WasiCall& call, std::span<const Value> a) {
 
 // Clock subscriptions wait by advancing the virtual clock to the earliest
 // deadline (under wall_clock, by sleeping). Subscriptions on descriptors are
-// ready at once: files and buffers never block, and a read from an inherited
-// stdin waits in fd_read instead.
+// ready at once, except a read from a standard stream the host handed in
+// (inherited, or a file that may be a pipe or a terminal): the host is asked
+// with poll(2), waiting at most until the first clock deadline. Such a
+// stream is outside determinism anyway; buffers and preopened files never
+// block.
 Errno poll_oneoff(WasiCall& call, std::span<const Value> a) {
   uint32_t in = arg_u32(a, 0), out = arg_u32(a, 1), n = arg_u32(a, 2), nevents_ptr = arg_u32(a, 3);
   if (n == 0) throw WasiError{kInval};
@@ -91,8 +96,14 @@ Errno poll_oneoff(WasiCall& call, std::span<const Value> a) {
     Errno error;
     uint8_t type;
     uint64_t nbytes;
+    uint16_t flags = 0;
   };
   std::vector<Event> ready;
+  struct HostRead {
+    uint64_t userdata;
+    int host_fd;
+  };
+  std::vector<HostRead> host_reads;
   struct Timer {
     uint64_t userdata;
     uint64_t wait_ns;
@@ -131,17 +142,53 @@ Errno poll_oneoff(WasiCall& call, std::span<const Value> a) {
         continue;
       }
       uint64_t nbytes = 0;
-      if (tag == kEventFdRead && e.kind == FdEntry::Kind::Stdio && e.stream->kind == WasiStdio::Kind::Buffer)
-        nbytes = e.stream->input.size() - e.stream->input_pos;
+      if (tag == kEventFdRead && e.kind == FdEntry::Kind::Stdio) {
+        if (e.stream->kind == WasiStdio::Kind::Buffer) {
+          nbytes = e.stream->input.size() - e.stream->input_pos;
+        } else if (e.stream->host_fd >= 0) {
+          host_reads.push_back({userdata, e.stream->host_fd});
+          continue;
+        }
+      }
       ready.push_back({userdata, kSuccess, tag, nbytes});
     } else {
       throw WasiError{kInval};
     }
   }
+  uint64_t wait = UINT64_MAX;
+  for (const Timer& t : timers) wait = std::min(wait, t.wait_ns);
+  bool waited = false;  // the host poll took the wait (wall_clock)
+  if (!host_reads.empty()) {
+    // Which host streams have input: asked without waiting when something
+    // is ready already, else waiting until the first deadline (or for
+    // input, with none). Without wall_clock the host's wait is not virtual
+    // time: the deadline then passes in virtual time below, as though no
+    // input came.
+    int timeout_ms = !ready.empty() ? 0
+                     : wait == UINT64_MAX ? -1
+                                          : static_cast<int>(std::min<uint64_t>((wait + 999'999) / 1'000'000, INT32_MAX));
+    std::vector<pollfd> pfds;
+    for (const HostRead& h : host_reads) pfds.push_back({h.host_fd, POLLIN, 0});
+    int r;
+    while ((r = ::poll(pfds.data(), pfds.size(), timeout_ms)) < 0 && errno == EINTR) {
+    }
+    for (size_t i = 0; r > 0 && i < pfds.size(); ++i) {
+      short ev = pfds[i].revents;
+      if (ev & POLLNVAL) {
+        ready.push_back({host_reads[i].userdata, kBadf, kEventFdRead, 0});
+      } else if (ev & (POLLIN | POLLHUP | POLLERR)) {
+        int avail = 0;
+        if (::ioctl(pfds[i].fd, FIONREAD, &avail) != 0 || avail < 0) avail = 0;
+        ready.push_back({host_reads[i].userdata, kSuccess, kEventFdRead, static_cast<uint64_t>(avail),
+                         static_cast<uint16_t>((ev & POLLHUP) ? kEventFdReadwriteHangup : 0)});
+      }
+    }
+    waited = ready.empty() && call.ctx.config.wall_clock;
+  }
   if (ready.empty()) {
-    uint64_t wait = UINT64_MAX;
-    for (const Timer& t : timers) wait = std::min(wait, t.wait_ns);
-    if (call.ctx.config.wall_clock) {
+    if (waited) {
+      // poll(2) already slept until the deadline.
+    } else if (call.ctx.config.wall_clock) {
       timespec ts{static_cast<time_t>(wait / 1'000'000'000ULL), static_cast<long>(wait % 1'000'000'000ULL)};
       while (::nanosleep(&ts, &ts) != 0 && errno == EINTR) {
       }
@@ -162,6 +209,7 @@ Errno poll_oneoff(WasiCall& call, std::span<const Value> a) {
     call.mem.store<uint16_t>(e + 8, ready[i].error);
     call.mem.store<uint8_t>(e + 10, ready[i].type);
     call.mem.store<uint64_t>(e + 16, ready[i].nbytes);
+    call.mem.store<uint16_t>(e + 24, ready[i].flags);
   }
   call.mem.store<uint32_t>(nevents_ptr, static_cast<uint32_t>(ready.size()));
   return kSuccess;

@@ -3,6 +3,10 @@
 // charged per call and per byte. The C programs are in wasi_programs_test.cpp.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <string>
 #include <vector>
 
@@ -250,6 +254,50 @@ TEST(Wasi, PollOnTheStandardStreams) {
     EXPECT_EQ((w.call("load32", {i32(event(1) + 8)}) >> 16) & 0xff, 2);  // fd_write
     EXPECT_EQ(w.load64(event(2)), 12);
     EXPECT_EQ(w.call("load32", {i32(event(2) + 8)}) & 0xffff, kEbadf);
+  }
+}
+
+// A standard stream the host hands in (here a pipe as stdin) is polled on
+// the host: no input means the clock deadline comes first; input is ready
+// with its byte count; a closed writer is a hang-up.
+TEST(Wasi, PollWaitsForInputOnAHostStream) {
+  TempDir dir;
+  std::string fifo = (dir.path() / "stdin").string();
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  auto i32 = [](int64_t v) { return Value::i32(static_cast<int32_t>(v)); };
+  for (Tier tier : wasi_tiers()) {
+    SCOPED_TRACE(tier_name(tier));
+    int writer = ::open(fifo.c_str(), O_RDWR | O_CLOEXEC);  // opened first, so the program's open does not block
+    ASSERT_GE(writer, 0);
+    WasiConfig c;
+    c.stdin_stream = WasiStdio::file(fifo);
+    WasiInstance w(kRawWat, tier, false, c);
+    w.call("store64", {i32(0), Value::i64(1)});
+    w.call("store32", {i32(8), i32(1)});  // fd_read
+    w.call("store32", {i32(16), i32(0)});
+    w.call("store64", {i32(48), Value::i64(2)});
+    w.call("store32", {i32(56), i32(0)});                          // clock
+    w.call("store32", {i32(64), i32(1)});                          // monotonic
+    w.call("store64", {i32(72), Value::i64(20'000'000)});          // 20 ms, relative
+    w.call("store32", {i32(88), i32(0)});
+    auto poll = [&] {
+      EXPECT_EQ(w.call("poll", {i32(0), i32(1024), i32(2), i32(2048)}), 0);
+      return w.call("load32", {i32(2048)});
+    };
+    ASSERT_EQ(poll(), 1);
+    EXPECT_EQ(w.load64(1024), 2) << "no input: the deadline";
+
+    ASSERT_EQ(::write(writer, "hello", 5), 5);
+    ASSERT_EQ(poll(), 1);
+    EXPECT_EQ(w.load64(1024), 1) << "input first";
+    EXPECT_EQ(w.call("load32", {i32(1024 + 8)}), 1 << 16);  // no error, fd_read
+    EXPECT_EQ(w.load64(1024 + 16), 5);
+    EXPECT_EQ(w.call("load32", {i32(1024 + 24)}) & 0xffff, 0);
+
+    ::close(writer);
+    ASSERT_EQ(poll(), 1);
+    EXPECT_EQ(w.load64(1024), 1);
+    EXPECT_EQ(w.call("load32", {i32(1024 + 24)}) & 0xffff, 1) << "hang-up";
   }
 }
 
