@@ -97,11 +97,14 @@ enum detwasm_trap_kind_enum {
   DETWASM_TRAP_STACK_EXHAUSTED,
   DETWASM_TRAP_OUT_OF_GAS,
   DETWASM_TRAP_HOST_ERROR, /* a host function failed, or the API refused a call */
+  DETWASM_TRAP_EXIT,       /* a WASI program ended with proc_exit: not a fault */
 };
 
 WASM_API_EXTERN detwasm_trap_kind_t detwasm_trap_kind(const wasm_trap_t*);
 /* "memory_out_of_bounds", ...: stable, for logs and JSON. */
 WASM_API_EXTERN const char* detwasm_trap_kind_name(detwasm_trap_kind_t);
+/* For a DETWASM_TRAP_EXIT trap: true, with the program's exit status. */
+WASM_API_EXTERN bool detwasm_trap_exit_status(const wasm_trap_t*, uint32_t* status);
 
 /* ------------------------------------------------------------------------
  * Modules */
@@ -133,7 +136,68 @@ WASM_API_EXTERN bool detwasm_linker_define_instance(detwasm_linker_t*, const was
 WASM_API_EXTERN own wasm_instance_t* detwasm_linker_instantiate(const detwasm_linker_t*, wasm_store_t*,
                                                                 const wasm_module_t*, own wasm_trap_t** trap);
 
-/* WASI is not configurable through this header yet. */
+/* ------------------------------------------------------------------------
+ * WASI preview 1 (wasi_snapshot_preview1), deterministic by default: a
+ * virtual clock, a seeded random stream, sorted directory listings, and
+ * nothing of the host (environment, directories, time, randomness) unless
+ * the configuration opts in. determinism/WASI.md states the contract.
+ *
+ * A store has at most one WASI system: detwasm_store_set_wasi builds it
+ * from a configuration (opening the preopened directories and the stream
+ * files), detwasm_linker_define_wasi defines its functions for a module to
+ * import, and `_start` then runs with wasm_func_call; proc_exit ends it
+ * with a DETWASM_TRAP_EXIT trap carrying the status. */
+
+typedef struct detwasm_wasi_config_t detwasm_wasi_config_t;
+WASM_API_EXTERN own detwasm_wasi_config_t* detwasm_wasi_config_new(void);
+WASM_API_EXTERN void detwasm_wasi_config_delete(own detwasm_wasi_config_t*);
+
+/* The program's arguments (argv[0] is its name, by convention). */
+WASM_API_EXTERN void detwasm_wasi_config_set_argv(detwasm_wasi_config_t*, size_t argc, const char* const argv[]);
+/* Environment variables, NAME=VALUE each; replaces those set before. */
+WASM_API_EXTERN void detwasm_wasi_config_set_env(detwasm_wasi_config_t*, size_t n, const char* const names[],
+                                                 const char* const values[]);
+/* Opt-in: the host's environment first, then those set. */
+WASM_API_EXTERN void detwasm_wasi_config_inherit_env(detwasm_wasi_config_t*);
+/* The host directory `host_path` as `guest_path` ("/data", "."). */
+WASM_API_EXTERN void detwasm_wasi_config_preopen_dir(detwasm_wasi_config_t*, const char* host_path,
+                                                     const char* guest_path, bool read_only);
+
+/* Standard streams. stdin reads nothing, stdout and stderr go to the host's
+ * own, unless set. An inherited stdin is an input the host chose. */
+WASM_API_EXTERN void detwasm_wasi_config_inherit_stdin(detwasm_wasi_config_t*);
+WASM_API_EXTERN void detwasm_wasi_config_set_stdin_file(detwasm_wasi_config_t*, const char* path);
+WASM_API_EXTERN void detwasm_wasi_config_set_stdin_bytes(detwasm_wasi_config_t*, const wasm_byte_vec_t* bytes);
+WASM_API_EXTERN void detwasm_wasi_config_inherit_stdout(detwasm_wasi_config_t*);
+WASM_API_EXTERN void detwasm_wasi_config_set_stdout_file(detwasm_wasi_config_t*, const char* path);
+/* Kept in memory, for detwasm_store_wasi_output. */
+WASM_API_EXTERN void detwasm_wasi_config_capture_stdout(detwasm_wasi_config_t*);
+WASM_API_EXTERN void detwasm_wasi_config_inherit_stderr(detwasm_wasi_config_t*);
+WASM_API_EXTERN void detwasm_wasi_config_set_stderr_file(detwasm_wasi_config_t*, const char* path);
+WASM_API_EXTERN void detwasm_wasi_config_capture_stderr(detwasm_wasi_config_t*);
+
+/* The virtual clock's start (ns since 1970; default 2020-01-01T00:00:00Z)
+ * and the step each reading advances it (default 1 ms). */
+WASM_API_EXTERN void detwasm_wasi_config_set_clock(detwasm_wasi_config_t*, uint64_t start_ns, uint64_t step_ns);
+/* The seed of random_get's stream (default 0). */
+WASM_API_EXTERN void detwasm_wasi_config_set_random_seed(detwasm_wasi_config_t*, uint64_t seed);
+/* Opt-ins that end determinism: the host's clocks and file times, and the
+ * host's random bytes. */
+WASM_API_EXTERN void detwasm_wasi_config_use_wall_clock(detwasm_wasi_config_t*, bool);
+WASM_API_EXTERN void detwasm_wasi_config_use_os_random(detwasm_wasi_config_t*, bool);
+
+/* Gives `store` a WASI system built from `config`, which it takes (and
+ * deletes, whatever the result). False, with detwasm_last_error naming
+ * what could not be opened, when a preopen or a stream file cannot be. A
+ * second call replaces the system for functions defined after it. */
+WASM_API_EXTERN bool detwasm_store_set_wasi(wasm_store_t*, own detwasm_wasi_config_t* config);
+/* Defines every wasi_snapshot_preview1 function of the store's WASI system
+ * in `linker`, as functions of `store`. False without one, or when a name
+ * is already defined and shadowing is not allowed. */
+WASM_API_EXTERN bool detwasm_linker_define_wasi(detwasm_linker_t*, wasm_store_t*);
+/* What a captured stream received: fd 1 (stdout) or 2 (stderr). Empty when
+ * not captured. */
+WASM_API_EXTERN void detwasm_store_wasi_output(const wasm_store_t*, int fd, own wasm_byte_vec_t* out);
 
 #undef own
 

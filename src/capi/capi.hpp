@@ -22,6 +22,7 @@
 #include <vector>
 
 #include <detwasm/detwasm.hpp>
+#include <detwasm/wasi.hpp>
 
 namespace detwasm::capi {
 
@@ -63,6 +64,12 @@ struct wasm_store_t {
   std::unique_ptr<detwasm::Store> store;
   // One Object per runtime object handed out, by the C++ object's address.
   std::unordered_map<const void*, std::shared_ptr<detwasm::capi::Object>> objects;
+  std::unique_ptr<detwasm::Wasi> wasi;  // detwasm_store_set_wasi's
+};
+
+struct detwasm_linker_t {
+  detwasm::Linker linker;
+  wasm_store_t* store = nullptr;  // of the items defined so far
 };
 
 // Handles. Each is allocated as its most derived type (make_handle), so the
@@ -182,6 +189,9 @@ wasm_extern_t* extern_handle(wasm_store_t* store, const Extern& e);
 // A trap handle for a trap value (its store may be null).
 wasm_trap_t* trap_handle(wasm_store_t* store, Trap trap);
 wasm_trap_t* host_trap(wasm_store_t* store, std::string message);
+// Binds `l` to `store` if unbound; false (with the reason set) if it holds
+// items of another store.
+bool same_store(detwasm_linker_t* l, wasm_store_t* store);
 
 // A C value as a C++ value of type `t` in `store`; nullopt (with the reason
 // in the last error) when it cannot be one. Inline: every call converts

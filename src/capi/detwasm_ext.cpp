@@ -19,13 +19,12 @@ extern "C" bool detwasm_config_set_tier(wasm_config_t* c, detwasm_tier_t tier) {
   switch (tier) {
     case DETWASM_TIER_INTERPRETER: c->config.tier = Tier::Interpreter; return true;
     case DETWASM_TIER_JIT:
-#if defined(__x86_64__)
+      if (kDefaultTier != Tier::Jit) {
+        set_last_error("this build has no JIT backend for the host");
+        return false;
+      }
       c->config.tier = Tier::Jit;
       return true;
-#else
-      set_last_error("this build has no JIT backend for the host");
-      return false;
-#endif
   }
   return false;
 }
@@ -106,13 +105,21 @@ extern "C" wasm_func_t* detwasm_func_new_with_cost(wasm_store_t* store, const wa
 
 extern "C" detwasm_trap_kind_t detwasm_trap_kind(const wasm_trap_t* t) {
   if (!t) return DETWASM_TRAP_HOST_ERROR;
-  static_assert(DETWASM_TRAP_HOST_ERROR == static_cast<int>(TrapKind::HostError), "trap kinds in the same order");
+  static_assert(DETWASM_TRAP_HOST_ERROR == static_cast<int>(TrapKind::HostError) &&
+                    DETWASM_TRAP_EXIT == static_cast<int>(TrapKind::Exit),
+                "trap kinds in the same order");
   return static_cast<detwasm_trap_kind_t>(t->trap().kind);
 }
 
 extern "C" const char* detwasm_trap_kind_name(detwasm_trap_kind_t k) {
-  if (k > DETWASM_TRAP_HOST_ERROR) return "unknown";
+  if (k > DETWASM_TRAP_EXIT) return "unknown";
   return trap_kind_name(static_cast<TrapKind>(k));
+}
+
+extern "C" bool detwasm_trap_exit_status(const wasm_trap_t* t, uint32_t* status) {
+  if (!t || t->trap().kind != TrapKind::Exit) return false;
+  if (status) *status = t->trap().exit_status;
+  return true;
 }
 
 // ---------------------------------------------------------------------------
@@ -145,11 +152,6 @@ extern "C" bool detwasm_wat2wasm(const wasm_byte_vec_t* text, wasm_byte_vec_t* o
 // ---------------------------------------------------------------------------
 // Linker: names to C++ externs, checked against the store at instantiation.
 
-struct detwasm_linker_t {
-  Linker linker;
-  wasm_store_t* store = nullptr;  // of the items defined so far
-};
-
 extern "C" detwasm_linker_t* detwasm_linker_new(void) { return new detwasm_linker_t{}; }
 extern "C" void detwasm_linker_delete(detwasm_linker_t* l) { delete l; }
 
@@ -157,15 +159,13 @@ extern "C" void detwasm_linker_allow_shadowing(detwasm_linker_t* l, bool allow) 
   if (l) l->linker.allow_shadowing(allow);
 }
 
-namespace {
 // A linker holds items of one store only.
-bool same_store(detwasm_linker_t* l, wasm_store_t* store) {
+bool detwasm::capi::same_store(detwasm_linker_t* l, wasm_store_t* store) {
   if (!l->store) l->store = store;
   if (l->store == store) return true;
   set_last_error("a linker holds items of one store");
   return false;
 }
-}  // namespace
 
 extern "C" bool detwasm_linker_define(detwasm_linker_t* l, const wasm_name_t* module, const wasm_name_t* name,
                                       const wasm_extern_t* item) {

@@ -6,7 +6,10 @@
 #include <detwasm.h>
 #include <wasm.h>
 
+#include <cstdio>
 #include <cstring>
+#include <filesystem>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -549,6 +552,143 @@ TEST(CApiConfig, TrustedKeysRefuseUnsignedArtifacts) {
   wasm_store_delete(store);
   wasm_engine_delete(engine);
   wasm_byte_vec_delete(&artifact);
+}
+
+// WASI. Under ASan only the interpreter: a WASI call that fails unwinds an
+// exception inside the host call, which ASan cannot follow on the JIT's
+// own stack.
+std::vector<int> wasi_tiers() {
+#if defined(__SANITIZE_ADDRESS__)
+  return {DETWASM_TIER_INTERPRETER};
+#else
+  return tiers_here();
+#endif
+}
+
+// Reads /data/in.txt of its preopen (fd 3) to stdout, writes "err" to
+// stderr, and exits with the number of its arguments.
+const char* kWasiCat = R"((module
+  (import "wasi_snapshot_preview1" "path_open"
+    (func $path_open (param i32 i32 i32 i32 i32 i64 i64 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_read" (func $fd_read (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "args_sizes_get" (func $args_sizes (param i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "proc_exit" (func $proc_exit (param i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 100) "in.txt")
+  (data (i32.const 120) "err")
+  (func $write (param $fd i32) (param $at i32) (param $len i32)
+    (i32.store (i32.const 0) (local.get $at))
+    (i32.store (i32.const 4) (local.get $len))
+    (drop (call $fd_write (local.get $fd) (i32.const 0) (i32.const 1) (i32.const 16))))
+  (func (export "_start")
+    (if (call $path_open (i32.const 3) (i32.const 0) (i32.const 100) (i32.const 6) (i32.const 0)
+                         (i64.const 2) (i64.const 0) (i32.const 0) (i32.const 24))
+      (then (call $proc_exit (i32.const 100))))
+    (i32.store (i32.const 0) (i32.const 1024))
+    (i32.store (i32.const 4) (i32.const 1024))
+    (drop (call $fd_read (i32.load (i32.const 24)) (i32.const 0) (i32.const 1) (i32.const 16)))
+    (call $write (i32.const 1) (i32.const 1024) (i32.load (i32.const 16)))
+    (call $write (i32.const 2) (i32.const 120) (i32.const 3))
+    (drop (call $args_sizes (i32.const 32) (i32.const 36)))
+    (call $proc_exit (i32.load (i32.const 32))))))";
+
+std::string output_of(const wasm_store_t* store, int fd) {
+  wasm_byte_vec_t out;
+  detwasm_store_wasi_output(store, fd, &out);
+  std::string s(out.data ? out.data : "", out.size);
+  wasm_byte_vec_delete(&out);
+  return s;
+}
+
+struct TempDir {
+  TempDir() {
+    char templ[] = "/tmp/detwasm-capi-XXXXXX";
+    path = mkdtemp(templ);
+  }
+  ~TempDir() { std::filesystem::remove_all(path); }
+  std::string path;
+};
+
+TEST(CApiWasi, RunsACommandWithItsPreopenArgsAndStreams) {
+  TempDir dir;
+  std::ofstream(dir.path + "/in.txt") << "from the preopen";
+  for (int tier : wasi_tiers()) {
+    SCOPED_TRACE(tier);
+    Env env(tier);
+    wasm_module_t* module = env.module(kWasiCat);
+    detwasm_wasi_config_t* config = detwasm_wasi_config_new();
+    const char* argv[] = {"cat", "a", "b", "c"};
+    detwasm_wasi_config_set_argv(config, 4, argv);
+    detwasm_wasi_config_preopen_dir(config, dir.path.c_str(), "/data", true);
+    detwasm_wasi_config_capture_stdout(config);
+    detwasm_wasi_config_capture_stderr(config);
+    ASSERT_TRUE(detwasm_store_set_wasi(env.store, config)) << last_error();
+    detwasm_linker_t* linker = detwasm_linker_new();
+    ASSERT_TRUE(detwasm_linker_define_wasi(linker, env.store)) << last_error();
+    EXPECT_FALSE(detwasm_linker_define_wasi(linker, env.store)) << "defined already";
+    wasm_trap_t* trap = nullptr;
+    wasm_instance_t* inst = detwasm_linker_instantiate(linker, env.store, module, &trap);
+    ASSERT_NE(inst, nullptr) << last_error();
+    wasm_extern_vec_t exports;
+    wasm_instance_exports(inst, &exports);
+    wasm_val_vec_t none = WASM_EMPTY_VEC;
+    trap = wasm_func_call(wasm_extern_as_func(exports.data[1]), &none, &none);
+    ASSERT_NE(trap, nullptr);
+    uint32_t status = 0;
+    EXPECT_EQ(detwasm_trap_kind(trap), DETWASM_TRAP_EXIT);
+    EXPECT_STREQ(detwasm_trap_kind_name(DETWASM_TRAP_EXIT), "exit");
+    ASSERT_TRUE(detwasm_trap_exit_status(trap, &status));
+    EXPECT_EQ(status, 4u);
+    EXPECT_EQ(output_of(env.store, 1), "from the preopen");
+    EXPECT_EQ(output_of(env.store, 2), "err");
+    wasm_trap_delete(trap);
+    wasm_extern_vec_delete(&exports);
+    wasm_instance_delete(inst);
+    detwasm_linker_delete(linker);
+  }
+}
+
+TEST(CApiWasi, BadConfigurationAndMisuseFailCleanly) {
+  Env env;
+  // Without a WASI system there is nothing to define.
+  detwasm_linker_t* linker = detwasm_linker_new();
+  EXPECT_FALSE(detwasm_linker_define_wasi(linker, env.store));
+  EXPECT_NE(last_error().find("no WASI"), std::string::npos) << last_error();
+  // A preopen that does not exist: false, the path named, the store unchanged.
+  detwasm_wasi_config_t* config = detwasm_wasi_config_new();
+  detwasm_wasi_config_preopen_dir(config, "/nonexistent/detwasm-dir", "/data", false);
+  EXPECT_FALSE(detwasm_store_set_wasi(env.store, config));
+  EXPECT_NE(last_error().find("/nonexistent/detwasm-dir"), std::string::npos) << last_error();
+  EXPECT_FALSE(detwasm_linker_define_wasi(linker, env.store));
+  // Nulls are refused or ignored; a configuration given is always taken.
+  EXPECT_FALSE(detwasm_store_set_wasi(nullptr, detwasm_wasi_config_new()));
+  EXPECT_FALSE(detwasm_store_set_wasi(env.store, nullptr));
+  EXPECT_FALSE(detwasm_linker_define_wasi(nullptr, env.store));
+  detwasm_wasi_config_set_argv(nullptr, 0, nullptr);
+  detwasm_wasi_config_set_env(nullptr, 0, nullptr, nullptr);
+  detwasm_wasi_config_preopen_dir(nullptr, "/", "/", true);
+  detwasm_wasi_config_set_stdin_bytes(nullptr, nullptr);
+  detwasm_wasi_config_t* partial = detwasm_wasi_config_new();
+  detwasm_wasi_config_set_argv(partial, 2, nullptr);
+  detwasm_wasi_config_set_stdin_file(partial, nullptr);
+  detwasm_wasi_config_delete(partial);
+  // Output of a stream not captured, or of no stream, is empty.
+  ASSERT_TRUE(detwasm_store_set_wasi(env.store, detwasm_wasi_config_new()));
+  EXPECT_EQ(output_of(env.store, 1), "");
+  EXPECT_EQ(output_of(env.store, 7), "");
+  EXPECT_EQ(output_of(nullptr, 1), "");
+  // Only an exit trap has an exit status.
+  EXPECT_FALSE(detwasm_trap_exit_status(nullptr, nullptr));
+  wasm_message_t m;
+  wasm_name_new_from_string_nt(&m, "not an exit");
+  wasm_trap_t* trap = wasm_trap_new(env.store, &m);
+  wasm_byte_vec_delete(&m);
+  uint32_t status = 99;
+  EXPECT_FALSE(detwasm_trap_exit_status(trap, &status));
+  EXPECT_EQ(status, 99u);
+  wasm_trap_delete(trap);
+  detwasm_linker_delete(linker);
 }
 
 }  // namespace
