@@ -8,6 +8,10 @@
 
 namespace detwasm {
 
+namespace internal {
+struct InstanceData;
+}
+
 enum class TrapKind : uint8_t {
   Unreachable,
   MemoryOutOfBounds,
@@ -33,6 +37,9 @@ const char* trap_kind_message(TrapKind kind);
 // other frame); both tiers report the same ones.
 struct TrapFrame {
   uint32_t func_index = 0;  // in the module's function index space
+  // The instance the function belongs to, as Instance(instance) gives it:
+  // an instance of the store the call ran in, valid while that store lives.
+  internal::InstanceData* instance = nullptr;
   std::string func_name;    // from the name section, or empty
   std::string module_name;  // from the name section, or empty
   std::optional<uint64_t> module_offset;  // byte offset in the module's binary

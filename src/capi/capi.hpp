@@ -117,6 +117,10 @@ struct wasm_shared_module_t {
 
 struct wasm_frame_t {
   detwasm::TrapFrame frame;
+  wasm_store_t* store = nullptr;  // the trap's; null for a trap made without one
+  // wasm_frame_instance's result, owned by the frame (the result is borrowed).
+  mutable wasm_instance_t* instance = nullptr;
+  ~wasm_frame_t();
 };
 
 // Type objects. An extern type is one of the four kinds; each kind's struct

@@ -282,7 +282,7 @@ extern "C" void wasm_trap_message(const wasm_trap_t* t, wasm_message_t* out) {
 
 extern "C" wasm_frame_t* wasm_trap_origin(const wasm_trap_t* t) {
   if (!t || t->trap().frames.empty()) return nullptr;
-  return new wasm_frame_t{t->trap().frames.front()};
+  return new wasm_frame_t{t->trap().frames.front(), t->obj->store};
 }
 
 extern "C" void wasm_trap_trace(const wasm_trap_t* t, wasm_frame_vec_t* out) {
@@ -290,12 +290,21 @@ extern "C" void wasm_trap_trace(const wasm_trap_t* t, wasm_frame_vec_t* out) {
   if (!t) return wasm_frame_vec_new_empty(out);
   const auto& frames = t->trap().frames;
   wasm_frame_vec_new_uninitialized(out, frames.size());
-  for (size_t i = 0; i < out->size; ++i) out->data[i] = new wasm_frame_t{frames[i]};
+  for (size_t i = 0; i < out->size; ++i) out->data[i] = new wasm_frame_t{frames[i], t->obj->store};
 }
 
+wasm_frame_t::~wasm_frame_t() { wasm_instance_delete(instance); }
+
 extern "C" void wasm_frame_delete(wasm_frame_t* f) { delete f; }
-extern "C" wasm_frame_t* wasm_frame_copy(const wasm_frame_t* f) { return f ? new wasm_frame_t{*f} : nullptr; }
-extern "C" wasm_instance_t* wasm_frame_instance(const wasm_frame_t*) { return nullptr; }
+extern "C" wasm_frame_t* wasm_frame_copy(const wasm_frame_t* f) {
+  return f ? new wasm_frame_t{f->frame, f->store} : nullptr;
+}
+extern "C" wasm_instance_t* wasm_frame_instance(const wasm_frame_t* f) {
+  if (!f || !f->store || !f->frame.instance) return nullptr;
+  if (!f->instance)
+    f->instance = static_cast<wasm_instance_t*>(make_handle(object_of(f->store, Instance(f->frame.instance))));
+  return f->instance;
+}
 extern "C" uint32_t wasm_frame_func_index(const wasm_frame_t* f) { return f ? f->frame.func_index : 0; }
 extern "C" size_t wasm_frame_func_offset(const wasm_frame_t* f) {
   return f ? static_cast<size_t>(f->frame.func_offset.value_or(0)) : 0;

@@ -27,6 +27,7 @@ Trap make_trap(TrapKind kind, const char* message = nullptr) {
 TrapFrame frame_of(const FuncInst* f, const uint32_t* pc) {
   TrapFrame tf;
   tf.func_index = f->func_index.value;
+  tf.instance = f->instance;
   if (f->instance) {
     tf.func_name = f->instance->module->func_name(f->func_index);
     tf.module_name = f->instance->module->module_name;

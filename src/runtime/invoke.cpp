@@ -55,7 +55,7 @@ std::optional<Trap> jit_invoke(StoreImpl& store, FuncInst* f, const uint64_t* ar
       const InstanceData& inst = *static_cast<const InstanceData*>(r.context->instance);
       const ModuleData& m = *inst.module;
       const FuncIdx func{r.func_index};
-      TrapFrame frame{func.value, m.func_name(func), m.module_name, {}, {}};
+      TrapFrame frame{func.value, const_cast<InstanceData*>(&inst), m.func_name(func), m.module_name, {}, {}};
       // Compiled code records only its own, defined, functions.
       std::optional<DefinedFuncIdx> defined = m.defined(func);
       if (auto offset = m.code.jit->module_offset_at(r.pc); offset && defined) {

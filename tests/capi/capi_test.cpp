@@ -453,12 +453,47 @@ TEST(CApiTraps, FramesOfAWasmTrap) {
     EXPECT_EQ(wasm_frame_func_index(trace.data[1]), 1u);
     EXPECT_GT(wasm_frame_module_offset(trace.data[0]), 0u);
     EXPECT_GT(wasm_frame_func_offset(trace.data[1]), 0u);
-    EXPECT_EQ(wasm_frame_instance(trace.data[0]), nullptr);
+    wasm_instance_t* owner = wasm_frame_instance(trace.data[0]);
+    ASSERT_NE(owner, nullptr);
+    EXPECT_TRUE(wasm_instance_same(owner, inst.instance));
+    EXPECT_EQ(wasm_frame_instance(trace.data[0]), owner) << "borrowed from the frame, the same each time";
     wasm_frame_t* copy = wasm_frame_copy(trace.data[1]);
     EXPECT_EQ(wasm_frame_func_offset(copy), wasm_frame_func_offset(trace.data[1]));
+    EXPECT_TRUE(wasm_instance_same(wasm_frame_instance(copy), inst.instance));
     wasm_frame_delete(copy);
     wasm_frame_vec_delete(&trace);
     wasm_trap_delete(trap);
+  }
+}
+
+// Each frame names the instance its function belongs to, across a call
+// from one instance into another.
+TEST(CApiTraps, FramesNameTheirInstances) {
+  for (int tier : tiers_here()) {
+    Env env(tier);
+    Instance callee(env, env.module(R"((module (func (export "fail") unreachable)))"));
+    wasm_module_t* caller_module = env.module(R"((module
+      (import "callee" "fail" (func $fail))
+      (func (export "run") (call $fail))))");
+    wasm_extern_t* imports[] = {callee.exports.data[0]};
+    wasm_extern_vec_t import_vec = WASM_ARRAY_VEC(imports);
+    wasm_instance_t* caller = wasm_instance_new(env.store, caller_module, &import_vec, nullptr);
+    ASSERT_NE(caller, nullptr) << last_error();
+    wasm_extern_vec_t exports;
+    wasm_instance_exports(caller, &exports);
+    wasm_val_vec_t none = WASM_EMPTY_VEC;
+    wasm_trap_t* trap = wasm_func_call(wasm_extern_as_func(exports.data[0]), &none, &none);
+    ASSERT_NE(trap, nullptr);
+    wasm_frame_vec_t trace;
+    wasm_trap_trace(trap, &trace);
+    ASSERT_EQ(trace.size, 2u) << "tier " << tier;
+    EXPECT_TRUE(wasm_instance_same(wasm_frame_instance(trace.data[0]), callee.instance));
+    EXPECT_TRUE(wasm_instance_same(wasm_frame_instance(trace.data[1]), caller));
+    EXPECT_FALSE(wasm_instance_same(wasm_frame_instance(trace.data[0]), caller));
+    wasm_frame_vec_delete(&trace);
+    wasm_trap_delete(trap);
+    wasm_extern_vec_delete(&exports);
+    wasm_instance_delete(caller);
   }
 }
 
