@@ -531,6 +531,48 @@ ModuleHash module_hash(std::span<const uint8_t> bytes) {
   return hash;
 }
 
+ArtifactInfo describe(std::span<const uint8_t> bytes) {
+  std::span<const uint8_t> body = intact_body(bytes);
+  ArtifactInfo info;
+  uint32_t flags = ByteReader(body.subspan(sizeof kMagic + 4, 4)).u32();
+  if ((flags & ~kFlagSigned) != 0)
+    refuse(ArtifactError::Reason::FormatVersion, "flags this engine does not know");
+  if (flags & kFlagSigned) {
+    if (body.size() < kFixedHeaderSize + kSignatureBlockSize)
+      refuse(ArtifactError::Reason::Malformed, "no room for its signature");
+    std::span<const uint8_t> block = body.last(kSignatureBlockSize);
+    body = body.first(body.size() - kSignatureBlockSize);
+    info.signer.emplace();
+    std::copy_n(block.data(), 32, info.signer->begin());
+    info.signature_valid = crypto_sign_verify_detached(block.data() + 32, body.data(), body.size(), block.data()) == 0;
+  }
+  ByteReader r(body);
+  r.bytes(sizeof kMagic + 8);
+  uint8_t tier = r.u8();
+  if (tier > static_cast<uint8_t>(Tier::Jit)) r.malformed("an unknown tier");
+  info.tier = static_cast<Tier>(tier);
+  uint8_t arch = r.u8();
+  if (arch > static_cast<uint8_t>(Arch::AArch64)) r.malformed("an unknown architecture");
+  info.target.arch = static_cast<Arch>(arch);
+  r.u16();
+  info.target.features = r.u32();
+  std::span<const uint8_t> identity = r.bytes(32);
+  std::copy(identity.begin(), identity.end(), info.config_identity.begin());
+  std::span<const uint8_t> h = r.bytes(info.module_hash.size());
+  std::copy(h.begin(), h.end(), info.module_hash.begin());
+  info.engine_version = r.string();
+  // The declarations' layout is this format's, whatever the engine version.
+  ModuleReader mr(r);
+  read_declarations(mr, info.decls);
+  ModuleCode code;
+  read_functions(mr, info.decls, code);
+  derive_index_spaces(info.decls);
+  std::span<const uint8_t> blob = r.bytes(r.count(1));
+  info.decls.bytes.assign(blob.begin(), blob.end());
+  check_indices(info.decls, r);  // so that a reader may follow every index
+  return info;
+}
+
 std::shared_ptr<ModuleData> read(internal::EngineImpl& engine, std::span<const uint8_t> bytes, Origin origin,
                                  const MappedFile* file) {
   using Reason = ArtifactError::Reason;

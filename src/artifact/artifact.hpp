@@ -12,7 +12,9 @@
 #pragma once
 
 #include <cstdint>
+#include <array>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -51,6 +53,23 @@ enum class Origin : uint8_t { Outside, OwnCache };
 // The hash of the module an artifact was compiled from, whatever engine it
 // is for. Throws ArtifactError if it is not an intact artifact.
 ModuleHash module_hash(std::span<const uint8_t> bytes);
+
+// What an intact artifact says about itself, whatever engine it is for:
+// its header, its signature, and the module's declarations (imports,
+// exports, tables, memories, start). Throws ArtifactError if it is not an
+// intact artifact of this format. Nothing in it is trusted: it is for
+// reading (detwasm inspect), not for running.
+struct ArtifactInfo {
+  Tier tier = Tier::Interpreter;
+  Target target;
+  std::array<uint8_t, 32> config_identity{};
+  ModuleHash module_hash{};
+  std::string engine_version;
+  std::optional<std::array<uint8_t, 32>> signer;  // the public key, when signed
+  bool signature_valid = false;                   // signed, and it verifies
+  internal::ModuleDecls decls;
+};
+ArtifactInfo describe(std::span<const uint8_t> bytes);
 
 // Loads an artifact for `engine`. Throws ArtifactError naming why it cannot.
 // An open artifact file whose code pages a loader may map.

@@ -21,6 +21,7 @@ std::optional<Command> command_named(std::string_view name) {
   if (name == "keygen") return Command::Keygen;
   if (name == "wat2wasm") return Command::Wat2Wasm;
   if (name == "targets") return Command::Targets;
+  if (name == "inspect") return Command::Inspect;
   if (name == "help") return Command::Help;
   if (name == "version") return Command::Version;
   return std::nullopt;
@@ -44,6 +45,7 @@ void check_option_allowed(Command command, const std::string& option) {
                  (command == Command::Run && option == "--trust") ||
                  (command == Command::Compile && option == "--sign") ||
                  (command == Command::Wat2Wasm && option == "--output") ||
+                 (command == Command::Inspect && (option == "--json" || option == "--metered")) ||
                  (command == Command::Compile && (option == "--json" || option == "--metered" || option == "--output")) ||
                  (command == Command::Spec && (option == "--verbose" || option == "--by-kind" || option == "--metered" ||
                                               option == "--via-artifact"));
@@ -259,6 +261,10 @@ Args parse_args(const std::vector<std::string>& argv) {
       if (positional.size() != 1) throw UsageFailure("hash needs exactly one module file");
       args.files = positional;
       break;
+    case Command::Inspect:
+      if (positional.size() != 1) throw UsageFailure("inspect needs exactly one module or artifact file");
+      args.files = positional;
+      break;
     case Command::Keygen:
       if (positional.size() != 1) throw UsageFailure("keygen needs the key file to write");
       args.files = positional;
@@ -332,6 +338,12 @@ Usage:
       List the targets the JIT compiles for, each with its baseline and
       optional features, and this machine's. compile --target aarch64 on
       x86-64 (or the reverse) writes an artifact for the other machine.
+  detwasm inspect MODULE.wasm|ARTIFACT [--json] [--metered] [--target T]
+      Print what a module declares: its hash, imports and exports with
+      their types, memories and tables with their limits, the start
+      function and the custom sections. For an artifact: its tier, target,
+      engine version, configuration identity and signature, and whether
+      this engine (configured by the options given) would load it.
   detwasm hash MODULE.wasm
       Print the module's hash (BLAKE2b-256 of its bytes, in hex); for an
       artifact, the hash of the module it was compiled from.

@@ -14,7 +14,7 @@
 
 namespace detwasm::cli {
 
-enum class Command : uint8_t { Help, Version, Run, Validate, Compile, Spec, Hash, Cache, Keygen, Wat2Wasm, Targets };
+enum class Command : uint8_t { Help, Version, Run, Validate, Compile, Spec, Hash, Cache, Keygen, Wat2Wasm, Targets, Inspect };
 
 struct Args {
   Command command = Command::Help;

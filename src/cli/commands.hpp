@@ -47,6 +47,7 @@ Module load_module(Engine& engine, std::span<const uint8_t> bytes, const std::st
 int hash_command(const Args& args);
 int wat2wasm_command(const Args& args);
 int targets_command(const Args& args);
+int inspect_command(const Args& args);
 // Writes `bytes` to `path` whole or not at all: into a temporary file beside
 // it, flushed to disk, then renamed over it. Throws CommandFailure.
 void write_file_atomically(const std::string& path, std::span<const uint8_t> bytes);

@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
       case Command::Keygen: return keygen_command(args);
       case Command::Wat2Wasm: return wat2wasm_command(args);
       case Command::Targets: return targets_command(args);
+      case Command::Inspect: return inspect_command(args);
     }
   } catch (const UsageFailure& e) {
     return fail(std::string(e.what()) + " (see detwasm --help)");

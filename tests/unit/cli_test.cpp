@@ -11,6 +11,7 @@
 
 #include <detwasm/config.hpp>
 
+#include "artifact/artifact.hpp"
 #include "support/run_process.hpp"
 #include "unit/test_util.hpp"
 
@@ -673,6 +674,80 @@ TEST_F(CliTest, TierOption) {
 
 TEST_F(CliTest, OptionsEndWithDoubleDash) {
   EXPECT_EQ(run_ok("sub64", {"--", "-5", "-7"}), "i64:2\n");
+}
+
+// inspect: a module's declarations and custom sections; an artifact's
+// header, signature and declarations, for any target and configuration.
+TEST_F(CliTest, InspectDescribesModulesAndArtifacts) {
+  // Read as text: detwasm's own binary form has a name section.
+  std::string wasm = write_bytes("inspect.wat", R"((module $demo
+    (import "env" "log" (func $log (param i32)))
+    (import "env" "mem" (memory 1 4))
+    (table 2 funcref)
+    (global (mut i64) (i64.const 0))
+    (func $main (export "main") (result i32) (i32.const 7))
+    (start $main2)
+    (func $main2)
+    (export "table" (table 0))))");
+  ProcessResult r = cli({"inspect", wasm, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["kind"], "module");
+  ProcessResult hash = cli({"hash", wasm});
+  EXPECT_EQ(doc["module_hash"].get<std::string>() + "\n", hash.out);
+  const auto d = doc["declarations"];
+  ASSERT_EQ(d["imports"].size(), 2u);
+  EXPECT_EQ(d["imports"][0]["text"], "func (i32) -> ()");
+  EXPECT_EQ(d["imports"][1]["type"]["limits"]["max"], 4);
+  ASSERT_EQ(d["exports"].size(), 2u);
+  EXPECT_EQ(d["exports"][0]["name"], "main");
+  EXPECT_EQ(d["exports"][0]["text"], "func () -> (i32)");
+  EXPECT_EQ(d["exports"][1]["text"], "table funcref 2..");
+  EXPECT_EQ(d["start"]["index"], 2);
+  EXPECT_EQ(d["module_name"], "demo");
+  EXPECT_EQ(d["memories"][0]["imported"], true);
+  EXPECT_EQ(d["globals"]["defined"], 1);
+  EXPECT_EQ(d["functions"]["imported"], 1);
+  ASSERT_FALSE(doc["custom_sections"].empty());
+  EXPECT_EQ(doc["custom_sections"][0]["name"], "name");
+  r = cli({"inspect", wasm});
+  EXPECT_NE(r.out.find("  env log: func (i32) -> ()\n"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("  start        function 2 $main2\n"), std::string::npos) << r.out;
+
+  // An artifact for the other architecture, signed, and metered.
+  std::string key = (dir_->path() / "inspect.key").string();
+  ASSERT_EQ(cli({"keygen", key}).exit_code, 0);
+  std::string art = (dir_->path() / "inspect.art").string();
+  ASSERT_EQ(cli({"compile", wasm, "-o", art, "--sign", key, "--metered", "--target", "aarch64"}).exit_code, 0);
+  r = cli({"inspect", art, "--json"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  doc = nlohmann::json::parse(r.out);
+  EXPECT_EQ(doc["kind"], "artifact");
+  EXPECT_EQ(doc["module_hash"].get<std::string>() + "\n", hash.out);
+  EXPECT_EQ(doc["artifact"]["target"], "aarch64");
+  EXPECT_EQ(doc["artifact"]["signature"]["valid"], true);
+  EXPECT_EQ(doc["declarations"]["exports"], d["exports"]) << "the same declarations as the module";
+  EXPECT_EQ(doc["artifact"]["loads_here"], false);
+  EXPECT_NE(doc["artifact"]["why_not"].get<std::string>().find("target"), std::string::npos) << r.out;
+  r = cli({"inspect", art, "--json", "--metered", "--target", "aarch64"});
+  EXPECT_EQ(nlohmann::json::parse(r.out)["artifact"]["loads_here"], true) << r.out;
+
+  // A forged signature shows as invalid (the digest made to match); damage is an error.
+  std::ifstream in(art, std::ios::binary);
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> forged = bytes;
+  forged[forged.size() - 16 - 1] ^= 1;  // the signature's last byte
+  artifact::reseal(forged);
+  r = cli({"inspect", write_bytes("forged.art", std::string(forged.begin(), forged.end()))});
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("signature    INVALID"), std::string::npos) << r.out;
+  std::vector<uint8_t> damaged = bytes;
+  damaged[100] ^= 1;
+  EXPECT_NE(usage_or_load_error({"inspect", write_bytes("damaged.art", std::string(damaged.begin(), damaged.end()))})
+                .find("digest"),
+            std::string::npos);
+  EXPECT_NE(usage_or_load_error({"inspect", write_bytes("bad.wasm", std::string("\0asm\1\0\0\0\1", 9))}).find("malformed"),
+            std::string::npos);
 }
 
 }  // namespace
