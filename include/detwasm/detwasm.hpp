@@ -26,6 +26,7 @@
 
 #include <detwasm/config.hpp>
 #include <detwasm/errors.hpp>
+#include <detwasm/gas.hpp>
 #include <detwasm/text.hpp>
 #include <detwasm/trap.hpp>
 #include <detwasm/types.hpp>
@@ -326,6 +327,13 @@ class Store {
   void set_gas_limit(uint64_t limit);
   uint64_t gas_left() const;
   uint64_t gas_used() const;  // since the limit was last set
+
+  // Gas profiling: while on, calls record the gas used by each call stack
+  // (gas.hpp, GasProfile), exactly, with the same gas charged as without
+  // it. Turning it on starts an empty profile. Profiles come from the
+  // interpreter: UsageError if the engine's tier is the JIT.
+  void set_gas_profiling(bool on);
+  GasProfile gas_profile() const;  // what was recorded (empty when never on)
 
   internal::StoreImpl& impl() { return *impl_; }
   const internal::StoreImpl& impl() const { return *impl_; }

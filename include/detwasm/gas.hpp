@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace detwasm {
 
@@ -54,6 +55,36 @@ struct GasSchedule {
   static GasSchedule from_json(std::string_view json);
   // A digest of every cost and the id, for the configuration identity.
   std::array<uint8_t, 32> digest() const;
+};
+
+// Where gas went, by call stack (Store::set_gas_profiling). Each entry is
+// one call path, outermost function first, with the gas used while it was
+// the innermost (its self gas) and how many calls entered it; the entries'
+// gas adds up to the gas used while profiling, traps included. A function
+// is named "module!name" from the name section, "module!func[N]" (or
+// "func[N]") without one; a host function by its debug name or "host".
+struct GasProfileEntry {
+  std::vector<std::string> stack;
+  uint64_t self_gas = 0;
+  uint64_t calls = 0;
+};
+
+struct GasProfile {
+  std::vector<GasProfileEntry> entries;  // sorted by stack
+
+  uint64_t total_gas() const;
+  // One line per entry with gas, "a;b;c GAS": the folded-stack format that
+  // flame-graph tools read.
+  std::string folded() const;
+  // Per function: the gas used in it (self) and in it or below it
+  // (inclusive; a recursive function counted once per path), with calls.
+  struct FunctionTotal {
+    std::string name;
+    uint64_t self_gas = 0;
+    uint64_t inclusive_gas = 0;
+    uint64_t calls = 0;
+  };
+  std::vector<FunctionTotal> by_function() const;  // most self gas first
 };
 
 }  // namespace detwasm

@@ -43,6 +43,8 @@ void check_option_allowed(Command command, const std::string& option) {
                                               option == "--seed")) ||
                  ((command == Command::Cache || command == Command::Spec) && option == "--cache-dir") ||
                  (command == Command::Run && option == "--trust") ||
+                 (command == Command::Run &&
+                  (option == "--gas-profile" || option == "--gas-profile-svg" || option == "--gas-report")) ||
                  (command == Command::Compile && option == "--sign") ||
                  (command == Command::Wat2Wasm && option == "--output") ||
                  (command == Command::Inspect && (option == "--json" || option == "--metered")) ||
@@ -211,6 +213,15 @@ Args parse_args(const std::vector<std::string>& argv) {
     } else if (name == "--metered") {
       args.metered = flag();
       command_options.push_back(name);
+    } else if (name == "--gas-profile") {
+      args.gas_profile = value();
+      command_options.push_back(name);
+    } else if (name == "--gas-profile-svg") {
+      args.gas_profile_svg = value();
+      command_options.push_back(name);
+    } else if (name == "--gas-report") {
+      args.gas_report = flag();
+      command_options.push_back(name);
     } else {
       throw UsageFailure("unknown option " + name);
     }
@@ -317,6 +328,12 @@ Usage:
       program's output: its exit code or trap, and the gas used.
   detwasm validate MODULE.wasm
       Decode and validate the module.
+  detwasm run ... --gas-profile OUT [--gas-profile-svg OUT.svg] [--gas-report]
+      Profile where the gas goes: the run is metered and made by the
+      interpreter (the gas is the same in every tier); OUT gets the gas of
+      each call stack in the folded format flame-graph tools read, OUT.svg
+      a flame graph, and --gas-report prints a table per function on
+      stderr. The stacks' gas adds up to the gas used.
   detwasm compile MODULE.wasm [--json] [--metered] [-o ARTIFACT [--sign KEYFILE]]
       Compile every function for the tier and print the compile time, the
       size of the function bodies and of the code produced. With -o, write

@@ -32,6 +32,10 @@ struct Args {
   std::optional<std::string> sign;     // compile: the secret key file to sign the artifact with
   std::vector<std::string> trust;      // run: public key files whose signed artifacts load
   bool metered = false;                // spec: compile with metering (unlimited gas)
+  std::optional<std::string> gas_profile;      // run: folded stacks of gas to this file
+  std::optional<std::string> gas_profile_svg;  // run: a flame graph of gas to this file
+  bool gas_report = false;                     // run: gas per function on stderr
+  bool profiling() const { return gas_profile || gas_profile_svg || gas_report; }
   // Every command: the engine's limits, the default or the contract profile
   // (--limits), then any single limit given on its own.
   ResourceLimits limits;

@@ -48,6 +48,9 @@ int hash_command(const Args& args);
 int wat2wasm_command(const Args& args);
 int targets_command(const Args& args);
 int inspect_command(const Args& args);
+// The outputs of a gas profile that `args` asks for (gas_profile_output.cpp).
+void write_gas_profile(const Args& args, const GasProfile& profile);
+std::string flame_graph_svg(const GasProfile& profile, const std::string& title);
 // Writes `bytes` to `path` whole or not at all: into a temporary file beside
 // it, flushed to disk, then renamed over it. Throws CommandFailure.
 void write_file_atomically(const std::string& path, std::span<const uint8_t> bytes);

@@ -102,8 +102,9 @@ ordered_json to_json(const Store& store, const std::vector<Value>& results, cons
 
 int report(const Args& args, const Store& store, const std::vector<Value>& results, const std::optional<Trap>& trap,
            const RunTimings& timings) {
+  if (args.profiling()) write_gas_profile(args, store.gas_profile());
   std::optional<uint64_t> gas_used;
-  if (args.gas) gas_used = store.gas_used();
+  if (args.gas || args.profiling()) gas_used = store.gas_used();
   if (args.json) {
     std::cout << to_json(store, results, trap, gas_used, timings).dump() << std::endl;
   } else {
@@ -140,6 +141,7 @@ int run_wasi(const Args& args, Engine& engine, const Module& module, RunTimings&
   }
   Store store(engine);
   if (args.gas) store.set_gas_limit(*args.gas);
+  if (args.profiling()) store.set_gas_profiling(true);
   Linker linker;
   wasi->define(linker, store);
   auto start = Clock::now();
@@ -158,8 +160,9 @@ int run_wasi(const Args& args, Engine& engine, const Module& module, RunTimings&
     }
     timings.run_us = us_since(start);
   }
+  if (args.profiling()) write_gas_profile(args, store.gas_profile());
   std::optional<uint64_t> gas_used;
-  if (args.gas) gas_used = store.gas_used();
+  if (args.gas || args.profiling()) gas_used = store.gas_used();
   if (args.json) {
     ordered_json out;
     out["exit_code"] = outcome.exit_code ? ordered_json(*outcome.exit_code) : nullptr;
@@ -190,6 +193,11 @@ int run_command(const Args& args) {
   std::vector<uint8_t> bytes = read_module_or_artifact(args.files.front(), args.limits);
   EngineConfig config = engine_config(args);
   config.cache.dir = args.cache_dir;
+  if (args.profiling()) {
+    // Profiles come from the interpreter, metered; its gas is every tier's.
+    config.tier = Tier::Interpreter;
+    config.metering = true;
+  }
   for (const std::string& file : args.trust) config.trusted_keys.push_back(read_public_key(file));
   Engine engine(config);
   using Clock = std::chrono::steady_clock;
@@ -212,6 +220,7 @@ int run_command(const Args& args) {
   std::vector<Value> arguments = parse_arguments(name, target.func, args.values, store);
 
   if (args.gas) store.set_gas_limit(*args.gas);  // the start function is metered too
+  if (args.profiling()) store.set_gas_profiling(true);
   Linker linker;
   start = Clock::now();
   Instantiation inst = linker.instantiate(store, module);

@@ -79,7 +79,8 @@ class Invocation {
         ex_(store.exec),
         budget_(store.limits().stack_budget_slots),
         saved_top_(store.exec.top),
-        saved_budget_(store.exec.budget_used) {}
+        saved_budget_(store.exec.budget_used),
+        prof_(store.gas_profiler.get()) {}
 
   // Runs Wasm function `entry` (not a host function) to completion.
   std::optional<Trap> run(FuncInst* entry, const uint64_t* args, uint64_t* results);
@@ -145,6 +146,8 @@ class Invocation {
   uint64_t mem_size_ = 0;
   const GasSchedule* gas_ = nullptr;  // the running module's schedule, if metered
   const uint32_t* resume_pc_ = nullptr;  // pc while the loop calls out of line
+  GasProfiler* prof_;             // the store's, while profiling; else null
+  uint32_t prof_base_ = 0;        // the profile's path when this call began
 };
 
 void Invocation::refresh_memory() {
@@ -160,6 +163,7 @@ void Invocation::refresh_memory() {
 }
 
 std::optional<Trap> Invocation::finish_trap(Trap t, const uint32_t* pc) {
+  if (prof_) prof_->unwind_to(prof_base_, ex_.gas_left);
   if (func_) t.frames.push_back(frame_of(func_, pc));
   for (size_t i = frames_.size(); i-- > 0 && t.frames.size() < kMaxTrapFrames;)
     t.frames.push_back(frame_of(frames_[i].func, frames_[i].pc));
@@ -173,6 +177,7 @@ inline bool Invocation::enter(FuncInst* f, const uint32_t*& pc, uint64_t*& sp, u
   const FunctionDef* def = f->def;
   if (ex_.budget_used + def->stack_cost > budget_) return false;
   ex_.budget_used += def->stack_cost;
+  if (prof_) prof_->enter(f, ex_.gas_left);
   const uint32_t nparams = static_cast<uint32_t>(f->type->params.size());
   func_ = f;
   fp = sp - nparams;
@@ -188,6 +193,7 @@ inline bool Invocation::leave(uint32_t arity, const uint32_t*& pc, uint64_t*& sp
   std::memmove(fp, sp - arity, arity * sizeof(uint64_t));
   sp = fp + arity;
   ex_.budget_used -= func_->def->stack_cost;
+  if (prof_) prof_->leave(ex_.gas_left);
   if (frames_.empty()) return false;
   const Frame& caller = frames_.back();
   func_ = caller.func;
@@ -202,6 +208,7 @@ inline bool Invocation::leave(uint32_t arity, const uint32_t*& pc, uint64_t*& sp
 std::optional<Trap> Invocation::call_host_from_wasm(FuncInst* f, uint64_t* sp) {
   const size_t np = f->type->params.size();
   if (ex_.budget_used + kFrameOverheadSlots > budget_) return make_trap(TrapKind::StackExhausted);
+  if (prof_) prof_->enter(f, ex_.gas_left);  // the call's cost is the host function's
   if (!charge(f->host_gas_cost)) return make_trap(TrapKind::OutOfGas);
   ex_.budget_used += kFrameOverheadSlots;
   // A host function may call back into Wasm: it runs above this one's values.
@@ -209,6 +216,7 @@ std::optional<Trap> Invocation::call_host_from_wasm(FuncInst* f, uint64_t* sp) {
   ++ex_.host_depth;
   auto trap = call_host(store_, f, inst_, sp - np, sp - np);
   --ex_.host_depth;
+  if (prof_) prof_->leave(ex_.gas_left);
   set_wasm_float_env();  // the host may have changed it
   ex_.budget_used -= kFrameOverheadSlots;
   refresh_memory();  // the host may have grown memory
@@ -285,6 +293,11 @@ std::optional<Trap> Invocation::run(FuncInst* entry, const uint64_t* args, uint6
 
   std::copy(args, args + entry->type->params.size(), sp);
   sp += entry->type->params.size();
+  if (prof_) {
+    // From the host, gas starts where the host's limit left it.
+    if (ex_.host_depth == 0) prof_->last_gas_left = ex_.gas_left;
+    prof_base_ = prof_->current;
+  }
   if (!enter(entry, pc, sp, fp)) return trap_at(pc, TrapKind::StackExhausted);
 
 #define POP() (*--sp)

@@ -19,6 +19,7 @@
 
 #include "jit/abi.hpp"
 #include "module/module_data.hpp"
+#include "runtime/gas_profiler.hpp"
 #include "runtime/linear_memory.hpp"
 
 namespace detwasm::artifact {
@@ -189,6 +190,8 @@ struct StoreImpl {
   std::optional<Trap> pending_trap;  // a host's trap, carried through compiled code
   std::vector<jit::TrapFrameRecord> trap_frame_records;  // compiled code's trap frames
   jit::TrapFrameBuffer trap_frames;
+  // Gas per call stack, while profiling is on (interpreter tier only).
+  std::unique_ptr<GasProfiler> gas_profiler;
 
   const ResourceLimits& limits() const { return engine->config().limits; }
 

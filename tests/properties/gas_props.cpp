@@ -127,5 +127,30 @@ RC_GTEST_PROP(GasOnGeneratedModules, StackExhaustionIgnoresMetering, ()) {
   if (metered_runs.size() == 2) RC_ASSERT(compare_outcomes(metered_runs[0], metered_runs[1]).empty());
 }
 
+// A gas profile accounts for every unit: its stacks add up to the gas of
+// the instantiation and the calls, and profiling changes no result and no gas.
+RC_GTEST_PROP(GasOnGeneratedModules, ProfileAddsUpToTheGasUsed, ()) {
+  GeneratedModule m = *gen_module();
+  Engine engine(metered(Tier::Interpreter));
+  Module module = Module::compile(engine, m.bytes);
+  RunPlan instantiate_only = with_gas(m, kAmpleGas);
+  instantiate_only.calls.clear();
+  Store first(engine);
+  run_module(first, module, instantiate_only);
+  const uint64_t instantiation_gas = first.gas_used();
+
+  Store plain_store(engine);
+  Outcome unprofiled = run_module(plain_store, module, with_gas(m, kAmpleGas));
+  Store store(engine);
+  store.set_gas_profiling(true);
+  Outcome profiled = run_module(store, module, with_gas(m, kAmpleGas));
+  RC_ASSERT(compare_outcomes(unprofiled, profiled).empty());  // gas included
+  uint64_t used = profiled.stage == "ok" ? instantiation_gas : store.gas_used();
+  for (uint64_t g : profiled.gas_used) used += g;
+  GasProfile profile = store.gas_profile();
+  RC_LOG() << profile.folded();
+  RC_ASSERT(profile.total_gas() == used);
+}
+
 }  // namespace
 }  // namespace detwasm::test

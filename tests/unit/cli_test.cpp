@@ -750,5 +750,48 @@ TEST_F(CliTest, InspectDescribesModulesAndArtifacts) {
             std::string::npos);
 }
 
+// run --gas-profile: folded stacks that add up to the gas used, a flame
+// graph, and a table per function; the same gas as a run without them.
+TEST_F(CliTest, GasProfileOfARun) {
+  std::string wasm = write_bytes("profiled.wat", R"((module $p
+    (func $sq (param i32) (result i32) (i32.mul (local.get 0) (local.get 0)))
+    (func (export "sum") (param i32) (result i32) (local $acc i32)
+      (loop $l
+        (local.set $acc (i32.add (local.get $acc) (call $sq (local.get 0))))
+        (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+        (br_if $l (local.get 0)))
+      (local.get $acc))))");
+  std::string folded = (dir_->path() / "gas.folded").string(), svg = (dir_->path() / "gas.svg").string();
+  ProcessResult r = cli({"run", wasm, "--invoke", "sum", "20", "--json", "--gas-profile", folded, "--gas-profile-svg",
+                         svg, "--gas-report"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  auto doc = nlohmann::json::parse(r.out);
+  uint64_t gas_used = doc["gas_used"].get<uint64_t>();
+  EXPECT_EQ(doc["results"][0]["value"], "2870");
+  ProcessResult plain = cli({"run", wasm, "--invoke", "sum", "20", "--json", "--gas", "1000000000"});
+  EXPECT_EQ(nlohmann::json::parse(plain.out)["gas_used"].get<uint64_t>(), gas_used) << "profiling changes no gas";
+
+  std::ifstream in(folded);
+  std::string line;
+  uint64_t total = 0;
+  std::vector<std::string> stacks;
+  while (std::getline(in, line)) {
+    size_t space = line.rfind(' ');
+    ASSERT_NE(space, std::string::npos) << line;
+    stacks.push_back(line.substr(0, space));
+    total += std::stoull(line.substr(space + 1));
+  }
+  EXPECT_EQ(total, gas_used);
+  EXPECT_EQ(stacks, (std::vector<std::string>{"p!func[1]", "p!func[1];p!sq"}));
+
+  std::ifstream svg_in(svg);
+  std::string svg_text((std::istreambuf_iterator<char>(svg_in)), std::istreambuf_iterator<char>());
+  EXPECT_TRUE(svg_text.starts_with("<?xml")) << svg_text.substr(0, 100);
+  EXPECT_NE(svg_text.find("<title>p!sq ("), std::string::npos);
+  EXPECT_TRUE(svg_text.ends_with("</svg>\n"));
+  EXPECT_NE(r.err.find(" total\n"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("p!sq"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace detwasm::test
