@@ -159,11 +159,15 @@ class ValueStack {
   RegSet allocatable(RegClass cls) const { return allocatable_[index(cls)]; }
 
   // ---- Copies of locals in free registers ----
-  // Sizes the per-local table for a function (it only grows) and drops
-  // every copy.
+  // Sizes the per-local table for a function (it only grows), drops every
+  // copy, and starts the spill round at its beginning: nothing of the
+  // function compiled before may steer this one's code, which must be the
+  // same whichever thread compiles it, after whichever function.
   void begin_function(uint32_t num_locals) {
     forget_locals();
     if (local_copy_.size() < num_locals) local_copy_.resize(num_locals);
+    cursor_ = {};
+    copy_clock_ = 0;
   }
   // The free register holding a copy of `local`, if any.
   std::optional<Reg> local_copy(uint32_t local) const {

@@ -413,8 +413,8 @@ class BodyGen {
     bool mem = m_.has_memory;
     bool blocks = block_depth_ < cfg_.max_block_depth;
     auto assignable = locals_of_(t, true);
-    enum { Leaf, Numeric, Load, Tee, Select, Call, CallIndirect, Block, If, I32Special, RefSpecial, NaN };
-    std::array<uint32_t, 12> w = {
+    enum { Leaf, Numeric, Load, Tee, Select, Call, CallIndirect, Block, If, I32Special, RefSpecial, NaN, Wide };
+    std::array<uint32_t, 13> w = {
         6,
         num ? 14u : 0u,
         num && mem ? 4u : 0u,
@@ -427,6 +427,7 @@ class BodyGen {
         t == ValType::I32 ? 2u : 0u,
         is_ref(t) ? 4u : 0u,
         is_float(t) && cfg_.float_arithmetic ? 6u : 0u,
+        num ? 1u : 0u,
     };
     switch (r_.weighted(w)) {
       case Leaf: leaf_(t); break;
@@ -450,9 +451,27 @@ class BodyGen {
       case If: if_expr_(t); break;
       case I32Special: i32_special_(); break;
       case RefSpecial: ref_special_(t); break;
-      default: nan_source_(t); break;
+      case NaN: nan_source_(t); break;
+      default: wide_(t); break;
     }
     --expr_depth_;
+  }
+
+  // Many values live at once, then folded: more than the registers hold,
+  // so the compiler must choose registers to spill.
+  void wide_(ValType t) {
+    std::vector<const NumericOp*> folds;
+    for (const NumericOp& op : kNumericOps)
+      if (op.out == t && op.in1 == t && op.in2 == t && !is_div_or_rem(op.op) &&
+          (cfg_.float_arithmetic || !may_make_nan(op.op)))
+        folds.push_back(&op);
+    if (folds.empty()) return leaf_(t);
+    uint32_t n = 8 + r_.below(32);  // past the 20-odd registers of a class on AArch64 too
+    for (uint32_t i = 0; i < n; ++i) {
+      if (r_.chance(75)) leaf_(t);
+      else expr_(t);
+    }
+    for (uint32_t i = 1; i < n; ++i) code.op(one_of_(folds)->op);
   }
 
   void numeric_(ValType t) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include <detwasm/detwasm.hpp>
+#include <detwasm/target.hpp>
 
 #include "jit/loaded_code.hpp"
 #include "module/module_data.hpp"
@@ -66,6 +67,23 @@ TEST(JitParallel, CodeIsTheSameBytesForAnyThreadCount) {
               << "seed " << seed << ", " << threads << " threads, metering " << metering;
       }
     }
+  }
+}
+
+// The same for the other target, cross-compiled: its artifact's bytes.
+TEST(JitParallel, AArch64CodeIsTheSameBytesForAnyThreadCount) {
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    std::vector<uint8_t> wasm = large_generated_module(seed);
+    auto artifact = [&](uint32_t threads) {
+      EngineConfig c = with_threads(threads, true);
+      c.target = Target::baseline(Arch::AArch64);
+      Engine engine(c);
+      return Module::compile(engine, wasm).serialize();
+    };
+    std::vector<uint8_t> one = artifact(1);
+    for (uint32_t threads : {2u, 3u})
+      for (int run = 0; run < 2; ++run)
+        EXPECT_TRUE(artifact(threads) == one) << "seed " << seed << ", " << threads << " threads";
   }
 }
 
