@@ -76,6 +76,8 @@ def parse_args():
     args = p.parse_args()
     if args.detwasm is None:
         args.detwasm = os.path.join(ROOT, 'build/src/detwasm')
+    if not os.access(args.detwasm, os.X_OK):
+        p.error(f'no detwasm at {args.detwasm}: build it, or give --detwasm PATH')
     args.programs = [x for x in args.programs.split(',') if x]
     for name in args.programs:
         if name not in PROGRAMS:
