@@ -1,6 +1,6 @@
 #!/bin/bash
 # detwasm side by side with V8's Liftoff and with native code, in one run:
-#   - compile time of real modules (SQLite, Lua) in each detwasm tier and in
+#   - compile time of real modules (SQLite, Lua, Duktape, zstd) in each detwasm tier and in
 #     Liftoff (`new WebAssembly.Module`, single-threaded, eager);
 #   - run time of the compute kernels (bench/kernels/*.c) in each detwasm
 #     tier, metered and not, in Liftoff, and compiled natively by clang -O2;
@@ -43,7 +43,7 @@ fi
 
 echo "=== real modules"
 bench/real/build-real-modules.sh "$work/modules" "$work"
-modules=("$work/modules/sqlite3.wasm" "$work/modules/lua.wasm")
+modules=("$work"/modules/{sqlite3,lua,duktape,zstd}.wasm)
 
 echo "=== detwasm-bench"
 cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DDETWASM_BENCH=ON -DDETWASM_TESTS=OFF >/dev/null
