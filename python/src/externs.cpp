@@ -13,6 +13,13 @@ std::pair<uint64_t, uint64_t> slice_bounds(py::object start, py::object stop, ui
   return {b, e};
 }
 
+// The bytes of a memory, through the buffer protocol; holding the store, so
+// a memoryview of it never outlives the memory.
+struct MemoryBuffer {
+  StorePtr state;
+  Memory memory;
+};
+
 template <typename Handle>
 StorePtr checked_store(const Handle& h, py::object store) {
   StorePtr st = store_of(store);
@@ -23,6 +30,11 @@ StorePtr checked_store(const Handle& h, py::object store) {
 }  // namespace
 
 void register_externs(py::module_& m) {
+  py::class_<MemoryBuffer>(m, "_MemoryBuffer", py::buffer_protocol())
+      .def_buffer([](MemoryBuffer& b) {
+        return py::buffer_info(b.memory.data(), static_cast<ssize_t>(b.memory.data_size()), false);
+      });
+
   py::class_<PyMemory>(m, "Memory", "A linear memory.")
       .def(py::init([](py::object store, const PyMemoryType& type) {
              StorePtr st = store_of(store);
@@ -80,7 +92,7 @@ void register_externs(py::module_& m) {
           "buffer",
           [](const PyMemory& mem, py::object store) {
             checked_store(mem, store);
-            return py::memoryview::from_memory(mem.memory.data(), static_cast<ssize_t>(mem.memory.data_size()), false);
+            return py::memoryview(py::cast(MemoryBuffer{mem.state, mem.memory}));
           },
           py::arg("store"),
           "A writable memoryview of the whole memory, without copying. It is valid until the memory grows "

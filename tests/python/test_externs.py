@@ -166,3 +166,14 @@ def test_externref_through_host_functions_and_globals(store):
     assert g.value(store) is obj
     g.set_value(store, None)
     assert g.value(store) is None
+
+
+def test_memory_view_keeps_its_store_alive(engine):
+    import gc
+    store = wasmtime.Store(engine)
+    view = instantiate(store, MEM_WAT).exports(store)["memory"].buffer(store)
+    del store
+    gc.collect()
+    assert view[0:3] == b"\x01\x02\x03"
+    view[3] = 9
+    assert view.format == "B" and view.itemsize == 1
