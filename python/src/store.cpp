@@ -82,8 +82,6 @@ struct PyLinker {
   bool wasi = false;
   std::vector<LinkerEntry> entries;
   std::set<std::pair<std::string, std::string>> names;
-  // Instances of define_module, by module name.
-  std::map<std::string, PyInstance> modules;
 
   void add(LinkerEntry entry) {
     auto key = std::make_pair(entry.module, entry.name);
@@ -351,7 +349,6 @@ void register_store(py::module_& m) {
             StorePtr st = store_of(store);
             PyInstance inst = l.instantiate(st, module);
             define_instance(l, st, name, inst);
-            l.modules.insert_or_assign(name, inst);
           },
           py::arg("store"), py::arg("name"), py::arg("module"),
           "Instantiates `module` with this linker and defines its exports under `name`.")
