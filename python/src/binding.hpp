@@ -14,6 +14,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <detwasm/detwasm.hpp>
@@ -51,6 +52,10 @@ struct StoreState : std::enable_shared_from_this<StoreState> {
   std::optional<WasiConfig> wasi_config;
   std::unique_ptr<Wasi> wasi;  // made from wasi_config on first use by a Linker
   std::optional<PendingException> pending;
+  // The thread running Wasm in this store, and how deep: a host function
+  // may release the GIL, and another thread must not enter the store then.
+  std::thread::id running_thread;
+  uint32_t running_depth = 0;
   // Last: the C++ store goes first, with the host functions (and their
   // Python callables) it holds.
   std::unique_ptr<Store> store;
@@ -63,6 +68,19 @@ struct StoreState : std::enable_shared_from_this<StoreState> {
   }
 };
 using StorePtr = std::shared_ptr<StoreState>;
+
+// Marks `state` as running Wasm on this thread for its lifetime; raises
+// WasmtimeError if another thread is running Wasm in it.
+class EnterStore {
+ public:
+  explicit EnterStore(StoreState& state);
+  ~EnterStore();
+  EnterStore(const EnterStore&) = delete;
+  EnterStore& operator=(const EnterStore&) = delete;
+
+ private:
+  StoreState& state_;
+};
 
 struct PyStore {
   StorePtr state;

@@ -56,6 +56,7 @@ void register_externs(py::module_& m) {
             checked_store(mem, store);
             if (delta < 0) raise_wasmtime_error("cannot grow by negative amount");
             if (delta > UINT32_MAX) raise_wasmtime_error("failed to grow memory by " + std::to_string(delta) + " pages");
+            EnterStore running(*mem.state);  // no growing under Wasm running on another thread
             std::optional<uint32_t> old = mem.memory.grow(static_cast<uint32_t>(delta));
             if (!old) raise_wasmtime_error("failed to grow memory by " + std::to_string(delta) + " pages");
             return *old;

@@ -127,6 +127,15 @@ std::optional<Extern> extern_of(py::handle obj, StorePtr* owner) {
   return std::nullopt;
 }
 
+EnterStore::EnterStore(StoreState& state) : state_(state) {
+  if (state.running_depth > 0 && state.running_thread != std::this_thread::get_id())
+    raise_wasmtime_error("the store is running Wasm on another thread: a store is used by one thread at a time");
+  state.running_thread = std::this_thread::get_id();
+  ++state.running_depth;
+}
+
+EnterStore::~EnterStore() { --state_.running_depth; }
+
 py::object call_func(const StorePtr& state, const Func& func, const py::args& args) {
   const FuncType& type = func.type();
   size_t n = type.params.size();
@@ -139,7 +148,11 @@ py::object call_func(const StorePtr& state, const Func& func, const py::args& ar
   std::vector<Value> in;
   in.reserve(n);
   for (size_t i = 0; i < n; ++i) in.push_back(to_value(*state, type.params[i], args[i], "parameter " + std::to_string(i)));
-  CallResult r = func.call(*state->store, in);
+  CallResult r;
+  {
+    EnterStore running(*state);
+    r = func.call(*state->store, in);
+  }
   if (r.trap) raise_trap(*state, *r.trap);
   if (r.results.empty()) return py::none();
   if (r.results.size() == 1) return from_value(state, r.results[0]);

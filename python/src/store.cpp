@@ -123,7 +123,12 @@ struct PyLinker {
     // Only what the module imports: a host function is made per use.
     for (const ImportType& imp : module.module->imports())
       if (const LinkerEntry* e = find(imp.module, imp.name)) linker.define(imp.module, imp.name, resolve(*e, st));
-    return finish_instantiation(st, linker.instantiate(*st->store, *module.module));
+    Instantiation inst;
+    {
+      EnterStore running(*st);
+      inst = linker.instantiate(*st->store, *module.module);
+    }
+    return finish_instantiation(st, inst);
   }
 };
 
@@ -293,7 +298,12 @@ void register_store(py::module_& m) {
              size_t wanted = module.module->imports().size();
              if (externs.size() != wanted)
                raise_wasmtime_error("expected " + std::to_string(wanted) + " imports, found " + std::to_string(externs.size()));
-             return finish_instantiation(st, st->store->instantiate(*module.module, externs));
+             Instantiation inst;
+             {
+               EnterStore running(*st);
+               inst = st->store->instantiate(*module.module, externs);
+             }
+             return finish_instantiation(st, inst);
            }),
            py::arg("store"), py::arg("module"), py::arg("imports") = py::list())
       .def(

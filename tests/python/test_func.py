@@ -215,3 +215,32 @@ def test_funcref_round_trip(store):
     assert ex["id"](store, host)(store) == 3
     with pytest.raises(TypeError):
         ex["id"](store, 5)
+
+
+def test_a_store_runs_wasm_on_one_thread_at_a_time(store):
+    import threading
+    import time
+
+    release = threading.Event()
+    inside = threading.Event()
+
+    def host():
+        inside.set()
+        release.wait(10)  # waiting releases the GIL
+        return 1
+
+    f = Func(store, FuncType([], [I32]), host)
+    inst = instantiate(store, '(module (import "" "h" (func $h (result i32))) (func (export "run") (result i32) call $h))', [f])
+    run = inst.exports(store)["run"]
+    results = []
+    t = threading.Thread(target=lambda: results.append(run(store)))
+    t.start()
+    assert inside.wait(10)
+    with pytest.raises(wasmtime.WasmtimeError, match="another thread"):
+        run(store)
+    with pytest.raises(wasmtime.WasmtimeError, match="another thread"):
+        inst.exports(store)["run"].type(store) and instantiate(store, '(module)')
+    release.set()
+    t.join(10)
+    assert results == [1]
+    assert run(store) == 1  # free again
