@@ -105,3 +105,40 @@ def test_memory_write_read_round_trip(offset, data, tier):
     # Wasm sees what Python wrote, and Python sees it through the zero-copy view.
     assert ex["sum"](store, offset, len(data)) == sum(data)
     assert bytes(mem.buffer(store)[offset:offset + len(data)]) == data
+
+
+FUEL_WAT = """
+(module
+  (memory 1)
+  (func (export "work") (param i32) (result i32) (local i32)
+    block loop
+      local.get 0 i32.eqz br_if 1
+      local.get 0 i32.const 1 i32.sub local.set 0
+      local.get 1 local.get 0 i32.const 7 i32.mul i32.add local.set 1
+      local.get 0 i32.const 255 i32.and local.get 1 i32.store8
+      br 0 end end
+    local.get 1))
+"""
+
+
+def fuel_run(tier, n, fuel):
+    config = wasmtime.Config()
+    config.tier = tier
+    config.consume_fuel = True
+    store = wasmtime.Store(wasmtime.Engine(config))
+    work = wasmtime.Instance(store, wasmtime.Module(store.engine, FUEL_WAT), []).exports(store)["work"]
+    store.set_fuel(fuel)
+    try:
+        result = work(store, n)
+    except wasmtime.Trap as t:
+        result = t.trap_code
+    return result, store.fuel_consumed(), store.get_fuel()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 300), st.integers(0, 20000))
+def test_fuel_runs_out_at_the_same_point_in_both_tiers(n, fuel):
+    jit = fuel_run("jit", n, fuel)
+    assert jit == fuel_run("interpreter", n, fuel)
+    result, used, left = jit
+    assert used + left == fuel
