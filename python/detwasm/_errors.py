@@ -83,3 +83,8 @@ class Trap(Exception):
 
     def __str__(self) -> str:
         return self.message
+
+
+class _OutOfFuel(Exception):
+    """Raised by Caller.consume_fuel when too little fuel is left: the host
+    function's call then ends with the engine's out-of-fuel trap."""

@@ -182,8 +182,10 @@ std::optional<Extern> extern_of(py::handle obj, StorePtr* owner = nullptr);
 // Calls `func` with Python arguments converted by its type; returns None,
 // the one result, or a list of results.
 py::object call_func(const StorePtr& state, const Func& func, const py::args& args);
-// A host function in `state` calling `callable`.
-Func new_python_func(const StorePtr& state, const FuncType& type, py::object callable, bool access_caller);
+// A host function in `state` calling `callable`; `fuel_cost` is the gas each
+// call costs metered callers (default: the schedule's host_call_default).
+Func new_python_func(const StorePtr& state, const FuncType& type, py::object callable, bool access_caller,
+                     std::optional<uint64_t> fuel_cost = std::nullopt);
 
 // --- type objects (types.cpp) ---
 py::object extern_type_object(ExternKind kind, const FuncType& f, const TableType& t, const MemoryType& m,

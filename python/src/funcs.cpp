@@ -161,7 +161,8 @@ py::object call_func(const StorePtr& state, const Func& func, const py::args& ar
   return out;
 }
 
-Func new_python_func(const StorePtr& state, const FuncType& type, py::object callable, bool access_caller) {
+Func new_python_func(const StorePtr& state, const FuncType& type, py::object callable, bool access_caller,
+                     std::optional<uint64_t> fuel_cost) {
   if (!PyCallable_Check(callable.ptr())) raise_builtin(PyExc_TypeError, "expected a callable for the host function");
   StoreState* raw = state.get();
   FuncType result_type = type;
@@ -193,6 +194,8 @@ Func new_python_func(const StorePtr& state, const FuncType& type, py::object cal
       }
     } catch (py::error_already_set& e) {
       if (py_caller) py_caller.cast<PyCaller&>().caller = nullptr;
+      // Caller.consume_fuel ran out: the engine's own out-of-gas trap, with its frames.
+      if (e.matches(py::module_::import("detwasm._errors").attr("_OutOfFuel"))) return Trap::make(TrapKind::OutOfGas);
       raw->pending = PendingException{e.type(), e.value(), e.trace()};
       return Trap::host("python exception");
     } catch (const std::exception& e) {
@@ -206,7 +209,7 @@ Func new_python_func(const StorePtr& state, const FuncType& type, py::object cal
     if (py_caller) py_caller.cast<PyCaller&>().caller = nullptr;
     return std::nullopt;
   };
-  return state->store->new_host_func(type, std::move(fn));
+  return state->store->new_host_func(type, std::move(fn), {}, fuel_cost);
 }
 
 void register_values(py::module_& m) {
@@ -222,6 +225,21 @@ void register_values(py::module_& m) {
             return wrap_extern(c.state, *e);
           },
           py::arg("name"), "The calling instance's export `name`, or None.")
+      .def(
+          "consume_fuel",
+          [](PyCaller& c, uint64_t amount) {
+            if (!c.caller) raise_builtin(PyExc_ValueError, "the Caller is no longer valid: its host call has returned");
+            if (!c.state->fuel_enabled) raise_wasmtime_error("fuel is not configured in this store (Config.consume_fuel)");
+            if (c.caller->consume_gas(amount)) {
+              py::object cls = py::module_::import("detwasm._errors").attr("_OutOfFuel");
+              PyErr_SetObject(cls.ptr(), cls("out of fuel").ptr());
+              throw py::error_already_set();
+            }
+            return c.caller->gas_left();
+          },
+          py::arg("amount"),
+          "Charges `amount` fuel for the host's own work (detwasm) and returns what is left. When less is left, "
+          "it charges nothing and raises an exception which, unless caught, ends the call with the out-of-fuel trap.")
       .def("__getitem__", [](PyCaller& c, const std::string& name) -> py::object {
         std::optional<Extern> e = c.caller ? c.caller->get_export(name) : std::nullopt;
         if (!e) raise_builtin(PyExc_KeyError, "failed to find export " + name);
@@ -229,13 +247,16 @@ void register_values(py::module_& m) {
       });
 
   py::class_<PyFunc>(m, "Func", "A Wasm function, or a Python callable made one (a host function).")
-      .def(py::init([](py::object store, const PyFuncType& type, py::object func, bool access_caller) {
+      .def(py::init([](py::object store, const PyFuncType& type, py::object func, bool access_caller,
+                       std::optional<uint64_t> fuel_cost) {
              StorePtr state = store_of(store);
-             return PyFunc{state, new_python_func(state, type.type, std::move(func), access_caller)};
+             return PyFunc{state, new_python_func(state, type.type, std::move(func), access_caller, fuel_cost)};
            }),
-           py::arg("store"), py::arg("ty"), py::arg("func"), py::arg("access_caller") = false,
+           py::arg("store"), py::arg("ty"), py::arg("func"), py::arg("access_caller") = false, py::kw_only(),
+           py::arg("fuel_cost") = py::none(),
            "A host function of type `ty` calling `func` with Python values (and first the Caller when "
-           "access_caller is True). It returns None, one value, or a sequence of values.")
+           "access_caller is True). It returns None, one value, or a sequence of values. `fuel_cost` (detwasm) "
+           "is the fuel each call costs a metered caller; by default the gas schedule's host_call_default.")
       .def(
           "type",
           [](const PyFunc& f, py::object store) {

@@ -74,6 +74,7 @@ struct LinkerEntry {
   FuncType func_type;
   py::object callable;
   bool access_caller = false;
+  std::optional<uint64_t> fuel_cost;
 };
 
 struct PyLinker {
@@ -97,7 +98,7 @@ struct PyLinker {
       check_same_store(e.owner, st);
       return *extern_of(e.item);
     }
-    return new_python_func(st, e.func_type, e.callable, e.access_caller);
+    return new_python_func(st, e.func_type, e.callable, e.access_caller, e.fuel_cost);
   }
 
   const LinkerEntry* find(const std::string& module, const std::string& name) const {
@@ -140,7 +141,7 @@ void define_instance(PyLinker& l, const StorePtr& st, const std::string& name, c
       if (l.names.contains({name, export_name}))
         raise_wasmtime_error("import of `" + name + "::" + export_name + "` defined twice");
   for (auto& [export_name, ext] : exports)
-    l.add(LinkerEntry{name, export_name, wrap_extern(st, ext), st, {}, py::none(), false});
+    l.add(LinkerEntry{name, export_name, wrap_extern(st, ext), st, {}, py::none(), false, std::nullopt});
 }
 
 }  // namespace
@@ -335,17 +336,18 @@ void register_store(py::module_& m) {
             StorePtr owner;
             if (!extern_of(item, &owner)) raise_builtin(PyExc_TypeError, "expected an external item (Func, Memory, Table or Global)");
             check_same_store(owner, st);
-            l.add(LinkerEntry{module, name, item, owner, {}, py::none(), false});
+            l.add(LinkerEntry{module, name, item, owner, {}, py::none(), false, std::nullopt});
           },
           py::arg("store"), py::arg("module"), py::arg("name"), py::arg("item"))
       .def(
           "define_func",
           [](PyLinker& l, const std::string& module, const std::string& name, const PyFuncType& ty, py::object func,
-             bool access_caller) {
+             bool access_caller, std::optional<uint64_t> fuel_cost) {
             if (!PyCallable_Check(func.ptr())) raise_builtin(PyExc_TypeError, "expected a callable");
-            l.add(LinkerEntry{module, name, py::none(), nullptr, ty.type, func, access_caller});
+            l.add(LinkerEntry{module, name, py::none(), nullptr, ty.type, func, access_caller, fuel_cost});
           },
           py::arg("module"), py::arg("name"), py::arg("ty"), py::arg("func"), py::arg("access_caller") = false,
+          py::kw_only(), py::arg("fuel_cost") = py::none(),
           "Defines a host function, made in each store this linker instantiates in.")
       .def(
           "define_instance",

@@ -126,3 +126,58 @@ def test_gas_is_what_the_detwasm_tool_counts(tier, tmp_dir, name, arg, limit):
         assert report["trap"]["kind"] == "out_of_gas"
         assert t.trap_code == wasmtime.TrapCode.OUT_OF_FUEL
     assert store.fuel_consumed() == report["gas_used"]
+
+
+CALLS_HOST_WAT = '(module (import "" "f" (func $f)) (func (export "run") call $f))'
+
+
+def test_host_function_fuel_cost_and_consume_fuel(tier):
+    store = fuel_store(tier)
+    store.set_fuel(10 ** 6)
+
+    def gas_of_run(func):
+        run = instantiate(store, CALLS_HOST_WAT, [func]).exports(store)["run"]
+        before = store.fuel_consumed()
+        run(store)
+        return store.fuel_consumed() - before
+
+    free = gas_of_run(Func(store, FuncType([], []), lambda: None, fuel_cost=0))
+    assert gas_of_run(Func(store, FuncType([], []), lambda: None, fuel_cost=1000)) == free + 1000
+    assert gas_of_run(Func(store, FuncType([], []), lambda: None)) >= free  # the schedule's default
+
+    seen = []
+
+    def charging(caller):
+        seen.append(caller.consume_fuel(500))
+
+    assert gas_of_run(Func(store, FuncType([], []), charging, access_caller=True, fuel_cost=0)) == free + 500
+    assert seen == [store.get_fuel()]
+
+    linker = wasmtime.Linker(store.engine)
+    linker.define_func("", "f", FuncType([], []), lambda: None, fuel_cost=77)
+    run = linker.instantiate(store, wasmtime.Module(store.engine, CALLS_HOST_WAT)).exports(store)["run"]
+    before = store.fuel_consumed()
+    run(store)
+    assert store.fuel_consumed() - before == free + 77
+
+
+def test_consume_fuel_running_out_is_the_out_of_fuel_trap(tier):
+    store = fuel_store(tier)
+
+    def charging(caller):
+        caller.consume_fuel(10 ** 9)
+
+    inst = instantiate(store, CALLS_HOST_WAT, [Func(store, FuncType([], []), charging, access_caller=True)])
+    store.set_fuel(10 ** 4)
+    with pytest.raises(wasmtime.Trap) as info:
+        inst.exports(store)["run"](store)
+    assert info.value.trap_code == wasmtime.TrapCode.OUT_OF_FUEL
+    assert info.value.frames and info.value.frames[0].func_index == 1
+    assert store.get_fuel() + store.fuel_consumed() == 10 ** 4
+    assert store.get_fuel() > 0  # nothing was charged for the refused amount
+
+
+def test_consume_fuel_needs_metering(store):
+    f = Func(store, FuncType([], []), lambda caller: caller.consume_fuel(1), access_caller=True)
+    with pytest.raises(wasmtime.WasmtimeError, match="fuel is not configured"):
+        f(store)
