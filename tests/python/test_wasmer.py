@@ -151,3 +151,18 @@ def test_wasi_state_builder(tmp_dir, capfd):
     instance = Instance(module, env.generate_import_object(store, wasi.Version.SNAPSHOT1))
     instance.exports._start()
     assert capfd.readouterr().out == "wasmer wasi\n"
+
+
+def test_wasmer_0x_style():
+    wasm = wasmer.wat2wasm(SUM_WAT)
+
+    def sum(x: int, y: int) -> int:
+        return x + y
+
+    instance = Instance(wasm, {"env": {"sum": sum}})
+    assert instance.exports.add_one(1) == 2
+    instance.memory.uint8_view(8)[0] = 9
+    assert instance.memory.uint8_view()[8] == 9
+    module = Module(wasm)
+    assert module.instantiate({"env": {"sum": sum}}).exports.add_one(2) == 3
+    assert Instance(Module(Store(), "(module)")).memory is None

@@ -443,9 +443,12 @@ class Table:
 
 
 class Module:
-    """A compiled module, from bytes or text."""
+    """A compiled module, from bytes or text: ``Module(store, bytes)``, or
+    ``Module(bytes)`` as wasmer-python 0.x has it (in a store of its own)."""
 
-    def __init__(self, store: Store, bytes: Union[bytes, bytearray, str]):
+    def __init__(self, store: Any, bytes: Union[bytes, bytearray, str, None] = None):
+        if bytes is None and not isinstance(store, Store):
+            store, bytes = Store(), store
         self.store = store
         try:
             self._native = _dw.Module(store.engine._engine, bytes)
@@ -471,6 +474,10 @@ class Module:
 
     def serialize(self) -> bytes:
         return bytes(self._native.serialize())
+
+    def instantiate(self, import_object: Any = None) -> "Instance":
+        """wasmer-python 0.x: an instance of this module."""
+        return Instance(self, import_object)
 
     @staticmethod
     def deserialize(store: Store, bytes: Union[bytes, bytearray]) -> "Module":
@@ -530,7 +537,10 @@ class Exports:
 class Instance:
     """An instantiated module; ``import_object`` is an ImportObject or a dict of dicts."""
 
-    def __init__(self, module: Module, import_object: Union[ImportObject, Dict[str, Dict[str, Any]], None] = None):
+    def __init__(self, module: Union[Module, bytes, bytearray, str],
+                 import_object: Union[ImportObject, Dict[str, Dict[str, Any]], None] = None):
+        if not isinstance(module, Module):
+            module = Module(Store(), module)  # wasmer-python 0.x: Instance(bytes, imports)
         store = module.store
         native_engine = store.engine._engine
         linker = _dw.Linker(native_engine)
@@ -547,6 +557,8 @@ class Instance:
             raise TypeError("expected an ImportObject or a dict of imports")
         for ns, items in namespaces.items():
             for name, item in items.items():
+                if callable(item) and not isinstance(item, (Function, _dw.Func)):
+                    item = Function(store, item)  # wasmer-python 0.x: a plain annotated function
                 native = _unwrap(item)
                 if not isinstance(native, (_dw.Func, _dw.Memory, _dw.Global, _dw.Table)):
                     raise TypeError("import `%s`.`%s` is not a Function, Memory, Global or Table" % (ns, name))
@@ -556,6 +568,8 @@ class Instance:
         except (_dw.Trap, _dw.WasmtimeError) as e:
             raise _runtime_error(e) from e
         self.exports = Exports(store, self._native.exports(store._store))
+        # wasmer-python 0.x: the module's first exported memory.
+        self.memory = next((v for _, v in self.exports if isinstance(v, Memory)), None)
 
 
 def wat2wasm(wat: Union[str, bytes]) -> bytes:
