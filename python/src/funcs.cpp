@@ -7,7 +7,12 @@ namespace detwasm::python {
 
 namespace {
 
-py::object val_class() { return py::module_::import("detwasm._value").attr("Val"); }
+// Val, looked up once and kept for the life of the process (never released:
+// the interpreter may be finalising when statics are destroyed).
+py::handle val_class() {
+  static py::handle cls = py::object(py::module_::import("detwasm._value").attr("Val")).release();
+  return cls;
+}
 
 // An int in [lo, hi], as a Python int: OverflowError outside, TypeError if not an int.
 py::int_ checked_int(py::handle obj, const char* type_name, const py::int_& lo, const py::int_& hi,
@@ -50,9 +55,8 @@ void check_same_store(const StorePtr& owner, const StorePtr& used) {
 }
 
 Value to_value(StoreState& state, ValType type, py::handle obj, const std::string& what) {
-  py::object val_cls = val_class();
   py::object inner = py::reinterpret_borrow<py::object>(obj);
-  if (py::isinstance(obj, val_cls)) {
+  if (py::isinstance(obj, val_class())) {
     ValType given = obj.attr("_type").cast<PyValType>().type;
     if (given != type)
       raise_builtin(PyExc_TypeError, what + ": expected a value of type " + type_name(type) + ", got a Val of type " +
