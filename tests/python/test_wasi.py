@@ -137,3 +137,37 @@ def test_preopened_directory(engine, tmp_dir):
     ro.preopen_dir(data, "/data", DirPerms.READ_ONLY, FilePerms.READ_ONLY)
     assert run_wasi(engine, module, ro, "open", 0) == 0
     assert run_wasi(engine, module, ro, "open", 1) == 76  # ENOTCAPABLE
+
+
+@pytest.mark.skipif(not os.environ.get("DETWASM_CLI"), reason="DETWASM_CLI is not set: run through ctest")
+def test_a_wasi_program_uses_the_gas_the_detwasm_tool_counts(tier, tmp_dir):
+    import json
+    wasm = compile_c("basics", tmp_dir)
+    stdin = os.path.join(tmp_dir, "in")
+    with open(stdin, "w") as f:
+        f.write("line one\n")
+    tool_tier = "jit" if tier == "jit" else "interp"
+    out = subprocess.run([os.environ["DETWASM_CLI"], "run", wasm, "4", "word", "--env", "GREETING=hi",
+                          "--stdin", stdin, "--gas", "100000000", "--json", "--no-cache", "--tier", tool_tier],
+                         capture_output=True, text=True)
+    report = json.loads(out.stdout.strip().splitlines()[-1])
+    assert report["exit_code"] == 4
+
+    config = wasmtime.Config()
+    config.tier = tier
+    config.consume_fuel = True
+    engine = wasmtime.Engine(config)
+    wasi_config = WasiConfig()
+    wasi_config.argv = [wasm, "4", "word"]  # as the tool gives them: the module's path first
+    wasi_config.env = [("GREETING", "hi")]
+    wasi_config.stdin_file(stdin)
+    store = wasmtime.Store(engine)
+    store.set_wasi(wasi_config)
+    store.set_fuel(100000000)
+    linker = Linker(engine)
+    linker.define_wasi()
+    instance = linker.instantiate(store, wasmtime.Module.from_file(engine, wasm))
+    with pytest.raises(wasmtime.ExitTrap) as info:
+        instance.exports(store)["_start"](store)
+    assert info.value.code == 4
+    assert store.fuel_consumed() == report["gas_used"]
