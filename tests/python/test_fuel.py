@@ -7,7 +7,7 @@ import subprocess
 import pytest
 
 import detwasm as wasmtime
-from detwasm import Func, FuncType, ValType
+from detwasm import Func, FuncType
 from conftest import cli, instantiate
 
 FIB_WAT = """

@@ -219,7 +219,6 @@ def test_funcref_round_trip(store):
 
 def test_a_store_runs_wasm_on_one_thread_at_a_time(store):
     import threading
-    import time
 
     release = threading.Event()
     inside = threading.Event()

@@ -3,7 +3,7 @@
 import pytest
 
 import detwasm as wasmtime
-from detwasm import Func, FuncType, Global, GlobalType, Linker, Memory, MemoryType, Limits, ValType
+from detwasm import FuncType, Global, GlobalType, Linker, Memory, MemoryType, Limits, ValType
 
 I32 = ValType.i32()
 

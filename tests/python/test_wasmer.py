@@ -1,7 +1,5 @@
 """detwasm.wasmer: the API of wasmer-python 1.0."""
 
-import os
-
 import pytest
 
 from detwasm import wasmer
@@ -85,8 +83,10 @@ def _bad_annotation(x: str) -> int:
 def test_function_types_from_annotations_and_explicit():
     store = Store()
 
-    def f(a: "i64", b: float) -> "f64":
+    def f(a, b):
         return a + b
+
+    f.__annotations__ = {"a": "i64", "b": float, "return": "f64"}  # wasmer's type names, as strings
 
     assert Function(store, f).type == FunctionType([Type.I64, Type.F32], [Type.F64])
     g = Function(store, lambda a, b: a * b, FunctionType([Type.I32, Type.I32], [Type.I32]))

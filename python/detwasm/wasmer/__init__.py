@@ -8,54 +8,23 @@ with the buffer protocol and typed views, Global, Table, the type objects,
 Traps, link and compile errors are RuntimeError, as in wasmer-python.
 """
 
-import enum
 from typing import Any, Callable, Dict, Iterator, List, Optional, Tuple, Union
 
 import detwasm as _dw
 
 from . import engine, wasi
+from ._memory import (Float32Array, Float64Array, Int8Array, Int16Array, Int32Array, Int64Array, Memory,
+                      Uint8Array, Uint16Array, Uint32Array, Uint64Array)
+from ._types import (ExportType, FunctionType, GlobalType, ImportType, MemoryType, TableType, Type, Value,
+                     _extern_type, _runtime_error, _valtype)
 
 __all__ = [
     "Exports", "ExportType", "Function", "FunctionType", "Global", "GlobalType", "ImportObject",
     "ImportType", "Instance", "Memory", "MemoryType", "Module", "Store", "Table", "TableType", "Type", "Value",
     "engine", "wasi", "wat2wasm", "wasm2wat",
+    "Uint8Array", "Int8Array", "Uint16Array", "Int16Array", "Uint32Array", "Int32Array", "Uint64Array",
+    "Int64Array", "Float32Array", "Float64Array",
 ]
-
-
-def _runtime_error(e: BaseException) -> RuntimeError:
-    err = RuntimeError(str(e))
-    err.__cause__ = e
-    return err
-
-
-class Type(enum.IntEnum):
-    """A value type."""
-
-    I32 = 1
-    I64 = 2
-    F32 = 3
-    F64 = 4
-    V128 = 5
-    EXTERN_REF = 6
-    FUNC_REF = 7
-
-
-_TO_VALTYPE = {
-    Type.I32: _dw.ValType.i32, Type.I64: _dw.ValType.i64, Type.F32: _dw.ValType.f32, Type.F64: _dw.ValType.f64,
-    Type.EXTERN_REF: _dw.ValType.externref, Type.FUNC_REF: _dw.ValType.funcref,
-}
-_FROM_NAME = {"i32": Type.I32, "i64": Type.I64, "f32": Type.F32, "f64": Type.F64, "externref": Type.EXTERN_REF,
-              "funcref": Type.FUNC_REF}
-
-
-def _valtype(t: Type) -> "_dw.ValType":
-    if t not in _TO_VALTYPE:
-        raise RuntimeError("type %s is not supported" % t)
-    return _TO_VALTYPE[t]()
-
-
-def _type(v: "_dw.ValType") -> Type:
-    return _FROM_NAME[str(v)]
 
 
 class Store:
@@ -75,113 +44,6 @@ class Store:
 
 
 engine_module = engine
-
-
-class FunctionType:
-    """Parameter and result types of a function."""
-
-    def __init__(self, params: List[Type], results: List[Type]):
-        self.params = list(params)
-        self.results = list(results)
-
-    def _native(self) -> "_dw.FuncType":
-        return _dw.FuncType([_valtype(t) for t in self.params], [_valtype(t) for t in self.results])
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, FunctionType) and (self.params, self.results) == (other.params, other.results)
-
-    def __repr__(self) -> str:
-        return "FunctionType(params: %s, results: %s)" % (self.params, self.results)
-
-
-class MemoryType:
-    """Minimum and maximum size in pages."""
-
-    def __init__(self, minimum: int, maximum: Optional[int] = None, shared: bool = False):
-        self.minimum = minimum
-        self.maximum = maximum
-        self.shared = shared
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, MemoryType) and (self.minimum, self.maximum) == (other.minimum, other.maximum)
-
-
-class GlobalType:
-    """A global's value type and mutability."""
-
-    def __init__(self, type: Type, mutable: bool):
-        self.type = type
-        self.mutable = mutable
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, GlobalType) and (self.type, self.mutable) == (other.type, other.mutable)
-
-
-class TableType:
-    """A table's element type and limits."""
-
-    def __init__(self, type: Type, minimum: int, maximum: Optional[int] = None):
-        self.type = type
-        self.minimum = minimum
-        self.maximum = maximum
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, TableType) and (self.type, self.minimum, self.maximum) == (
-            other.type, other.minimum, other.maximum)
-
-
-def _extern_type(t: Any) -> Any:
-    if isinstance(t, _dw.FuncType):
-        return FunctionType([_type(p) for p in t.params], [_type(r) for r in t.results])
-    if isinstance(t, _dw.MemoryType):
-        return MemoryType(t.limits.min, t.limits.max)
-    if isinstance(t, _dw.GlobalType):
-        return GlobalType(_type(t.content), t.mutable)
-    return TableType(_type(t.element), t.limits.min, t.limits.max)
-
-
-class ExportType:
-    """An export's name and type."""
-
-    def __init__(self, name: str, type: Any):
-        self.name = name
-        self.type = type
-
-
-class ImportType:
-    """An import's module, name and type."""
-
-    def __init__(self, module: str, name: str, type: Any):
-        self.module = module
-        self.name = name
-        self.type = type
-
-
-class Value:
-    """A typed value, for arguments that must be of one type."""
-
-    def __init__(self, value: Any, type: Type):
-        self.value = value
-        self.type = type
-
-    @staticmethod
-    def i32(value: int) -> "Value":
-        return Value(value, Type.I32)
-
-    @staticmethod
-    def i64(value: int) -> "Value":
-        return Value(value, Type.I64)
-
-    @staticmethod
-    def f32(value: float) -> "Value":
-        return Value(value, Type.F32)
-
-    @staticmethod
-    def f64(value: float) -> "Value":
-        return Value(value, Type.F64)
-
-    def __repr__(self) -> str:
-        return "%s(%r)" % (self.type.name, self.value)
 
 
 def _unwrap(v: Any) -> Any:
@@ -262,126 +124,6 @@ class Function:
     @property
     def type(self) -> FunctionType:
         return _extern_type(self._native.type(self._store._store))
-
-
-def _view_class(fmt: str, size: int, name: str) -> type:
-    class View:
-        """A typed view of a memory from an offset, indexed in elements."""
-
-        bytes_per_element = size
-
-        def __init__(self, memory: "Memory", offset: int = 0):
-            self._memory = memory
-            self._offset = offset
-
-        def _view(self) -> memoryview:
-            raw = self._memory._native.buffer(self._memory._store._store)
-            end = len(raw) - (len(raw) - self._offset) % size
-            return raw[self._offset:end].cast(fmt)
-
-        def __len__(self) -> int:
-            return len(self._view())
-
-        def __getitem__(self, index: Union[int, slice]) -> Any:
-            v = self._view()[index]
-            return v.tolist() if isinstance(v, memoryview) else v
-
-        def __setitem__(self, index: Union[int, slice], value: Any) -> None:
-            view = self._view()
-            if isinstance(index, slice):
-                start, stop, step = index.indices(len(view))
-                for i, x in zip(range(start, stop, step), value):
-                    view[i] = x
-            else:
-                view[index] = value
-
-    View.__name__ = View.__qualname__ = name
-    return View
-
-
-Uint8Array = _view_class("B", 1, "Uint8Array")
-Int8Array = _view_class("b", 1, "Int8Array")
-Uint16Array = _view_class("H", 2, "Uint16Array")
-Int16Array = _view_class("h", 2, "Int16Array")
-Uint32Array = _view_class("I", 4, "Uint32Array")
-Int32Array = _view_class("i", 4, "Int32Array")
-Uint64Array = _view_class("Q", 8, "Uint64Array")
-Int64Array = _view_class("q", 8, "Int64Array")
-Float32Array = _view_class("f", 4, "Float32Array")
-Float64Array = _view_class("d", 8, "Float64Array")
-
-
-class Memory:
-    """A linear memory."""
-
-    def __init__(self, store: Store, memory_type: MemoryType):
-        self._store = store
-        try:
-            self._native = _dw.Memory(store._store, _dw.MemoryType(_dw.Limits(memory_type.minimum, memory_type.maximum)))
-        except _dw.WasmtimeError as e:
-            raise _runtime_error(e) from e
-
-    @classmethod
-    def _from_native(cls, store: Store, native: "_dw.Memory") -> "Memory":
-        m = cls.__new__(cls)
-        m._store = store
-        m._native = native
-        return m
-
-    @property
-    def size(self) -> int:
-        """Pages."""
-        return self._native.size(self._store._store)
-
-    @property
-    def data_size(self) -> int:
-        """Bytes."""
-        return self._native.data_len(self._store._store)
-
-    @property
-    def type(self) -> MemoryType:
-        return _extern_type(self._native.type(self._store._store))
-
-    @property
-    def buffer(self) -> memoryview:
-        """The bytes, writable and not copied (a memoryview; valid until the memory grows)."""
-        return self._native.buffer(self._store._store)
-
-    def grow(self, delta: int) -> int:
-        try:
-            return self._native.grow(self._store._store, delta)
-        except _dw.WasmtimeError as e:
-            raise _runtime_error(e) from e
-
-    def uint8_view(self, offset: int = 0) -> Any:
-        return Uint8Array(self, offset)
-
-    def int8_view(self, offset: int = 0) -> Any:
-        return Int8Array(self, offset)
-
-    def uint16_view(self, offset: int = 0) -> Any:
-        return Uint16Array(self, offset)
-
-    def int16_view(self, offset: int = 0) -> Any:
-        return Int16Array(self, offset)
-
-    def uint32_view(self, offset: int = 0) -> Any:
-        return Uint32Array(self, offset)
-
-    def int32_view(self, offset: int = 0) -> Any:
-        return Int32Array(self, offset)
-
-    def uint64_view(self, offset: int = 0) -> Any:
-        return Uint64Array(self, offset)
-
-    def int64_view(self, offset: int = 0) -> Any:
-        return Int64Array(self, offset)
-
-    def float32_view(self, offset: int = 0) -> Any:
-        return Float32Array(self, offset)
-
-    def float64_view(self, offset: int = 0) -> Any:
-        return Float64Array(self, offset)
 
 
 class Global:
