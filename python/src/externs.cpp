@@ -96,8 +96,8 @@ void register_externs(py::module_& m) {
             return py::memoryview(py::cast(MemoryBuffer{mem.state, mem.memory}));
           },
           py::arg("store"),
-          "A writable memoryview of the whole memory, without copying. It is valid until the memory grows "
-          "or the store goes.")
+          "A writable memoryview of the whole memory, without copying. It keeps the store alive; the memory "
+          "never moves, so it stays valid when the memory grows, but covers only the bytes there were when made.")
       .def(
           "data_ptr",
           [](const PyMemory& mem, py::object store) {

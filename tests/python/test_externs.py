@@ -177,3 +177,13 @@ def test_memory_view_keeps_its_store_alive(engine):
     assert view[0:3] == b"\x01\x02\x03"
     view[3] = 9
     assert view.format == "B" and view.itemsize == 1
+
+
+def test_memory_view_stays_valid_when_the_memory_grows(store):
+    ex = instantiate(store, MEM_WAT).exports(store)
+    mem = ex["memory"]
+    view = mem.buffer(store)
+    mem.grow(store, 3)
+    view[65535] = 5
+    assert ex["load"](store, 65535) == 5
+    assert len(view) == 65536 and len(mem.buffer(store)) == 4 * 65536

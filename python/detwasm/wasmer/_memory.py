@@ -90,7 +90,7 @@ class Memory:
 
     @property
     def buffer(self) -> memoryview:
-        """The bytes, writable and not copied (a memoryview; valid until the memory grows)."""
+        """The bytes, writable and not copied: a memoryview of the size the memory has now."""
         return self._native.buffer(self._store._store)
 
     def grow(self, delta: int) -> int:
