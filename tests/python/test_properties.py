@@ -142,3 +142,33 @@ def test_fuel_runs_out_at_the_same_point_in_both_tiers(n, fuel):
     assert jit == fuel_run("interpreter", n, fuel)
     result, used, left = jit
     assert used + left == fuel
+
+
+ID_WAT = """
+(module
+  (func (export "i32") (param i32) (result i32) local.get 0)
+  (func (export "i64") (param i64) (result i64) local.get 0)
+  (func (export "f32") (param f32) (result f32) local.get 0)
+  (func (export "f64") (param f64) (result f64) local.get 0)
+  (func (export "f64_bits") (param f64) (result i64) local.get 0 i64.reinterpret_f64))
+"""
+
+ID = {}
+for _tier in ("jit", "interpreter"):
+    _config = wasmtime.Config()
+    _config.tier = _tier
+    _store = wasmtime.Store(wasmtime.Engine(_config))
+    ID[_tier] = (_store, wasmtime.Instance(_store, wasmtime.Module(_store.engine, ID_WAT), []).exports(_store))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(sorted(ID)), i32s, i64s, st.floats(width=32), st.floats())
+def test_values_cross_the_boundary_unchanged(tier, a, b, c, d):
+    store, ex = ID[tier]
+    assert ex["i32"](store, a) == signed(a, 32)
+    assert ex["i64"](store, b) == signed(b, 64)
+    got = ex["f32"](store, c)
+    assert struct.pack("<f", got) == struct.pack("<f", c) or (got != got and c != c)
+    # f64 keeps every bit, NaN payloads included.
+    assert struct.pack("<d", ex["f64"](store, d)) == struct.pack("<d", d)
+    assert ex["f64_bits"](store, d) == signed(struct.unpack("<Q", struct.pack("<d", d))[0], 64)
