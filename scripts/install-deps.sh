@@ -8,6 +8,7 @@ packages="cmake ninja-build g++ clang lld pkg-config python3 wabt wasi-libc
   libasmjit-dev libsodium-dev libxxhash-dev nlohmann-json3-dev
   libclang-rt-14-dev-wasm32
   libgtest-dev librapidcheck-dev libbenchmark-dev
+  pybind11-dev python3-dev python3-pytest python3-hypothesis python3-setuptools
   qemu-user qemu-user-binfmt g++-aarch64-linux-gnu
   libasmjit-dev:arm64 libsodium-dev:arm64 libxxhash-dev:arm64 libgtest-dev:arm64 librapidcheck-dev:arm64"
 

@@ -177,6 +177,9 @@ class StreamingCompiler {
 };
 
 class Memory;
+class Table;
+class Global;
+using Extern = std::variant<Func, Table, Memory, Global>;
 
 // What a host function sees of its caller.
 class Caller {
@@ -185,6 +188,9 @@ class Caller {
   Store& store() { return store_; }
   // The calling instance's memory 0, if it has one.
   std::optional<Memory> memory();
+  // The calling instance's export `name`, if it has one; nullopt too when
+  // the caller is not an instance (a host function called from the host).
+  std::optional<Extern> get_export(std::string_view name) const;
   // Charges `amount` gas for work the host does; returns an OutOfGas trap
   // (and charges nothing) when less is left. The host returns that trap.
   std::optional<Trap> consume_gas(uint64_t amount);
@@ -263,7 +269,6 @@ class Global {
   internal::GlobalInst* g_;
 };
 
-using Extern = std::variant<Func, Table, Memory, Global>;
 ExternKind kind_of(const Extern& e);
 
 class Instance {

@@ -217,6 +217,13 @@ std::optional<Memory> Caller::memory() {
   return Memory(instance_->memories[0]);
 }
 
+std::optional<Extern> Caller::get_export(std::string_view name) const {
+  if (!instance_) return std::nullopt;
+  auto it = instance_->exports.find(std::string(name));
+  if (it == instance_->exports.end()) return std::nullopt;
+  return it->second;
+}
+
 // --- Linker ---
 
 Linker& Linker::allow_shadowing(bool allow) {

@@ -287,6 +287,42 @@ TEST_P(Execution, HostFunctionsSeeArgumentsCallerMemoryAndReturnTraps) {
   EXPECT_EQ(t.trap->message, "refused");
 }
 
+TEST_P(Execution, HostFunctionsFindTheCallersExportsByName) {
+  Engine engine(config());
+  Store store(engine);
+  Module module = Module::compile(engine, kHostImport);
+  std::vector<std::optional<Extern>> seen;
+  Func twice = store.new_host_func(
+      FuncType{{ValType::I32}, {ValType::I32}},
+      [&](Caller& caller, std::span<const Value> args, std::span<Value> results) -> std::optional<Trap> {
+        seen.push_back(caller.get_export("mem"));
+        seen.push_back(caller.get_export("use"));
+        seen.push_back(caller.get_export("no such export"));
+        results[0] = args[0];
+        return std::nullopt;
+      });
+  Func fail = store.new_host_func(FuncType{}, [](Caller&, std::span<const Value>, std::span<Value>) {
+    return std::optional<Trap>();
+  });
+  Linker linker;
+  linker.define("env", "twice", twice);
+  linker.define("env", "fail", fail);
+  auto inst = linker.instantiate(store, module);
+  ASSERT_TRUE(inst.ok());
+  EXPECT_TRUE(inst.instance.get_func("use")->call(store, std::vector<Value>{Value::i32(1)}).ok());
+  ASSERT_EQ(seen.size(), 3u);
+  ASSERT_TRUE(seen[0] && std::holds_alternative<Memory>(*seen[0]));
+  EXPECT_EQ(std::get<Memory>(*seen[0]), *inst.instance.get_memory("mem"));
+  ASSERT_TRUE(seen[1] && std::holds_alternative<Func>(*seen[1]));
+  EXPECT_EQ(std::get<Func>(*seen[1]), *inst.instance.get_func("use"));
+  EXPECT_FALSE(seen[2]);
+  // Called by the host itself, it has no calling instance.
+  seen.clear();
+  EXPECT_TRUE(twice.call(store, std::vector<Value>{Value::i32(1)}).ok());
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_FALSE(seen[0] || seen[1] || seen[2]);
+}
+
 // (module
 //   (import "env" "h" (func $h (param i32 f32)))
 //   (func $g (param i64 i64) (result i64) (local.get 0))
