@@ -23,17 +23,6 @@ namespace {
 using json = nlohmann::ordered_json;
 using internal::ModuleDecls;
 
-template <size_t N>
-std::string hex(const std::array<uint8_t, N>& bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string s;
-  for (uint8_t b : bytes) {
-    s += digits[b >> 4];
-    s += digits[b & 15];
-  }
-  return s;
-}
-
 std::string limits_text(const Limits& l) {
   return std::to_string(l.min) + (l.max ? ".." + std::to_string(*l.max) : "..");
 }
@@ -215,12 +204,12 @@ int inspect_command(const Args& args) {
     }
     j["kind"] = "artifact";
     j["file"] = path;
-    j["module_hash"] = hex(info.module_hash);
+    j["module_hash"] = to_hex(info.module_hash);
     json a;
     a["tier"] = info.tier == Tier::Jit ? "jit" : "interp";
     a["target"] = info.target.to_string();
     a["engine_version"] = info.engine_version;
-    a["config_identity"] = hex(info.config_identity);
+    a["config_identity"] = to_hex(info.config_identity);
     // Whether this engine, as configured by the options given, would load it.
     std::string why_not;
     try {
@@ -231,7 +220,7 @@ int inspect_command(const Args& args) {
     }
     a["loads_here"] = why_not.empty();
     a["why_not"] = why_not;
-    a["signature"] = info.signer ? json{{"key", hex(*info.signer)}, {"valid", info.signature_valid}} : json(nullptr);
+    a["signature"] = info.signer ? json{{"key", to_hex(*info.signer)}, {"valid", info.signature_valid}} : json(nullptr);
     j["artifact"] = a;
     j["declarations"] = declarations(info.decls);
   } else {
@@ -241,7 +230,7 @@ int inspect_command(const Args& args) {
     std::shared_ptr<internal::ModuleData> m = decoder.finish();
     j["kind"] = "module";
     j["file"] = path;
-    j["module_hash"] = hex(m->hash);
+    j["module_hash"] = to_hex(m->hash);
     j["size"] = bytes.size();
     j["declarations"] = declarations(*m);
     j["custom_sections"] = custom_sections(bytes);
