@@ -3,8 +3,9 @@
 // Object model: a Python Store owns a StoreState (the C++ Store and what
 // Python needs beside it), shared with every handle (Func, Memory, Table,
 // Global, Instance) made in it, so a handle never outlives its store.
-// Every call into Wasm runs with the GIL held; a host function written in
-// Python is called directly from the engine's host-call bridge.
+// A call into Wasm from Python releases the GIL while Wasm runs; a host
+// function written in Python takes it back while it runs, called directly
+// from the engine's host-call bridge.
 #pragma once
 
 #include <pybind11/pybind11.h>

@@ -155,6 +155,9 @@ py::object call_func(const StorePtr& state, const Func& func, const py::args& ar
   CallResult r;
   {
     EnterStore running(*state);
+    // Wasm runs without the GIL, so other Python threads go on meanwhile;
+    // a Python host function takes it back for as long as it runs.
+    py::gil_scoped_release released;
     r = func.call(*state->store, in);
   }
   if (r.trap) raise_trap(*state, *r.trap);
@@ -174,6 +177,7 @@ Func new_python_func(const StorePtr& state, const FuncType& type, py::object cal
   // closure: destroyed with the store, under the GIL of its deallocation).
   HostFunction fn = [raw, callable, access_caller, result_type](Caller& caller, std::span<const Value> args,
                                                                std::span<Value> results) -> std::optional<Trap> {
+    py::gil_scoped_acquire gil;  // Wasm may run without it (call_func)
     StorePtr self = raw->shared_from_this();
     py::object py_caller;
     try {

@@ -243,3 +243,42 @@ def test_a_store_runs_wasm_on_one_thread_at_a_time(store):
     t.join(10)
     assert results == [1]
     assert run(store) == 1  # free again
+
+
+def test_wasm_runs_without_the_gil(fuel_engine):
+    """Wasm marks that it runs, then spins until another Python thread writes
+    a flag into its memory. That thread needs the GIL to see the mark and to
+    write: with the GIL held by the call, the loop could only end by running
+    out of fuel, and the call would fail."""
+    import threading
+    import time
+
+    store = wasmtime.Store(fuel_engine)
+    store.set_fuel(2_000_000_000)
+    inst = instantiate(store, """
+      (module (memory (export "mem") 1)
+        (func (export "spin") (result i32) (local $n i32)
+          (i32.store (i32.const 4) (i32.const 1))
+          (loop $wait
+            (local.set $n (i32.add (local.get $n) (i32.const 1)))
+            (br_if $wait (i32.eqz (i32.load (i32.const 0)))))
+          (local.get $n)))""")
+    ex = inst.exports(store)
+    mem = ex["mem"]
+    outcome = []
+
+    def spin():
+        try:
+            outcome.append(ex["spin"](store))
+        except wasmtime.Trap as trap:
+            outcome.append(trap)
+
+    spinner = threading.Thread(target=spin)
+    spinner.start()
+    deadline = time.monotonic() + 60
+    while mem.read(store, 4, 5) != bytearray(b"\x01") and time.monotonic() < deadline:
+        pass
+    mem.write(store, b"\x01", 0)
+    spinner.join(120)
+    assert not spinner.is_alive()
+    assert len(outcome) == 1 and isinstance(outcome[0], int), outcome
