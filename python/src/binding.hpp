@@ -172,7 +172,16 @@ StorePtr store_of(py::handle storelike);
 void check_same_store(const StorePtr& owner, const StorePtr& used);
 // A Python value (a Val, an int, a float, a Func, None or any object for
 // externref) as a Value of `type`: TypeError or OverflowError if it is not one.
-Value to_value(StoreState& state, ValType type, py::handle obj, const std::string& what);
+// What a converted value is, for error messages only: built when one is
+// raised, so that a call converts its arguments without making strings.
+struct What {
+  const char* text;
+  int index = -1;  // "parameter 2" and the like
+  What(const char* t) : text(t) {}  // NOLINT: a literal is a What
+  What(const char* t, size_t i) : text(t), index(static_cast<int>(i)) {}
+  std::string str() const { return index < 0 ? std::string(text) : std::string(text) + " " + std::to_string(index); }
+};
+Value to_value(StoreState& state, ValType type, py::handle obj, const What& what);
 // A Value as wasmtime-py gives it: int, float, Func, the externref's
 // object, or None for a null reference.
 py::object from_value(const StorePtr& state, const Value& v);

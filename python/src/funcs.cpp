@@ -15,20 +15,28 @@ py::handle val_class() {
 }
 
 // An int in [lo, hi], as a Python int: OverflowError outside, TypeError if not an int.
-py::int_ checked_int(py::handle obj, const char* type_name, const py::int_& lo, const py::int_& hi,
-                     const std::string& what) {
+// An int of the range [lo, hi] as its low 64 bits; TypeError or
+// OverflowError naming `what` otherwise. Machine-sized ints take the fast
+// path; only unsigned i64 values past 2^63 compare as Python ints.
+uint64_t checked_int(py::handle obj, const char* type_name, int64_t lo, uint64_t hi, const What& what) {
   if (!PyLong_Check(obj.ptr()))
-    raise_builtin(PyExc_TypeError, what + ": expected an int for " + type_name + ", got " +
+    raise_builtin(PyExc_TypeError, what.str() + ": expected an int for " + type_name + ", got " +
                                        std::string(py::str(py::type::handle_of(obj).attr("__name__"))));
-  py::int_ v = py::reinterpret_borrow<py::int_>(obj);
-  if (v < lo || v > hi)
-    raise_builtin(PyExc_OverflowError, what + ": " + std::string(py::str(v)) + " does not fit in " + type_name);
-  return v;
+  int overflow = 0;
+  long long v = PyLong_AsLongLongAndOverflow(obj.ptr(), &overflow);
+  if (overflow == 0 && v >= lo && (v < 0 || static_cast<unsigned long long>(v) <= hi)) return static_cast<uint64_t>(v);
+  if (overflow > 0 && hi > static_cast<uint64_t>(INT64_MAX)) {
+    unsigned long long u = PyLong_AsUnsignedLongLong(obj.ptr());
+    if (!(u == static_cast<unsigned long long>(-1) && PyErr_Occurred())) return u;
+    PyErr_Clear();
+  }
+  raise_builtin(PyExc_OverflowError,
+                what.str() + ": " + std::string(py::str(obj)) + " does not fit in " + type_name);
 }
 
-double checked_float(py::handle obj, const char* type_name, const std::string& what) {
+double checked_float(py::handle obj, const char* type_name, const What& what) {
   if (!PyFloat_Check(obj.ptr()) && !PyLong_Check(obj.ptr()))
-    raise_builtin(PyExc_TypeError, what + ": expected a float for " + type_name + ", got " +
+    raise_builtin(PyExc_TypeError, what.str() + ": expected a float for " + type_name + ", got " +
                                        std::string(py::str(py::type::handle_of(obj).attr("__name__"))));
   double d = PyFloat_AsDouble(obj.ptr());
   if (d == -1.0 && PyErr_Occurred()) throw py::error_already_set();
@@ -54,30 +62,29 @@ void check_same_store(const StorePtr& owner, const StorePtr& used) {
   if (owner != used) raise_wasmtime_error("the object belongs to another store");
 }
 
-Value to_value(StoreState& state, ValType type, py::handle obj, const std::string& what) {
+Value to_value(StoreState& state, ValType type, py::handle obj, const What& what) {
+  // The common case first: a plain int or float, no Val around it.
+  if (PyLong_CheckExact(obj.ptr())) {
+    if (type == ValType::I32) return Value{ValType::I32, static_cast<uint32_t>(checked_int(obj, "i32", INT32_MIN, UINT32_MAX, what))};
+    if (type == ValType::I64) return Value{ValType::I64, checked_int(obj, "i64", INT64_MIN, UINT64_MAX, what)};
+  }
   py::object inner = py::reinterpret_borrow<py::object>(obj);
   if (py::isinstance(obj, val_class())) {
     ValType given = obj.attr("_type").cast<PyValType>().type;
     if (given != type)
-      raise_builtin(PyExc_TypeError, what + ": expected a value of type " + type_name(type) + ", got a Val of type " +
+      raise_builtin(PyExc_TypeError, what.str() + ": expected a value of type " + type_name(type) + ", got a Val of type " +
                                          type_name(given));
     inner = obj.attr("_value");
   }
   switch (type) {
-    case ValType::I32: {
-      py::int_ v = checked_int(inner, "i32", py::int_(-(int64_t{1} << 31)), py::int_(int64_t{0xFFFFFFFF}), what);
-      return Value{ValType::I32, static_cast<uint32_t>(PyLong_AsUnsignedLongLongMask(v.ptr()))};
-    }
-    case ValType::I64: {
-      py::int_ v = checked_int(inner, "i64", py::int_(INT64_MIN), py::int_(UINT64_MAX), what);
-      return Value{ValType::I64, static_cast<uint64_t>(PyLong_AsUnsignedLongLongMask(v.ptr()))};
-    }
+    case ValType::I32: return Value{ValType::I32, static_cast<uint32_t>(checked_int(inner, "i32", INT32_MIN, UINT32_MAX, what))};
+    case ValType::I64: return Value{ValType::I64, checked_int(inner, "i64", INT64_MIN, UINT64_MAX, what)};
     case ValType::F32: return Value::f32(static_cast<float>(checked_float(inner, "f32", what)));
     case ValType::F64: return Value::f64(checked_float(inner, "f64", what));
     case ValType::FuncRef: {
       if (inner.is_none()) return Value::null_ref(ValType::FuncRef);
       if (!py::isinstance<PyFunc>(inner))
-        raise_builtin(PyExc_TypeError, what + ": expected a Func or None for funcref");
+        raise_builtin(PyExc_TypeError, what.str() + ": expected a Func or None for funcref");
       PyFunc& f = inner.cast<PyFunc&>();
       check_same_store(f.state, state.shared_from_this());
       return Value::funcref(f.func);
@@ -87,7 +94,7 @@ Value to_value(StoreState& state, ValType type, py::handle obj, const std::strin
       return state.store->externref(std::any(inner));
     case ValType::V128: break;
   }
-  raise_builtin(PyExc_TypeError, what + ": values of type " + type_name(type) + " are not supported");
+  raise_builtin(PyExc_TypeError, what.str() + ": values of type " + type_name(type) + " are not supported");
 }
 
 py::object from_value(const StorePtr& state, const Value& v) {
@@ -151,7 +158,7 @@ py::object call_func(const StorePtr& state, const Func& func, const py::args& ar
                          std::to_string(n));
   std::vector<Value> in;
   in.reserve(n);
-  for (size_t i = 0; i < n; ++i) in.push_back(to_value(*state, type.params[i], args[i], "parameter " + std::to_string(i)));
+  for (size_t i = 0; i < n; ++i) in.push_back(to_value(*state, type.params[i], args[i], What("parameter", i)));
   CallResult r;
   {
     EnterStore running(*state);
@@ -192,13 +199,13 @@ Func new_python_func(const StorePtr& state, const FuncType& type, py::object cal
       if (n == 0) {
         if (!out.is_none()) raise_wasmtime_error("callback produced results when it shouldn't");
       } else if (n == 1) {
-        results[0] = to_value(*raw, result_type.results[0], out, "result 0");
+        results[0] = to_value(*raw, result_type.results[0], out, What("result", 0));
       } else {
         if (!py::isinstance<py::sequence>(out) || py::len(out) != n)
           raise_wasmtime_error("callback produced wrong number of results: expected " + std::to_string(n));
         py::sequence seq = out.cast<py::sequence>();
         for (size_t i = 0; i < n; ++i)
-          results[i] = to_value(*raw, result_type.results[i], seq[i], "result " + std::to_string(i));
+          results[i] = to_value(*raw, result_type.results[i], seq[i], What("result", i));
       }
     } catch (py::error_already_set& e) {
       if (py_caller) py_caller.cast<PyCaller&>().caller = nullptr;
