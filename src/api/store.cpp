@@ -4,6 +4,7 @@
 #include "runtime/invoke.hpp"
 #include "runtime/instantiate.hpp"
 #include "runtime/objects.hpp"
+#include "util/small_buffer.hpp"
 
 namespace detwasm {
 
@@ -13,12 +14,15 @@ namespace {
 
 // A value from the host, before it reaches `store`: of the expected type,
 // and, if a reference, null or made by this store.
-void check_value(const StoreImpl& store, ValType expected, const Value& v, const std::string& what) {
+// `what` (and `index`, for an argument) names the value in the error; the
+// message is built only when there is one.
+void check_value(const StoreImpl& store, ValType expected, const Value& v, const char* what, int index = -1) {
+  auto name = [&] { return index < 0 ? std::string(what) : std::string(what) + " " + std::to_string(index); };
   if (v.type != expected)
-    throw UsageError(what + ": expected " + std::string(to_string(expected)) + ", got " +
+    throw UsageError(name() + ": expected " + std::string(to_string(expected)) + ", got " +
                      std::string(to_string(v.type)));
   if (!store.owns(v.type, v.bits))
-    throw UsageError(what + ": the " + std::string(to_string(v.type)) + " does not belong to this store");
+    throw UsageError(name() + ": the " + std::string(to_string(v.type)) + " does not belong to this store");
 }
 
 }  // namespace
@@ -105,17 +109,17 @@ CallResult Func::call(Store& store, std::span<const Value> args) const {
   const FuncType& t = *f_->type;
   if (args.size() != t.params.size())
     throw UsageError("expected " + std::to_string(t.params.size()) + " arguments, got " + std::to_string(args.size()));
-  std::vector<uint64_t> in(args.size());
+  util::SmallBuffer<uint64_t> in(args.size());
   for (size_t i = 0; i < args.size(); ++i) {
-    check_value(store.impl(), t.params[i], args[i], "argument " + std::to_string(i));
-    in[i] = args[i].bits;
+    check_value(store.impl(), t.params[i], args[i], "argument", static_cast<int>(i));
+    in.data()[i] = args[i].bits;
   }
-  std::vector<uint64_t> out(t.results.size());
+  util::SmallBuffer<uint64_t> out(t.results.size());
   CallResult r;
   r.trap = invoke(store.impl(), f_, in.data(), out.data());  // in Wasm's floating-point environment
   if (!r.trap) {
     r.results.reserve(out.size());
-    for (size_t i = 0; i < out.size(); ++i) r.results.push_back(internal::value_from_slot(t.results[i], out[i]));
+    for (size_t i = 0; i < out.size(); ++i) r.results.push_back(internal::value_from_slot(t.results[i], out.data()[i]));
   }
   return r;
 }

@@ -65,6 +65,7 @@ struct wasm_store_t {
   // One Object per runtime object handed out, by the C++ object's address.
   std::unordered_map<const void*, std::shared_ptr<detwasm::capi::Object>> objects;
   std::unique_ptr<detwasm::Wasi> wasi;  // detwasm_store_set_wasi's
+  detwasm::Caller* running_caller = nullptr;  // of the host function running now, if any
 };
 
 struct detwasm_linker_t {

@@ -2,7 +2,10 @@
 // instances.
 #include "capi/capi.hpp"
 
+#include <algorithm>
 #include <array>
+
+#include "util/small_buffer.hpp"
 
 using namespace detwasm;
 using namespace detwasm::capi;
@@ -26,21 +29,7 @@ const T* as(const wasm_extern_t* e) {
   return std::get_if<T>(&e->ext());
 }
 
-// Values for a call, on the stack for the common arities.
-template <typename T>
-class SmallBuffer {
- public:
-  explicit SmallBuffer(size_t n) : n_(n) {
-    if (n > inline_.size()) heap_.resize(n);
-  }
-  T* data() { return n_ > inline_.size() ? heap_.data() : inline_.data(); }
-  size_t size() const { return n_; }
-
- private:
-  size_t n_;
-  std::array<T, 8> inline_;  // not zeroed: every element used is written first
-  std::vector<T> heap_;
-};
+using util::SmallBuffer;
 
 }  // namespace
 
@@ -156,24 +145,15 @@ namespace detwasm::capi {
 
 namespace {
 
-// The host function a C callback runs on: the store it belongs to and the
-// caller, while it runs, for detwasm_store_consume_gas.
+// The caller of the host function running in a store, for
+// detwasm_store_consume_gas: kept in the store (not in a thread-local, which
+// a shared library reaches through a call), restored when it returns.
 struct CallerScope {
-  static thread_local wasm_store_t* t_store;
-  static thread_local Caller* t_caller;
-  wasm_store_t* saved_store;
-  Caller* saved_caller;
-  CallerScope(wasm_store_t* s, Caller* c) : saved_store(t_store), saved_caller(t_caller) {
-    t_store = s;
-    t_caller = c;
-  }
-  ~CallerScope() {
-    t_store = saved_store;
-    t_caller = saved_caller;
-  }
+  wasm_store_t* store;
+  Caller* saved;
+  CallerScope(wasm_store_t* s, Caller* c) : store(s), saved(s->running_caller) { s->running_caller = c; }
+  ~CallerScope() { store->running_caller = saved; }
 };
-thread_local wasm_store_t* CallerScope::t_store = nullptr;
-thread_local Caller* CallerScope::t_caller = nullptr;
 
 void delete_refs(wasm_val_t* vals, size_t n) {
   for (size_t i = 0; i < n; ++i) wasm_val_delete(&vals[i]);
@@ -181,9 +161,7 @@ void delete_refs(wasm_val_t* vals, size_t n) {
 
 }  // namespace
 
-Caller* current_caller(wasm_store_t* store) {
-  return CallerScope::t_store == store ? CallerScope::t_caller : nullptr;
-}
+Caller* current_caller(wasm_store_t* store) { return store->running_caller; }
 
 HostFunction host_function(wasm_store_t* store, wasm_func_callback_t plain, wasm_func_callback_with_env_t cb,
                            void* env, void (*finalizer)(void*), FuncType type) {
@@ -191,8 +169,11 @@ HostFunction host_function(wasm_store_t* store, wasm_func_callback_t plain, wasm
   std::shared_ptr<void> env_owner(env, [finalizer](void* e) {
     if (finalizer) finalizer(e);
   });
-  return [store, plain, cb, env_owner, type = std::move(type)](Caller& caller, std::span<const Value> args,
-                                                               std::span<Value> results) -> std::optional<Trap> {
+  // Only references own anything in a wasm_val_t: numbers need no deleting.
+  bool refs = std::any_of(type.params.begin(), type.params.end(), is_ref) ||
+              std::any_of(type.results.begin(), type.results.end(), is_ref);
+  return [store, plain, cb, env_owner, refs, type = std::move(type)](
+             Caller& caller, std::span<const Value> args, std::span<Value> results) -> std::optional<Trap> {
     CallerScope scope(store, &caller);
     SmallBuffer<wasm_val_t> c_args(args.size());
     SmallBuffer<wasm_val_t> c_results(results.size());
@@ -205,22 +186,23 @@ HostFunction host_function(wasm_store_t* store, wasm_func_callback_t plain, wasm
     wasm_val_vec_t arg_vec{args.size(), c_args.data()};
     wasm_val_vec_t result_vec{results.size(), c_results.data()};
     wasm_trap_t* trap = plain ? plain(&arg_vec, &result_vec) : cb(env_owner.get(), &arg_vec, &result_vec);
-    delete_refs(c_args.data(), args.size());
-    std::optional<Trap> out;
+    if (refs) delete_refs(c_args.data(), args.size());
     if (trap) {
-      out = trap->trap();
+      Trap out = trap->trap();
       wasm_trap_delete(trap);
-    } else {
-      for (size_t i = 0; i < results.size() && !out; ++i) {
-        auto v = to_cpp(store, c_results.data()[i], type.results[i]);
-        if (v)
-          results[i] = *v;
-        else
-          out = Trap::host("host function result " + std::to_string(i) + ": " + t_last_error_message());
-      }
+      if (refs) delete_refs(c_results.data(), results.size());
+      return out;
     }
-    delete_refs(c_results.data(), results.size());
-    return out;
+    for (size_t i = 0; i < results.size(); ++i) {
+      auto v = to_cpp(store, c_results.data()[i], type.results[i]);
+      if (!v) {
+        if (refs) delete_refs(c_results.data(), results.size());
+        return Trap::host("host function result " + std::to_string(i) + ": " + t_last_error_message());
+      }
+      results[i] = *v;
+    }
+    if (refs) delete_refs(c_results.data(), results.size());
+    return std::nullopt;
   };
 }
 

@@ -45,7 +45,7 @@ extern "C" void wasm_engine_delete(wasm_engine_t* e) { delete e; }
 extern "C" wasm_store_t* wasm_store_new(wasm_engine_t* engine) {
   if (!engine) return nullptr;
   try {
-    return new wasm_store_t{engine, std::make_unique<Store>(*engine->engine), {}, {}};
+    return new wasm_store_t{engine, std::make_unique<Store>(*engine->engine), {}, {}, nullptr};
   } catch (const std::exception& e) {
     set_last_error(e.what());
     return nullptr;

@@ -9,6 +9,7 @@
 #include "interp/numeric.hpp"
 #include "runtime/float_env.hpp"
 #include "runtime/instantiate.hpp"
+#include "util/small_buffer.hpp"
 
 namespace detwasm::internal {
 
@@ -625,14 +626,14 @@ std::optional<Trap> Invocation::run(FuncInst* entry, const uint64_t* args, uint6
 std::optional<Trap> call_host(StoreImpl& store, FuncInst* f, InstanceData* caller_instance, const uint64_t* args,
                               uint64_t* results) {
   const FuncType& t = *f->type;
-  std::vector<Value> in(t.params.size());
-  std::vector<Value> out(t.results.size());
+  util::SmallBuffer<Value> in_buf(t.params.size()), out_buf(t.results.size());
+  std::span<Value> in(in_buf.data(), in_buf.size()), out(out_buf.data(), out_buf.size());
   for (size_t i = 0; i < in.size(); ++i) in[i] = value_from_slot(t.params[i], args[i]);
   for (size_t i = 0; i < out.size(); ++i) out[i] = Value::zero(t.results[i]);
   Caller caller(*store.owner, caller_instance);
   std::optional<Trap> trap;
   try {
-    trap = f->host(caller, in, out);
+    trap = f->host(caller, std::span<const Value>(in), out);
   } catch (const std::exception& e) {
     trap = Trap::host(std::string("host function threw: ") + e.what());
   } catch (...) {

@@ -1,11 +1,11 @@
 #include "runtime/host_call.hpp"
 
 #include <optional>
-#include <vector>
 
 #include "interp/interpreter.hpp"
 #include "runtime/call_out.hpp"
 #include "runtime/float_env.hpp"
+#include "util/small_buffer.hpp"
 
 namespace detwasm::internal {
 
@@ -24,14 +24,14 @@ void publish_to_store(StoreImpl& store) {
 uint32_t call_host_function(StoreImpl& store, FuncInst* f, InstanceData* caller, const jit::JitFuncRef* callee,
                             uint64_t* area_top) {
   const size_t np = callee->num_params, nr = callee->num_results;
-  std::vector<uint64_t> args(np), results(nr);
-  for (size_t i = 0; i < np; ++i) args[i] = area_top[-static_cast<ptrdiff_t>(i)];
+  util::SmallBuffer<uint64_t> args(np), results(nr);
+  for (size_t i = 0; i < np; ++i) args.data()[i] = area_top[-static_cast<ptrdiff_t>(i)];
   std::optional<Trap> trap = call_host(store, f, caller, args.data(), results.data());
   if (trap) {
     store.pending_trap = std::move(trap);
     return encode_trap(store.pending_trap->kind);
   }
-  for (size_t i = 0; i < nr; ++i) area_top[-static_cast<ptrdiff_t>(i)] = results[i];
+  for (size_t i = 0; i < nr; ++i) area_top[-static_cast<ptrdiff_t>(i)] = results.data()[i];
   return 0;
 }
 

@@ -10,6 +10,7 @@
 #include "runtime/builtins.hpp"
 #include "runtime/float_env.hpp"
 #include "runtime/host_call.hpp"
+#include "util/small_buffer.hpp"
 
 namespace detwasm::internal {
 
@@ -38,7 +39,8 @@ std::optional<Trap> jit_invoke(StoreImpl& store, FuncInst* f, const uint64_t* ar
   const uint64_t budget_used_before = ex.budget_used;
 
   const uint32_t np = f->ref.num_params, nr = f->ref.num_results;
-  std::vector<uint64_t> values(std::max<size_t>({np, nr, 1}));
+  util::SmallBuffer<uint64_t> slots(std::max<size_t>({np, nr, 1}));
+  std::span<uint64_t> values(slots.data(), slots.size());
   std::copy_n(args, np, values.begin());
   store.pending_trap.reset();
   std::optional<TrapKind> kind = jit::call_compiled(*store.native_stack, f->ref.context, f->ref.code, values, np, nr);
