@@ -141,7 +141,7 @@ constexpr uint32_t add_imm(bool x64, bool sub, uint8_t rd, uint8_t rn, uint32_t 
 }
 // cmp rn, #imm12 (cmn when negated).
 constexpr uint32_t cmp_imm(bool x64, bool cmn, uint8_t rn, uint32_t imm12) {
-  return (x64 ? 0xF100001Fu : 0x7100001Fu) ^ (cmn ? 0x40000000u : 0) | (imm12 << 10) | (uint32_t{rn} << 5);
+  return ((x64 ? 0xF100001Fu : 0x7100001Fu) ^ (cmn ? 0x40000000u : 0)) | (imm12 << 10) | (uint32_t{rn} << 5);
 }
 constexpr uint32_t cmp(bool x64, uint8_t rn, uint8_t rm) {
   return (x64 ? 0xEB00001Fu : 0x6B00001Fu) | (uint32_t{rm} << 16) | (uint32_t{rn} << 5);
