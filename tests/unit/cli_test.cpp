@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <detwasm/config.hpp>
+#include <detwasm/target.hpp>
 
 #include "artifact/artifact.hpp"
 #include "support/run_process.hpp"
@@ -715,21 +716,22 @@ TEST_F(CliTest, InspectDescribesModulesAndArtifacts) {
   EXPECT_NE(r.out.find("  start        function 2 $main2\n"), std::string::npos) << r.out;
 
   // An artifact for the other architecture, signed, and metered.
+  const std::string other = Target::host().arch == Arch::X86_64 ? "aarch64" : "x86_64";
   std::string key = (dir_->path() / "inspect.key").string();
   ASSERT_EQ(cli({"keygen", key}).exit_code, 0);
   std::string art = (dir_->path() / "inspect.art").string();
-  ASSERT_EQ(cli({"compile", wasm, "-o", art, "--sign", key, "--metered", "--target", "aarch64"}).exit_code, 0);
+  ASSERT_EQ(cli({"compile", wasm, "-o", art, "--sign", key, "--metered", "--target", other}).exit_code, 0);
   r = cli({"inspect", art, "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   doc = nlohmann::json::parse(r.out);
   EXPECT_EQ(doc["kind"], "artifact");
   EXPECT_EQ(doc["module_hash"].get<std::string>() + "\n", hash.out);
-  EXPECT_EQ(doc["artifact"]["target"], "aarch64");
+  EXPECT_EQ(doc["artifact"]["target"], other);
   EXPECT_EQ(doc["artifact"]["signature"]["valid"], true);
   EXPECT_EQ(doc["declarations"]["exports"], d["exports"]) << "the same declarations as the module";
   EXPECT_EQ(doc["artifact"]["loads_here"], false);
   EXPECT_NE(doc["artifact"]["why_not"].get<std::string>().find("target"), std::string::npos) << r.out;
-  r = cli({"inspect", art, "--json", "--metered", "--target", "aarch64"});
+  r = cli({"inspect", art, "--json", "--metered", "--target", other});
   EXPECT_EQ(nlohmann::json::parse(r.out)["artifact"]["loads_here"], true) << r.out;
 
   // A forged signature shows as invalid (the digest made to match); damage is an error.
