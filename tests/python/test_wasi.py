@@ -88,7 +88,7 @@ def compile_c(name, tmp_dir):
     r = subprocess.run([clang, "--target=wasm32-wasi", "--sysroot=/usr", "-O2",
                         os.path.join(programs, name + ".c"), "-o", out], capture_output=True, text=True)
     if r.returncode != 0:
-        pytest.skip("compiling %s failed: %s" % (name, r.stderr))
+        pytest.fail("compiling %s failed: %s" % (name, r.stderr))
     return out
 
 

@@ -16,7 +16,7 @@ from . import engine, wasi
 from ._memory import (Float32Array, Float64Array, Int8Array, Int16Array, Int32Array, Int64Array, Memory,
                       Uint8Array, Uint16Array, Uint32Array, Uint64Array)
 from ._types import (ExportType, FunctionType, GlobalType, ImportType, MemoryType, TableType, Type, Value,
-                     _extern_type, _runtime_error, _valtype)
+                     _extern_type, _Handle, _runtime_error, _valtype)
 
 __all__ = [
     "Exports", "ExportType", "Function", "FunctionType", "Global", "GlobalType", "ImportObject",
@@ -90,7 +90,7 @@ def _annotation_type(a: Any) -> Type:
         raise RuntimeError("Type `%s` is not a supported type" % (a,)) from None
 
 
-class Function:
+class Function(_Handle):
     """A function: a Wasm export, or a Python callable made a host function.
     Without a FunctionType its type comes from the callable's annotations
     (int is i32, float is f32; the strings "i32", "i64", "f32", "f64" too)."""
@@ -111,13 +111,6 @@ class Function:
         self._store = store
         self._native = _dw.Func(store._store, function_type._native(), function)
 
-    @classmethod
-    def _from_native(cls, store: Store, native: "_dw.Func") -> "Function":
-        f = cls.__new__(cls)
-        f._store = store
-        f._native = native
-        return f
-
     def __call__(self, *args: Any) -> Any:
         return _call(self._store, self._native, args)
 
@@ -126,19 +119,12 @@ class Function:
         return _extern_type(self._native.type(self._store._store))
 
 
-class Global:
+class Global(_Handle):
     """A global variable: `value` reads it, and sets it when mutable."""
 
     def __init__(self, store: Store, value: Value, mutable: bool = False):
         self._store = store
         self._native = _dw.Global(store._store, _dw.GlobalType(_valtype(value.type), mutable), value.value)
-
-    @classmethod
-    def _from_native(cls, store: Store, native: "_dw.Global") -> "Global":
-        g = cls.__new__(cls)
-        g._store = store
-        g._native = native
-        return g
 
     @property
     def mutable(self) -> bool:
@@ -160,20 +146,13 @@ class Global:
             raise _runtime_error(e) from e
 
 
-class Table:
+class Table(_Handle):
     """A table of references."""
 
     def __init__(self, store: Store, table_type: TableType, initial_value: Any = None):
         self._store = store
         ty = _dw.TableType(_valtype(table_type.type), _dw.Limits(table_type.minimum, table_type.maximum))
         self._native = _dw.Table(store._store, ty, _unwrap(initial_value))
-
-    @classmethod
-    def _from_native(cls, store: Store, native: "_dw.Table") -> "Table":
-        t = cls.__new__(cls)
-        t._store = store
-        t._native = native
-        return t
 
     @property
     def size(self) -> int:

@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING, Any, Union
 
 import detwasm as _dw
 
-from ._types import MemoryType, _extern_type, _runtime_error
+from ._types import MemoryType, _extern_type, _Handle, _runtime_error
 
 if TYPE_CHECKING:
     from . import Store
@@ -57,7 +57,7 @@ Float32Array = _view_class("f", 4, "Float32Array")
 Float64Array = _view_class("d", 8, "Float64Array")
 
 
-class Memory:
+class Memory(_Handle):
     """A linear memory."""
 
     def __init__(self, store: "Store", memory_type: MemoryType):
@@ -66,13 +66,6 @@ class Memory:
             self._native = _dw.Memory(store._store, _dw.MemoryType(_dw.Limits(memory_type.minimum, memory_type.maximum)))
         except _dw.WasmtimeError as e:
             raise _runtime_error(e) from e
-
-    @classmethod
-    def _from_native(cls, store: "Store", native: "_dw.Memory") -> "Memory":
-        m = cls.__new__(cls)
-        m._store = store
-        m._native = native
-        return m
 
     @property
     def size(self) -> int:

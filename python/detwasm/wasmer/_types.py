@@ -12,6 +12,18 @@ def _runtime_error(e: BaseException) -> RuntimeError:
     return err
 
 
+class _Handle:
+    """A Python object over a native one of a store: made by its class's own
+    constructor, or around a native object the store handed out."""
+
+    @classmethod
+    def _from_native(cls, store: Any, native: Any) -> Any:
+        obj = cls.__new__(cls)
+        obj._store = store
+        obj._native = native
+        return obj
+
+
 class Type(enum.IntEnum):
     """A value type."""
 
